@@ -1,0 +1,693 @@
+/*
+ * conf.c: load and check recoursd.conf (see conf.h and recoursd.conf.5).
+ *
+ * libconfig accepts any key silently, so every group is first checked
+ * against a table of the names it may hold; then typed getters read the
+ * values, each error recorded with the file and line of the setting.
+ * Loading never stops at the first error: the administrator sees them all.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <libconfig.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "conf.h"
+
+struct loader {
+	struct conf	*conf;
+	GString		*errors;
+	char		*dir;		/* relative paths are taken from here */
+	int		 nerrors;
+};
+
+/* Allowed members of each group: NULL-terminated. */
+static const char *const top_keys[] = {
+	"organisation", "database", "spool", "rules", "templates", "language",
+	"mailboxes", "smtp", "limits", "imap", "calendar", "alerts", NULL
+};
+static const char *const org_keys[] = { "name", "address", "domain", NULL };
+static const char *const mailbox_keys[] = {
+	"name", "host", "port", "security", "allow_plaintext", "user",
+	"password", "password_file", "folder", "role", "after", "move_to",
+	"ca_file", "poll_interval", NULL
+};
+static const char *const smtp_keys[] = {
+	"host", "port", "security", "allow_plaintext", "user", "password",
+	"password_file", "ca_file", "helo", NULL
+};
+static const char *const limits_keys[] = {
+	"message_size", "parts", "header_size", "depth", "parse_seconds",
+	"stream_threshold", NULL
+};
+static const char *const imap_keys[] = {
+	"timeout", "idle_restart", "backoff_max", "fetch_batch", NULL
+};
+static const char *const calendar_keys[] = {
+	"alsace_moselle", "closures", NULL
+};
+static const char *const closure_keys[] = { "from", "to", "label", NULL };
+static const char *const alerts_keys[] = { "admin", "mailbox_down_after", NULL };
+
+static void	 conf_error(struct loader *, const config_setting_t *,
+		    const char *, ...) __attribute__((format(printf, 3, 4)));
+static gboolean	 check_keys(struct loader *, const config_setting_t *,
+		    const char *const *);
+static const config_setting_t *group(struct loader *,
+		    const config_setting_t *, const char *,
+		    const char *const *);
+static char	*get_str(struct loader *, const config_setting_t *,
+		    const char *, const char *);
+static char	*get_path(struct loader *, const config_setting_t *,
+		    const char *, const char *);
+static gint64	 get_int(struct loader *, const config_setting_t *,
+		    const char *, gint64, gint64, gint64);
+static gboolean	 get_bool(struct loader *, const config_setting_t *,
+		    const char *, gboolean);
+static double	 get_float(struct loader *, const config_setting_t *,
+		    const char *, double, double, double);
+static char	*get_secret(struct loader *, const config_setting_t *);
+static int	 get_security(struct loader *, const config_setting_t *,
+		    enum conf_security *, gboolean *);
+static void	 load_org(struct loader *, const config_setting_t *);
+static void	 load_paths(struct loader *, const config_setting_t *);
+static void	 load_mailboxes(struct loader *, const config_setting_t *);
+static void	 load_mailbox(struct loader *, const config_setting_t *);
+static void	 load_smtp(struct loader *, const config_setting_t *);
+static void	 load_limits(struct loader *, const config_setting_t *);
+static void	 load_imap(struct loader *, const config_setting_t *);
+static void	 load_calendar(struct loader *, const config_setting_t *);
+static void	 load_alerts(struct loader *, const config_setting_t *);
+static gboolean	 is_loopback(const char *);
+static gboolean	 parse_date(const char *, GDate *);
+static void	 mailbox_free(gpointer);
+static void	 closure_clear(gpointer);
+
+static void
+conf_error(struct loader *l, const config_setting_t *s, const char *fmt, ...)
+{
+	va_list		 ap;
+	const char	*file = NULL;
+	int		 line = 0;
+
+	if (s != NULL) {
+		file = config_setting_source_file(s);
+		line = (int)config_setting_source_line(s);
+	}
+	g_string_append_printf(l->errors, "%s:%d: ",
+	    file != NULL ? file : l->conf->path, line);
+	va_start(ap, fmt);
+	g_string_append_vprintf(l->errors, fmt, ap);
+	va_end(ap);
+	g_string_append_c(l->errors, '\n');
+	l->nerrors++;
+}
+
+/* Every member of group s must be named in allowed. */
+static gboolean
+check_keys(struct loader *l, const config_setting_t *s,
+    const char *const *allowed)
+{
+	gboolean	 ok = TRUE;
+	int		 i, n;
+
+	n = config_setting_length(s);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *m = config_setting_get_elem(s, i);
+		const char *name = config_setting_name(m);
+
+		if (name == NULL || !g_strv_contains(allowed, name)) {
+			conf_error(l, m, "unknown option '%s'",
+			    name != NULL ? name : "?");
+			ok = FALSE;
+		}
+	}
+	return ok;
+}
+
+/* The optional group called name inside parent, checked; NULL if absent. */
+static const config_setting_t *
+group(struct loader *l, const config_setting_t *parent, const char *name,
+    const char *const *allowed)
+{
+	const config_setting_t *s;
+
+	s = config_setting_get_member(parent, name);
+	if (s == NULL)
+		return NULL;
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
+		conf_error(l, s, "'%s' must be a group { ... }", name);
+		return NULL;
+	}
+	check_keys(l, s, allowed);
+	return s;
+}
+
+/* A string member; def when absent (def NULL: required if s exists). */
+static char *
+get_str(struct loader *l, const config_setting_t *s, const char *name,
+    const char *def)
+{
+	const config_setting_t *m;
+	const char	*v;
+
+	m = s != NULL ? config_setting_get_member(s, name) : NULL;
+	if (m == NULL)
+		return def != NULL ? g_strdup(def) : NULL;
+	if (config_setting_type(m) != CONFIG_TYPE_STRING) {
+		conf_error(l, m, "'%s' must be a string in double quotes", name);
+		return def != NULL ? g_strdup(def) : NULL;
+	}
+	v = config_setting_get_string(m);
+	if (strchr(v, '\r') != NULL || strchr(v, '\n') != NULL) {
+		conf_error(l, m, "'%s' must be one line", name);
+		return NULL;
+	}
+	return g_strdup(v);
+}
+
+/* A string member naming a file; relative to the configuration file. */
+static char *
+get_path(struct loader *l, const config_setting_t *s, const char *name,
+    const char *def)
+{
+	char	*v, *abs;
+
+	v = get_str(l, s, name, def);
+	if (v == NULL || g_path_is_absolute(v) || *v == '\0')
+		return v;
+	abs = g_build_filename(l->dir, v, NULL);
+	g_free(v);
+	return abs;
+}
+
+static gint64
+get_int(struct loader *l, const config_setting_t *s, const char *name,
+    gint64 def, gint64 min, gint64 max)
+{
+	const config_setting_t *m;
+	gint64		 v;
+
+	m = s != NULL ? config_setting_get_member(s, name) : NULL;
+	if (m == NULL)
+		return def;
+	if (config_setting_type(m) == CONFIG_TYPE_INT)
+		v = config_setting_get_int(m);
+	else if (config_setting_type(m) == CONFIG_TYPE_INT64)
+		v = config_setting_get_int64(m);
+	else {
+		conf_error(l, m, "'%s' must be a whole number", name);
+		return def;
+	}
+	if (v < min || v > max) {
+		conf_error(l, m, "'%s' is %" G_GINT64_FORMAT ", out of range "
+		    "%" G_GINT64_FORMAT "..%" G_GINT64_FORMAT, name, v, min, max);
+		return def;
+	}
+	return v;
+}
+
+static gboolean
+get_bool(struct loader *l, const config_setting_t *s, const char *name,
+    gboolean def)
+{
+	const config_setting_t *m;
+
+	m = s != NULL ? config_setting_get_member(s, name) : NULL;
+	if (m == NULL)
+		return def;
+	if (config_setting_type(m) != CONFIG_TYPE_BOOL) {
+		conf_error(l, m, "'%s' must be true or false", name);
+		return def;
+	}
+	return config_setting_get_bool(m) ? TRUE : FALSE;
+}
+
+static double
+get_float(struct loader *l, const config_setting_t *s, const char *name,
+    double def, double min, double max)
+{
+	const config_setting_t *m;
+	double		 v;
+
+	m = s != NULL ? config_setting_get_member(s, name) : NULL;
+	if (m == NULL)
+		return def;
+	if (config_setting_type(m) == CONFIG_TYPE_FLOAT)
+		v = config_setting_get_float(m);
+	else if (config_setting_type(m) == CONFIG_TYPE_INT)
+		v = config_setting_get_int(m);
+	else {
+		conf_error(l, m, "'%s' must be a number", name);
+		return def;
+	}
+	if (v < min || v > max) {
+		conf_error(l, m, "'%s' is %g, out of range %g..%g", name, v,
+		    min, max);
+		return def;
+	}
+	return v;
+}
+
+/* password, or the first line of password_file; never both. */
+static char *
+get_secret(struct loader *l, const config_setting_t *s)
+{
+	char		*pw, *file, *text = NULL;
+	GError		*err = NULL;
+
+	pw = get_str(l, s, "password", NULL);
+	file = get_path(l, s, "password_file", NULL);
+	if (pw != NULL && file != NULL) {
+		conf_error(l, config_setting_get_member(s, "password_file"),
+		    "give password or password_file, not both");
+		g_free(file);
+		return pw;
+	}
+	if (file == NULL)
+		return pw;
+	if (!g_file_get_contents(file, &text, NULL, &err)) {
+		conf_error(l, config_setting_get_member(s, "password_file"),
+		    "%s", err->message);
+		g_error_free(err);
+	} else
+		text[strcspn(text, "\r\n")] = '\0';
+	g_free(file);
+	return text;
+}
+
+static gboolean
+is_loopback(const char *host)
+{
+	return host != NULL && (strcmp(host, "localhost") == 0 ||
+	    g_str_has_prefix(host, "127.") || strcmp(host, "::1") == 0);
+}
+
+/* security and allow_plaintext; returns the default port for it. */
+static int
+get_security(struct loader *l, const config_setting_t *s,
+    enum conf_security *sec, gboolean *force)
+{
+	char	*v;
+	int	 port = 993;
+
+	v = get_str(l, s, "security", "imaps");
+	*sec = CONF_SEC_IMAPS;
+	*force = get_bool(l, s, "allow_plaintext", FALSE);
+	if (v == NULL || strcmp(v, "imaps") == 0 || strcmp(v, "tls") == 0)
+		port = 993;
+	else if (strcmp(v, "starttls") == 0) {
+		*sec = CONF_SEC_STARTTLS;
+		port = 143;
+	} else if (strcmp(v, "none") == 0) {
+		*sec = CONF_SEC_NONE;
+		port = 143;
+	} else
+		conf_error(l, config_setting_get_member(s, "security"),
+		    "security must be \"imaps\", \"starttls\" or \"none\", "
+		    "not \"%s\"", v);
+	g_free(v);
+	return port;
+}
+
+static void
+load_org(struct loader *l, const config_setting_t *root)
+{
+	const config_setting_t *g;
+	struct conf	*c = l->conf;
+
+	g = group(l, root, "organisation", org_keys);
+	if (g == NULL) {
+		conf_error(l, root, "missing group 'organisation' "
+		    "(name, address, domain)");
+		return;
+	}
+	c->org_name = get_str(l, g, "name", NULL);
+	c->org_address = get_str(l, g, "address", NULL);
+	c->org_domain = get_str(l, g, "domain", NULL);
+	if (c->org_name == NULL || c->org_address == NULL ||
+	    c->org_domain == NULL)
+		conf_error(l, g, "organisation needs name, address and domain");
+	else if (strchr(c->org_address, '@') == NULL)
+		conf_error(l, config_setting_get_member(g, "address"),
+		    "address \"%s\" is not an e-mail address", c->org_address);
+}
+
+static void
+load_paths(struct loader *l, const config_setting_t *root)
+{
+	struct conf	*c = l->conf;
+
+	c->database = get_path(l, root, "database",
+	    LOCALSTATEDIR "/lib/recoursd/recoursd.db");
+	c->spool = get_path(l, root, "spool", LOCALSTATEDIR "/lib/recoursd");
+	c->rules = get_path(l, root, "rules", SYSCONFDIR "/recoursd/rules");
+	c->templates = get_path(l, root, "templates",
+	    DATADIR "/recoursd/templates");
+	c->language = get_str(l, root, "language", "fr");
+	if (c->language != NULL && strcmp(c->language, "fr") != 0 &&
+	    strcmp(c->language, "en") != 0)
+		conf_error(l, config_setting_get_member(root, "language"),
+		    "language must be \"fr\" or \"en\"");
+}
+
+static void
+load_mailboxes(struct loader *l, const config_setting_t *root)
+{
+	const config_setting_t *list;
+	int	 i, n;
+
+	list = config_setting_get_member(root, "mailboxes");
+	if (list == NULL)
+		return;
+	if (config_setting_type(list) != CONFIG_TYPE_LIST) {
+		conf_error(l, list, "'mailboxes' must be a list ( { ... }, ... )");
+		return;
+	}
+	n = config_setting_length(list);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *m = config_setting_get_elem(list, i);
+
+		if (config_setting_type(m) != CONFIG_TYPE_GROUP) {
+			conf_error(l, m, "each mailbox must be a group { ... }");
+			continue;
+		}
+		check_keys(l, m, mailbox_keys);
+		load_mailbox(l, m);
+	}
+}
+
+static void
+load_mailbox(struct loader *l, const config_setting_t *s)
+{
+	struct conf_mailbox *mb;
+	char		*after;
+	int		 port;
+
+	mb = g_new0(struct conf_mailbox, 1);
+	mb->file = g_intern_string(config_setting_source_file(s));
+	mb->line = (int)config_setting_source_line(s);
+	mb->name = get_str(l, s, "name", NULL);
+	mb->host = get_str(l, s, "host", NULL);
+	port = get_security(l, s, &mb->security, &mb->allow_plaintext);
+	mb->port = (int)get_int(l, s, "port", port, 1, 65535);
+	mb->user = get_str(l, s, "user", NULL);
+	mb->password = get_secret(l, s);
+	mb->folder = get_str(l, s, "folder", "INBOX");
+	mb->role = get_str(l, s, "role", "client");
+	mb->ca_file = get_path(l, s, "ca_file", NULL);
+	mb->poll_interval = (int)get_int(l, s, "poll_interval", 60, 1, 86400);
+	mb->move_to = get_str(l, s, "move_to", NULL);
+	after = get_str(l, s, "after", "leave");
+	g_ptr_array_add(l->conf->mailboxes, mb);
+
+	if (mb->name == NULL || mb->host == NULL || mb->user == NULL)
+		conf_error(l, s, "a mailbox needs name, host and user");
+	else if (conf_mailbox(l->conf, mb->name) != mb)
+		conf_error(l, s, "mailbox name \"%s\" is used twice", mb->name);
+	if (mb->password == NULL)
+		conf_error(l, s, "mailbox \"%s\" needs password or "
+		    "password_file", mb->name != NULL ? mb->name : "?");
+	if (mb->security == CONF_SEC_NONE && !is_loopback(mb->host) &&
+	    !mb->allow_plaintext)
+		conf_error(l, config_setting_get_member(s, "security"),
+		    "security \"none\" would send the password in clear to "
+		    "%s; allowed on loopback only, unless allow_plaintext = "
+		    "true", mb->host != NULL ? mb->host : "?");
+	if (after == NULL || strcmp(after, "leave") == 0)
+		mb->after = CONF_AFTER_LEAVE;
+	else if (strcmp(after, "seen") == 0)
+		mb->after = CONF_AFTER_SEEN;
+	else if (strcmp(after, "move") == 0) {
+		mb->after = CONF_AFTER_MOVE;
+		if (mb->move_to == NULL)
+			conf_error(l, config_setting_get_member(s, "after"),
+			    "after = \"move\" needs move_to = \"FOLDER\"");
+	} else
+		conf_error(l, config_setting_get_member(s, "after"),
+		    "after must be \"leave\", \"seen\" or \"move\", not \"%s\"",
+		    after);
+	g_free(after);
+}
+
+static void
+load_smtp(struct loader *l, const config_setting_t *root)
+{
+	const config_setting_t *s;
+	struct conf_smtp *smtp = &l->conf->smtp;
+	int		 port;
+
+	s = group(l, root, "smtp", smtp_keys);
+	if (s == NULL)
+		return;
+	l->conf->has_smtp = TRUE;
+	smtp->host = get_str(l, s, "host", NULL);
+	(void)get_security(l, s, &smtp->security, &smtp->allow_plaintext);
+	port = smtp->security == CONF_SEC_IMAPS ? 465 :
+	    smtp->security == CONF_SEC_STARTTLS ? 587 : 25;
+	smtp->port = (int)get_int(l, s, "port", port, 1, 65535);
+	smtp->user = get_str(l, s, "user", NULL);
+	smtp->password = get_secret(l, s);
+	smtp->ca_file = get_path(l, s, "ca_file", NULL);
+	smtp->helo = get_str(l, s, "helo", l->conf->org_domain);
+	if (smtp->host == NULL)
+		conf_error(l, s, "smtp needs host");
+	if (smtp->user != NULL && smtp->password == NULL)
+		conf_error(l, s, "smtp user needs password or password_file");
+	if (smtp->security == CONF_SEC_NONE && !is_loopback(smtp->host) &&
+	    !smtp->allow_plaintext)
+		conf_error(l, config_setting_get_member(s, "security"),
+		    "security \"none\" is allowed on loopback only, unless "
+		    "allow_plaintext = true");
+}
+
+static void
+load_limits(struct loader *l, const config_setting_t *root)
+{
+	const config_setting_t *s;
+	struct conf_limits *lim = &l->conf->limits;
+
+	s = group(l, root, "limits", limits_keys);
+	lim->message_size = get_int(l, s, "message_size", 64 << 20,
+	    1024, G_GINT64_CONSTANT(4) << 30);
+	lim->parts = (int)get_int(l, s, "parts", 1000, 1, 100000);
+	lim->header_size = get_int(l, s, "header_size", 1 << 20, 1024,
+	    64 << 20);
+	lim->depth = (int)get_int(l, s, "depth", 20, 1, 1000);
+	lim->parse_seconds = get_float(l, s, "parse_seconds", 30.0, 0.1,
+	    3600.0);
+	lim->stream_threshold = get_int(l, s, "stream_threshold", 1 << 20,
+	    1024, G_GINT64_CONSTANT(4) << 30);
+}
+
+static void
+load_imap(struct loader *l, const config_setting_t *root)
+{
+	const config_setting_t *s;
+	struct conf_imap *imap = &l->conf->imap;
+
+	s = group(l, root, "imap", imap_keys);
+	imap->timeout = (int)get_int(l, s, "timeout", 60, 1, 3600);
+	/* RFC 2177: re-issue IDLE at least every 29 minutes. */
+	imap->idle_restart = (int)get_int(l, s, "idle_restart", 23 * 60, 5,
+	    29 * 60);
+	imap->backoff_max = (int)get_int(l, s, "backoff_max", 600, 1, 86400);
+	imap->fetch_batch = (int)get_int(l, s, "fetch_batch", 100, 1, 10000);
+}
+
+static gboolean
+parse_date(const char *text, GDate *d)
+{
+	unsigned	 y, m, day;
+	char		 extra;
+
+	if (text == NULL ||
+	    sscanf(text, "%4u-%2u-%2u%c", &y, &m, &day, &extra) != 3 ||
+	    !g_date_valid_dmy((GDateDay)day, (GDateMonth)m, (GDateYear)y))
+		return FALSE;
+	g_date_clear(d, 1);
+	g_date_set_dmy(d, (GDateDay)day, (GDateMonth)m, (GDateYear)y);
+	return TRUE;
+}
+
+static void
+load_calendar(struct loader *l, const config_setting_t *root)
+{
+	const config_setting_t *s, *list;
+	int	 i, n;
+
+	s = group(l, root, "calendar", calendar_keys);
+	l->conf->alsace_moselle = get_bool(l, s, "alsace_moselle", FALSE);
+	list = s != NULL ? config_setting_get_member(s, "closures") : NULL;
+	if (list == NULL)
+		return;
+	n = config_setting_length(list);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *c = config_setting_get_elem(list, i);
+		struct conf_closure cl;
+		char	*from, *to;
+
+		memset(&cl, 0, sizeof(cl));
+		if (config_setting_type(c) != CONFIG_TYPE_GROUP) {
+			conf_error(l, c, "a closure is { from = \"YYYY-MM-DD\"; "
+			    "to = \"YYYY-MM-DD\"; label = \"...\"; }");
+			continue;
+		}
+		check_keys(l, c, closure_keys);
+		from = get_str(l, c, "from", NULL);
+		to = get_str(l, c, "to", NULL);
+		cl.label = get_str(l, c, "label", "fermeture");
+		if (!parse_date(from, &cl.from) || !parse_date(to, &cl.to))
+			conf_error(l, c, "closure dates must be YYYY-MM-DD");
+		else if (g_date_compare(&cl.from, &cl.to) > 0)
+			conf_error(l, c, "closure ends before it starts");
+		g_array_append_val(l->conf->closures, cl);
+		g_free(from);
+		g_free(to);
+	}
+}
+
+static void
+load_alerts(struct loader *l, const config_setting_t *root)
+{
+	const config_setting_t *s;
+
+	s = group(l, root, "alerts", alerts_keys);
+	l->conf->admin = get_str(l, s, "admin", NULL);
+	l->conf->mailbox_alert_after = (int)get_int(l, s,
+	    "mailbox_down_after", 900, 10, 7 * 86400);
+}
+
+struct conf *
+conf_load(const char *path, GString *errors)
+{
+	config_t	 cfg;
+	struct loader	 l;
+	struct conf	*c;
+	const config_setting_t *root;
+
+	c = g_new0(struct conf, 1);
+	c->path = g_strdup(path);
+	c->mailboxes = g_ptr_array_new_with_free_func(mailbox_free);
+	c->closures = g_array_new(FALSE, TRUE, sizeof(struct conf_closure));
+	g_array_set_clear_func(c->closures, closure_clear);
+	memset(&l, 0, sizeof(l));
+	l.conf = c;
+	l.errors = errors;
+	l.dir = g_path_get_dirname(path);
+
+	config_init(&cfg);
+	if (!config_read_file(&cfg, path)) {
+		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
+			g_string_append_printf(errors, "%s: %s\n", path,
+			    g_strerror(errno));
+		else
+			g_string_append_printf(errors, "%s:%d: %s\n",
+			    config_error_file(&cfg) != NULL ?
+			    config_error_file(&cfg) : path,
+			    config_error_line(&cfg), config_error_text(&cfg));
+		l.nerrors++;
+		goto out;
+	}
+	root = config_root_setting(&cfg);
+	check_keys(&l, root, top_keys);
+	load_org(&l, root);
+	load_paths(&l, root);
+	load_mailboxes(&l, root);
+	load_smtp(&l, root);
+	load_limits(&l, root);
+	load_imap(&l, root);
+	load_calendar(&l, root);
+	load_alerts(&l, root);
+out:
+	config_destroy(&cfg);
+	g_free(l.dir);
+	if (l.nerrors > 0) {
+		conf_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void
+mailbox_free(gpointer p)
+{
+	struct conf_mailbox *mb = p;
+
+	g_free(mb->name);
+	g_free(mb->host);
+	g_free(mb->user);
+	if (mb->password != NULL)
+		explicit_bzero(mb->password, strlen(mb->password));
+	g_free(mb->password);
+	g_free(mb->folder);
+	g_free(mb->role);
+	g_free(mb->move_to);
+	g_free(mb->ca_file);
+	g_free(mb);
+}
+
+static void
+closure_clear(gpointer p)
+{
+	struct conf_closure *cl = p;
+
+	g_free(cl->label);
+}
+
+void
+conf_free(struct conf *c)
+{
+	if (c == NULL)
+		return;
+	g_free(c->path);
+	g_free(c->org_name);
+	g_free(c->org_address);
+	g_free(c->org_domain);
+	g_free(c->database);
+	g_free(c->spool);
+	g_free(c->rules);
+	g_free(c->templates);
+	g_free(c->language);
+	g_free(c->admin);
+	g_ptr_array_free(c->mailboxes, TRUE);
+	g_free(c->smtp.host);
+	g_free(c->smtp.user);
+	if (c->smtp.password != NULL)
+		explicit_bzero(c->smtp.password, strlen(c->smtp.password));
+	g_free(c->smtp.password);
+	g_free(c->smtp.ca_file);
+	g_free(c->smtp.helo);
+	g_array_free(c->closures, TRUE);
+	g_free(c);
+}
+
+const struct conf_mailbox *
+conf_mailbox(const struct conf *c, const char *name)
+{
+	guint	 i;
+
+	for (i = 0; i < c->mailboxes->len; i++) {
+		const struct conf_mailbox *mb = g_ptr_array_index(c->mailboxes, i);
+
+		if (mb->name != NULL && strcmp(mb->name, name) == 0)
+			return mb;
+	}
+	return NULL;
+}
+
+const char *
+conf_security_name(enum conf_security s)
+{
+	switch (s) {
+	case CONF_SEC_IMAPS:
+		return "imaps";
+	case CONF_SEC_STARTTLS:
+		return "starttls";
+	case CONF_SEC_NONE:
+		return "none";
+	}
+	return "?";
+}

@@ -1,0 +1,716 @@
+/*
+ * imap.c: see imap.h.  libetpan idioms and traps: shared/research/
+ * idioms.md §2.  One session per thread; timeouts on every network wait
+ * (mailimap_set_timeout before connect); certificates verified by tls.c
+ * before LOGIN, on implicit TLS and after STARTTLS; big bodies streamed to
+ * the spool through the body handler, one UID per command, because
+ * without a handler libetpan holds the whole literal in memory.
+ */
+#include "config.h"
+
+#include <libetpan/libetpan.h>
+#include <stdbool.h>
+#include <string.h>
+#include <time.h>
+
+#include "imap.h"
+#include "log.h"
+#include "spool.h"
+#include "store.h"
+#include "tls.h"
+
+struct imap_fetcher {
+	const struct conf		*conf;
+	const struct conf_mailbox	*mb;
+	imap_stored_fn			*stored;
+	void				*data;
+	GThread				*thread;
+	GMutex				 lock;
+	GCond				 cond;
+	gboolean			 stop;		/* under lock */
+	mailstream			*idling;	/* under lock */
+	struct tls_trust		*trust;
+	struct store			*store;
+	mailimap			*imap;
+	uint32_t			 uidvalidity;
+	uint32_t			 last_uid;
+	int64_t				 failing_since;
+	gboolean			 alerted;
+};
+
+/* A UID waiting to be fetched, with its size from RFC822.SIZE. */
+struct pending {
+	uint32_t	 uid;
+	uint32_t	 size;
+};
+
+/* Where the streaming body handler writes. */
+struct stream_ctx {
+	struct spool_writer	*writer;
+	gboolean		 called;
+	gboolean		 failed;
+};
+
+static gpointer	 fetcher_main(gpointer);
+static int	 session(struct imap_fetcher *);
+static int	 connect_verified(struct imap_fetcher *);
+static int	 starttls(struct imap_fetcher *);
+static int	 select_folder(struct imap_fetcher *);
+static int	 sync_new(struct imap_fetcher *);
+static GArray	*list_new(struct imap_fetcher *, int *);
+static int	 fetch_batch(struct imap_fetcher *, const struct pending *,
+		    guint);
+static int	 fetch_streamed(struct imap_fetcher *, uint32_t);
+static bool	 body_handler(int, struct mailimap_msg_att_body_section *,
+		    const char *, size_t, void *);
+static gboolean	 record(struct imap_fetcher *, const uint32_t *,
+		    char (*)[65], const int64_t *, guint);
+static void	 after_stored(struct imap_fetcher *, const uint32_t *, guint);
+static int	 wait_for_news(struct imap_fetcher *);
+static gboolean	 sleep_unless_stopped(struct imap_fetcher *, gint64);
+static gboolean	 stopping(struct imap_fetcher *);
+static void	 health(struct imap_fetcher *, const char *);
+static void	 msg_att_get(struct mailimap_msg_att *, uint32_t *,
+		    const char **, size_t *, uint32_t *);
+static const char *server_said(mailimap *, int);
+static int	 uid_cmp(gconstpointer, gconstpointer);
+static struct mailimap_fetch_type *body_fetch_type(void);
+
+struct imap_fetcher *
+imap_fetcher_start(const struct conf *conf, const struct conf_mailbox *mb,
+    imap_stored_fn *stored, void *data, GError **err)
+{
+	struct imap_fetcher *f;
+
+	f = g_new0(struct imap_fetcher, 1);
+	f->conf = conf;
+	f->mb = mb;
+	f->stored = stored;
+	f->data = data;
+	g_mutex_init(&f->lock);
+	g_cond_init(&f->cond);
+	if (mb->security != CONF_SEC_NONE &&
+	    (f->trust = tls_trust_new(mb->ca_file, err)) == NULL)
+		goto fail;
+	if ((f->store = store_open(conf->database, 0, err)) == NULL)
+		goto fail;
+	f->thread = g_thread_new(mb->name, fetcher_main, f);
+	return f;
+fail:
+	g_prefix_error(err, "mailbox %s: ", mb->name);
+	imap_fetcher_stop(f);
+	return NULL;
+}
+
+void
+imap_fetcher_stop(struct imap_fetcher *f)
+{
+	if (f == NULL)
+		return;
+	g_mutex_lock(&f->lock);
+	f->stop = TRUE;
+	if (f->idling != NULL)
+		mailstream_interrupt_idle(f->idling);
+	g_cond_signal(&f->cond);
+	g_mutex_unlock(&f->lock);
+	if (f->thread != NULL)
+		g_thread_join(f->thread);
+	store_close(f->store);
+	tls_trust_free(f->trust);
+	g_mutex_clear(&f->lock);
+	g_cond_clear(&f->cond);
+	g_free(f);
+}
+
+static gboolean
+stopping(struct imap_fetcher *f)
+{
+	gboolean	 s;
+
+	g_mutex_lock(&f->lock);
+	s = f->stop;
+	g_mutex_unlock(&f->lock);
+	return s;
+}
+
+/* Wait usec unless asked to stop; TRUE if it is time to stop. */
+static gboolean
+sleep_unless_stopped(struct imap_fetcher *f, gint64 usec)
+{
+	gint64		 until = g_get_monotonic_time() + usec;
+	gboolean	 s;
+
+	g_mutex_lock(&f->lock);
+	while (!f->stop && g_cond_wait_until(&f->cond, &f->lock, until))
+		;
+	s = f->stop;
+	g_mutex_unlock(&f->lock);
+	return s;
+}
+
+/* Reconnect forever, with exponential backoff and jitter, until stopped. */
+static gpointer
+fetcher_main(gpointer arg)
+{
+	struct imap_fetcher *f = arg;
+	struct store_mailbox st;
+	unsigned int	 attempt = 0;
+	gint64		 delay;
+
+	if (store_mailbox_get(f->store, f->mb->name, &st, NULL)) {
+		f->failing_since = st.failing_since;
+		f->alerted = st.alerted;
+	}
+	while (!stopping(f)) {
+		if (session(f) == 0)
+			attempt = 0;	/* a clean end: stop was asked */
+		if (stopping(f))
+			break;
+		delay = MIN((gint64)f->conf->imap.backoff_max,
+		    (gint64)1 << MIN(attempt, 20u)) * G_USEC_PER_SEC;
+		delay = delay / 2 + g_random_int_range(0, (gint32)(delay / 2 + 1));
+		attempt++;
+		log_debug("imap: %s: reconnecting in %.1f s", f->mb->name,
+		    (double)delay / G_USEC_PER_SEC);
+		sleep_unless_stopped(f, delay);
+	}
+	return NULL;
+}
+
+/* The server's words for the last failure, for the log. */
+static const char *
+server_said(mailimap *imap, int rc)
+{
+	if (imap != NULL && imap->imap_response != NULL &&
+	    *imap->imap_response != '\0')
+		return imap->imap_response;
+	switch (rc) {
+	case MAILIMAP_ERROR_STREAM:
+		return "connection lost or timed out";
+	case MAILIMAP_ERROR_CONNECTION_REFUSED:
+		return "connection refused";
+	case MAILIMAP_ERROR_LOGIN:
+		return "login refused";
+	case MAILIMAP_ERROR_PARSE:
+		return "unparsable server response";
+	default:
+		return "IMAP error";
+	}
+}
+
+/* One connection's life; 0 when stopped cleanly, -1 on failure. */
+static int
+session(struct imap_fetcher *f)
+{
+	int	 rc = -1;
+
+	f->imap = mailimap_new(0, NULL);
+	mailimap_set_timeout(f->imap, f->conf->imap.timeout);
+	if (connect_verified(f) == -1 || select_folder(f) == -1)
+		goto out;
+	health(f, NULL);
+	mailstream_setup_idle(f->imap->imap_stream);
+	while (!stopping(f)) {
+		if (sync_new(f) == -1 || wait_for_news(f) == -1)
+			goto out;
+	}
+	rc = 0;
+	mailimap_logout(f->imap);
+out:
+	if (f->imap->imap_stream != NULL)
+		mailstream_unsetup_idle(f->imap->imap_stream);
+	mailimap_free(f->imap);
+	f->imap = NULL;
+	return rc;
+}
+
+/* Connect, verify the certificate, then log in; nothing secret before. */
+static int
+connect_verified(struct imap_fetcher *f)
+{
+	const struct conf_mailbox *mb = f->mb;
+	GError	*err = NULL;
+	int	 rc;
+
+	if (mb->security == CONF_SEC_IMAPS)
+		rc = mailimap_ssl_connect_with_callback(f->imap, mb->host,
+		    (uint16_t)mb->port, tls_sni_callback, mb->host);
+	else
+		rc = mailimap_socket_connect(f->imap, mb->host,
+		    (uint16_t)mb->port);
+	if (rc != MAILIMAP_NO_ERROR_NON_AUTHENTICATED &&
+	    rc != MAILIMAP_NO_ERROR_AUTHENTICATED && rc != MAILIMAP_NO_ERROR) {
+		health(f, server_said(NULL, rc));
+		return -1;
+	}
+	if (mb->security == CONF_SEC_STARTTLS && starttls(f) == -1)
+		return -1;
+	if (mb->security != CONF_SEC_NONE &&
+	    !tls_verify_stream(f->trust, f->imap->imap_stream, mb->host, &err)) {
+		health(f, err->message);
+		g_error_free(err);
+		return -1;
+	}
+	rc = mailimap_login(f->imap, mb->user, mb->password);
+	if (rc != MAILIMAP_NO_ERROR) {
+		health(f, server_said(f->imap, rc));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * STARTTLS is required when configured: a server that does not offer it
+ * is an error, never a plaintext fallback.  CAPABILITY is read again
+ * afterwards, since libetpan keeps the pre-TLS list.
+ */
+static int
+starttls(struct imap_fetcher *f)
+{
+	struct mailimap_capability_data *cap = NULL;
+	int	 rc;
+
+	if (mailimap_capability(f->imap, &cap) == MAILIMAP_NO_ERROR)
+		mailimap_capability_data_free(cap);
+	if (!mailimap_has_extension(f->imap, "STARTTLS")) {
+		health(f, "the server does not offer STARTTLS");
+		return -1;
+	}
+	rc = mailimap_socket_starttls_with_callback(f->imap, tls_sni_callback,
+	    (void *)f->mb->host);
+	if (rc != MAILIMAP_NO_ERROR) {
+		health(f, server_said(f->imap, rc));
+		return -1;
+	}
+	cap = NULL;
+	if (mailimap_capability(f->imap, &cap) == MAILIMAP_NO_ERROR)
+		mailimap_capability_data_free(cap);
+	return 0;
+}
+
+/* SELECT; a changed UIDVALIDITY voids the UIDs we stored. */
+static int
+select_folder(struct imap_fetcher *f)
+{
+	struct store_mailbox st;
+	GError	*err = NULL;
+	uint32_t uv;
+	int	 rc;
+
+	rc = mailimap_select(f->imap, f->mb->folder);
+	if (rc != MAILIMAP_NO_ERROR) {
+		health(f, server_said(f->imap, rc));
+		return -1;
+	}
+	uv = f->imap->imap_selection_info->sel_uidvalidity;
+	if (!store_mailbox_get(f->store, f->mb->name, &st, &err))
+		goto fail;
+	if (st.uidvalidity != uv) {
+		if (st.uidvalidity != 0)
+			log_warnx("imap: %s: UIDVALIDITY changed from %u to %u: "
+			    "re-reading the folder; messages already stored "
+			    "are recognised by their digest", f->mb->name,
+			    st.uidvalidity, uv);
+		if (!store_mailbox_reset(f->store, f->mb->name, uv, &err))
+			goto fail;
+		st.last_uid = 0;
+	}
+	f->uidvalidity = uv;
+	f->last_uid = st.last_uid;
+	return 0;
+fail:
+	log_warnx("imap: %s: %s", f->mb->name, err->message);
+	g_error_free(err);
+	return -1;
+}
+
+static void
+msg_att_get(struct mailimap_msg_att *att, uint32_t *uid, const char **body,
+    size_t *len, uint32_t *size)
+{
+	clistiter	*it;
+
+	for (it = clist_begin(att->att_list); it != NULL; it = clist_next(it)) {
+		struct mailimap_msg_att_item *item = clist_content(it);
+		struct mailimap_msg_att_static *s;
+
+		if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+			continue;
+		s = item->att_data.att_static;
+		if (s->att_type == MAILIMAP_MSG_ATT_UID)
+			*uid = s->att_data.att_uid;
+		else if (s->att_type == MAILIMAP_MSG_ATT_RFC822_SIZE && size)
+			*size = s->att_data.att_rfc822_size;
+		else if (s->att_type == MAILIMAP_MSG_ATT_BODY_SECTION && body &&
+		    s->att_data.att_body_section != NULL) {
+			*body = s->att_data.att_body_section->sec_body_part;
+			*len = s->att_data.att_body_section->sec_length;
+		}
+	}
+}
+
+static int
+uid_cmp(gconstpointer a, gconstpointer b)
+{
+	uint32_t	 x = ((const struct pending *)a)->uid;
+	uint32_t	 y = ((const struct pending *)b)->uid;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * UIDs above last_uid with their sizes.  "n:*" always returns the last
+ * message even when its UID is below n (RFC 3501 §6.4.8): filtered out.
+ */
+static GArray *
+list_new(struct imap_fetcher *f, int *rc_out)
+{
+	struct mailimap_fetch_type *ft;
+	struct mailimap_set *set;
+	clist		*result = NULL;
+	clistiter	*it;
+	GArray		*pending;
+	int		 rc;
+
+	set = mailimap_set_new_interval(f->last_uid + 1, 0);
+	ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_rfc822_size());
+	rc = mailimap_uid_fetch(f->imap, set, ft, &result);
+	mailimap_fetch_type_free(ft);
+	mailimap_set_free(set);
+	*rc_out = rc;
+	if (rc != MAILIMAP_NO_ERROR)
+		return NULL;
+	pending = g_array_new(FALSE, FALSE, sizeof(struct pending));
+	for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
+		struct pending p = { 0, 0 };
+
+		msg_att_get(clist_content(it), &p.uid, NULL, NULL, &p.size);
+		if (p.uid > f->last_uid)
+			g_array_append_val(pending, p);
+	}
+	mailimap_fetch_list_free(result);
+	g_array_sort(pending, uid_cmp);
+	return pending;
+}
+
+/* Fetch and store everything new: small ones batched, big ones alone. */
+static int
+sync_new(struct imap_fetcher *f)
+{
+	GArray	*pending;
+	guint	 i, start;
+	int	 rc = 0;
+
+	if ((pending = list_new(f, &rc)) == NULL) {
+		health(f, server_said(f->imap, rc));
+		return -1;
+	}
+	for (i = 0; rc == 0 && i < pending->len && !stopping(f); ) {
+		const struct pending *p = &g_array_index(pending,
+		    struct pending, i);
+
+		if (p->size >= f->conf->limits.stream_threshold) {
+			rc = fetch_streamed(f, p->uid);
+			i++;
+			continue;
+		}
+		for (start = i; i < pending->len &&
+		    i - start < (guint)f->conf->imap.fetch_batch &&
+		    g_array_index(pending, struct pending, i).size <
+		    f->conf->limits.stream_threshold; i++)
+			;
+		rc = fetch_batch(f, p, i - start);
+	}
+	g_array_free(pending, TRUE);
+	return rc;
+}
+
+static struct mailimap_fetch_type *
+body_fetch_type(void)
+{
+	struct mailimap_fetch_type *ft;
+
+	ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)));
+	return ft;
+}
+
+/* n small messages in one UID FETCH, spooled, then one transaction. */
+static int
+fetch_batch(struct imap_fetcher *f, const struct pending *p, guint n)
+{
+	struct mailimap_fetch_type *ft;
+	struct mailimap_set *set;
+	clist		*result = NULL;
+	clistiter	*it;
+	uint32_t	*uids = g_new(uint32_t, n);
+	char		(*sums)[65] = g_malloc_n(n, sizeof(*sums));
+	int64_t		*sizes = g_new(int64_t, n);
+	GError		*err = NULL;
+	guint		 i, got = 0;
+	int		 rc;
+
+	set = mailimap_set_new_empty();
+	for (i = 0; i < n; i++)
+		mailimap_set_add_single(set, p[i].uid);
+	ft = body_fetch_type();
+	rc = mailimap_uid_fetch(f->imap, set, ft, &result);
+	mailimap_fetch_type_free(ft);
+	mailimap_set_free(set);
+	if (rc != MAILIMAP_NO_ERROR) {
+		health(f, server_said(f->imap, rc));
+		goto out;
+	}
+	for (it = clist_begin(result); it != NULL && got < n;
+	    it = clist_next(it)) {
+		const char	*body = NULL;
+		size_t		 len = 0;
+		uint32_t	 uid = 0;
+
+		msg_att_get(clist_content(it), &uid, &body, &len, NULL);
+		if (body == NULL || uid < p[0].uid || uid > p[n - 1].uid)
+			continue;	/* a flag change, or not asked for */
+		if (!spool_put(f->conf->spool, body, len, sums[got], &err))
+			goto store_fail;
+		uids[got] = uid;
+		sizes[got++] = (int64_t)len;
+	}
+	rc = record(f, uids, sums, sizes, got) ? 0 : -1;
+	goto out;
+store_fail:
+	log_warnx("imap: %s: %s", f->mb->name, err->message);
+	g_error_free(err);
+	rc = -1;
+out:
+	if (result != NULL)
+		mailimap_fetch_list_free(result);
+	g_free(uids);
+	g_free(sums);
+	g_free(sizes);
+	return rc == MAILIMAP_NO_ERROR ? 0 : -1;
+}
+
+/* libetpan hands us the literal in chunks; straight to the spool file. */
+static bool
+body_handler(int type, struct mailimap_msg_att_body_section *section,
+    const char *bytes, size_t len, void *data)
+{
+	struct stream_ctx *ctx = data;
+
+	(void)type;
+	(void)section;
+	ctx->called = TRUE;
+	if (!ctx->failed && !spool_writer_write(ctx->writer, bytes, len, NULL))
+		ctx->failed = TRUE;
+	return !ctx->failed;
+}
+
+/* One big message, streamed to disk with flat memory. */
+static int
+fetch_streamed(struct imap_fetcher *f, uint32_t uid)
+{
+	struct mailimap_fetch_type *ft;
+	struct mailimap_set *set;
+	struct stream_ctx ctx;
+	clist		*result = NULL;
+	GError		*err = NULL;
+	char		 sum[1][65];
+	int64_t		 size;
+	int		 rc;
+
+	memset(&ctx, 0, sizeof(ctx));
+	if ((ctx.writer = spool_writer_new(f->conf->spool, &err)) == NULL)
+		goto fail;
+	mailimap_set_msg_body_handler(f->imap, body_handler, &ctx);
+	set = mailimap_set_new_single(uid);
+	ft = body_fetch_type();
+	rc = mailimap_uid_fetch(f->imap, set, ft, &result);
+	mailimap_set_msg_body_handler(f->imap, NULL, NULL);
+	mailimap_fetch_type_free(ft);
+	mailimap_set_free(set);
+	if (result != NULL)
+		mailimap_fetch_list_free(result);
+	if (rc != MAILIMAP_NO_ERROR || ctx.failed || !ctx.called) {
+		spool_writer_abort(ctx.writer);
+		if (ctx.failed)
+			log_warnx("imap: %s: UID %u: cannot write to the spool",
+			    f->mb->name, uid);
+		else if (rc != MAILIMAP_NO_ERROR)
+			health(f, server_said(f->imap, rc));
+		return rc == MAILIMAP_NO_ERROR && !ctx.failed ? 0 : -1;
+	}
+	if (!spool_writer_commit(ctx.writer, sum[0], &size, &err))
+		goto fail;
+	return record(f, &uid, sum, &size, 1) ? 0 : -1;
+fail:
+	log_warnx("imap: %s: UID %u: %s", f->mb->name, uid, err->message);
+	g_error_free(err);
+	return -1;
+}
+
+/* Commit the rows, then (only then) touch the messages on the server. */
+static gboolean
+record(struct imap_fetcher *f, const uint32_t *uids, char (*sums)[65],
+    const int64_t *sizes, guint n)
+{
+	struct store_inbound in;
+	enum store_added added;
+	GError		*err = NULL;
+	int64_t		 id;
+	guint		 i;
+
+	if (n == 0)
+		return TRUE;
+	if (!store_begin(f->store, &err))
+		goto fail;
+	memset(&in, 0, sizeof(in));
+	in.mailbox = f->mb->name;
+	in.uidvalidity = f->uidvalidity;
+	in.source = "imap";
+	in.now = g_get_real_time() / G_USEC_PER_SEC;
+	for (i = 0; i < n; i++) {
+		in.uid = uids[i];
+		in.size = sizes[i];
+		in.sha256 = sums[i];
+		if (!store_inbound_add(f->store, &in, &added, &id, &err)) {
+			store_rollback(f->store);
+			goto fail;
+		}
+	}
+	if (!store_commit(f->store, &err))
+		goto fail;
+	f->last_uid = MAX(f->last_uid, uids[n - 1]);
+	log_debug("imap: %s: stored %u message(s), UID %u..%u", f->mb->name,
+	    n, uids[0], uids[n - 1]);
+	f->stored(f->data);
+	after_stored(f, uids, n);
+	return TRUE;
+fail:
+	log_warnx("imap: %s: %s", f->mb->name, err->message);
+	g_error_free(err);
+	return FALSE;
+}
+
+/* \Seen or a move, as configured; failure here loses nothing. */
+static void
+after_stored(struct imap_fetcher *f, const uint32_t *uids, guint n)
+{
+	struct mailimap_flag_list *flags;
+	struct mailimap_set *set;
+	guint	 i;
+	int	 rc = MAILIMAP_NO_ERROR;
+
+	if (f->mb->after == CONF_AFTER_LEAVE)
+		return;
+	set = mailimap_set_new_empty();
+	for (i = 0; i < n; i++)
+		mailimap_set_add_single(set, uids[i]);
+	if (f->mb->after == CONF_AFTER_SEEN) {
+		flags = mailimap_flag_list_new_empty();
+		mailimap_flag_list_add(flags, mailimap_flag_new_seen());
+		rc = mailimap_uid_store(f->imap, set,
+		    mailimap_store_att_flags_new_add_flags_silent(flags));
+	} else if (mailimap_has_extension(f->imap, "MOVE"))
+		rc = mailimap_uid_move(f->imap, set, f->mb->move_to);
+	else {
+		rc = mailimap_uid_copy(f->imap, set, f->mb->move_to);
+		flags = mailimap_flag_list_new_empty();
+		mailimap_flag_list_add(flags, mailimap_flag_new_deleted());
+		if (rc == MAILIMAP_NO_ERROR)
+			rc = mailimap_uid_store(f->imap, set,
+			    mailimap_store_att_flags_new_add_flags_silent(flags));
+		else
+			mailimap_flag_list_free(flags);
+		if (rc == MAILIMAP_NO_ERROR && mailimap_has_uidplus(f->imap))
+			rc = mailimap_uid_expunge(f->imap, set);
+	}
+	if (rc != MAILIMAP_NO_ERROR)
+		log_warnx("imap: %s: stored, but cannot %s on the server: %s",
+		    f->mb->name, f->mb->after == CONF_AFTER_SEEN ?
+		    "set \\Seen" : "move", server_said(f->imap, rc));
+	mailimap_set_free(set);
+}
+
+/*
+ * IDLE when offered (re-issued every idle_restart seconds, RFC 2177),
+ * else a NOOP every poll_interval.  Returns when there may be news.
+ */
+static int
+wait_for_news(struct imap_fetcher *f)
+{
+	int	 rc, w = MAILSTREAM_IDLE_TIMEOUT;
+
+	if (!mailimap_has_idle(f->imap)) {
+		if (sleep_unless_stopped(f, (gint64)f->mb->poll_interval *
+		    G_USEC_PER_SEC))
+			return 0;
+		rc = mailimap_noop(f->imap);
+		goto done;
+	}
+	if ((rc = mailimap_idle(f->imap)) != MAILIMAP_NO_ERROR)
+		goto done;
+	/* Data already in libetpan's buffer will not wake poll(). */
+	if (!f->imap->imap_selection_info->sel_has_exists) {
+		g_mutex_lock(&f->lock);
+		f->idling = f->stop ? NULL : f->imap->imap_stream;
+		g_mutex_unlock(&f->lock);
+		if (f->idling != NULL)
+			w = mailstream_wait_idle(f->imap->imap_stream,
+			    f->conf->imap.idle_restart);
+		g_mutex_lock(&f->lock);
+		f->idling = NULL;
+		g_mutex_unlock(&f->lock);
+	}
+	rc = mailimap_idle_done(f->imap);
+	if (w == MAILSTREAM_IDLE_ERROR || w == MAILSTREAM_IDLE_CANCELLED)
+		rc = MAILIMAP_ERROR_STREAM;
+done:
+	if (rc != MAILIMAP_NO_ERROR) {
+		health(f, server_said(f->imap, rc));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Record the mailbox's health (error NULL: it works).  The first failure
+ * is logged; a failure that lasts longer than mailbox_down_after is logged
+ * once more, loudly, and so is the recovery.
+ */
+static void
+health(struct imap_fetcher *f, const char *error)
+{
+	int64_t	 now = g_get_real_time() / G_USEC_PER_SEC;
+	gboolean was_failing = f->failing_since != 0;
+
+	if (error == NULL) {
+		if (!was_failing)
+			return;
+		log_info("imap: %s: recovered after %" G_GINT64_FORMAT " s",
+		    f->mb->name, now - f->failing_since);
+		f->failing_since = 0;
+		f->alerted = FALSE;
+	} else {
+		if (!was_failing)
+			f->failing_since = now;
+		log_warnx("imap: %s: %s:%d: %s", f->mb->name, f->mb->host,
+		    f->mb->port, error);
+		if (!f->alerted && now - f->failing_since >=
+		    f->conf->mailbox_alert_after) {
+			log_warnx("imap: %s: failing for %" G_GINT64_FORMAT
+			    " s", f->mb->name, now - f->failing_since);
+			f->alerted = TRUE;
+		}
+	}
+	if (!store_mailbox_health(f->store, f->mb->name, f->failing_since,
+	    f->alerted, error, NULL))
+		log_warnx("imap: %s: cannot record the mailbox health",
+		    f->mb->name);
+}

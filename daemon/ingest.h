@@ -1,0 +1,44 @@
+/*
+ * ingest.h: the first half of the pipeline, from mailboxes to parsed
+ * messages in the store.
+ *
+ * One fetch thread per configured mailbox (imap.c) stores raw messages
+ * in the spool and the inbound table; the main thread then parses each
+ * new inbound row (msg.c) and records the message and its attachments in
+ * one transaction, or quarantines it with a reason.
+ */
+#ifndef RECOURSD_INGEST_H
+#define RECOURSD_INGEST_H
+
+#include <glib.h>
+
+#include "conf.h"
+#include "store.h"
+
+struct ingest;
+
+/* conf is borrowed and must outlive the ingest (or be swapped by reload). */
+struct ingest	*ingest_start(const struct conf *, GError **);
+gboolean	 ingest_reload(struct ingest *, const struct conf *);
+void		 ingest_stop(struct ingest *);
+
+/*
+ * Parse one inbound row and record it, in one transaction.  Used by the
+ * daemon and by recoursctl (reprocess).  FALSE only on a store error: a
+ * message that does not parse is quarantined, which is success.
+ */
+gboolean	 ingest_process_one(struct store *, const struct conf *,
+		    int64_t inbound_id, GError **);
+/* Process every 'new' row; returns how many, or -1 on a store error. */
+int		 ingest_process_pending(struct store *, const struct conf *,
+		    GError **);
+
+/*
+ * Queue a raw message file as if fetched from mailbox (recoursctl inject).
+ * Durable when it returns TRUE.
+ */
+gboolean	 ingest_inject(struct store *, const struct conf *,
+		    const char *mailbox, const char *file, int64_t *id,
+		    GError **);
+
+#endif

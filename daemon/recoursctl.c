@@ -1,0 +1,337 @@
+/*
+ * recoursctl.c: the administrators' command-line tool.  Each command is
+ * one entry of a const table (name, usage, summary, function), which
+ * drives both dispatch and --help.  Commands that only look open the
+ * database read-only; none of them ever talks to a mail server.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <gmime/gmime.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "conf.h"
+#include "ingest.h"
+#include "log.h"
+#include "store.h"
+
+struct ctl {
+	const char	*conf_path;
+	struct conf	*conf;
+	struct store	*store;
+};
+
+struct command {
+	const char	*name;
+	const char	*usage;
+	const char	*summary;
+	int		 needs;		/* NEED_* */
+	int		(*run)(struct ctl *, int, char **);
+};
+#define NEED_CONF	0x1
+#define NEED_STORE_RO	0x2
+#define NEED_STORE_RW	0x4
+
+static int	 cmd_version(struct ctl *, int, char **);
+static int	 cmd_check(struct ctl *, int, char **);
+static int	 cmd_inject(struct ctl *, int, char **);
+static int	 cmd_quarantine(struct ctl *, int, char **);
+static int	 cmd_reprocess(struct ctl *, int, char **);
+static int	 cmd_status(struct ctl *, int, char **);
+static void	 help(FILE *);
+static int	 parse_id(const char *, int64_t *);
+static int	 setup(struct ctl *, int);
+
+static const struct command commands[] = {
+	{ "version", "version", "print the version and the schema version",
+	    0, cmd_version },
+	{ "check", "check", "check the configuration, rules and templates",
+	    NEED_CONF, cmd_check },
+	{ "status", "status", "count inbound messages by state",
+	    NEED_CONF | NEED_STORE_RO, cmd_status },
+	{ "inject", "inject FILE.eml --mailbox NAME",
+	    "queue a message as if fetched from mailbox NAME",
+	    NEED_CONF | NEED_STORE_RW, cmd_inject },
+	{ "quarantine", "quarantine [list | show ID]",
+	    "list quarantined messages, or show one with its reason",
+	    NEED_CONF | NEED_STORE_RO, cmd_quarantine },
+	{ "reprocess", "reprocess ID",
+	    "parse a quarantined message again (after a fix or a limit change)",
+	    NEED_CONF | NEED_STORE_RW, cmd_reprocess },
+};
+
+static void
+help(FILE *fp)
+{
+	size_t	 i;
+
+	fprintf(fp, "usage: recoursctl [-f file] command [arguments]\n"
+	    "  -f file  configuration file (default %s)\n\ncommands:\n",
+	    RECOURSD_CONF);
+	for (i = 0; i < G_N_ELEMENTS(commands); i++)
+		fprintf(fp, "  %-36s %s\n", commands[i].usage,
+		    commands[i].summary);
+}
+
+static int
+parse_id(const char *s, int64_t *id)
+{
+	char	*end;
+
+	*id = g_ascii_strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || *id <= 0) {
+		fprintf(stderr, "recoursctl: %s: not a message id\n", s);
+		return -1;
+	}
+	return 0;
+}
+
+/* Load what the command needs; one clear line on failure. */
+static int
+setup(struct ctl *ctl, int needs)
+{
+	GString	*errors;
+	GError	*err = NULL;
+
+	if (needs == 0)
+		return 0;
+	errors = g_string_new(NULL);
+	ctl->conf = check_load(ctl->conf_path, errors);
+	if (ctl->conf == NULL) {
+		fputs(errors->str, stderr);
+		g_string_free(errors, TRUE);
+		return -1;
+	}
+	g_string_free(errors, TRUE);
+	if ((needs & (NEED_STORE_RO | NEED_STORE_RW)) == 0)
+		return 0;
+	ctl->store = store_open(ctl->conf->database,
+	    (needs & NEED_STORE_RW) ? STORE_CREATE : STORE_READONLY, &err);
+	if (ctl->store == NULL) {
+		fprintf(stderr, "recoursctl: %s\n", err->message);
+		g_error_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_version(struct ctl *ctl, int argc, char **argv)
+{
+	(void)ctl;
+	(void)argc;
+	(void)argv;
+	printf("recoursctl %s (database schema %d)\n", PACKAGE_VERSION,
+	    store_schema_latest());
+	return 0;
+}
+
+static int
+cmd_check(struct ctl *ctl, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("%s: configuration OK, %u mailbox(es)\n", ctl->conf->path,
+	    ctl->conf->mailboxes->len);
+	return 0;
+}
+
+static int
+cmd_status(struct ctl *ctl, int argc, char **argv)
+{
+	static const char *const states[] = {
+		"new", "processed", "quarantined", "duplicate"
+	};
+	GError	*err = NULL;
+	int64_t	 n;
+	size_t	 i;
+
+	(void)argc;
+	(void)argv;
+	for (i = 0; i < G_N_ELEMENTS(states); i++) {
+		if (!store_inbound_count(ctl->store, states[i], &n, &err)) {
+			fprintf(stderr, "recoursctl: %s\n", err->message);
+			g_error_free(err);
+			return 1;
+		}
+		printf("%-12s %" G_GINT64_FORMAT "\n", states[i], n);
+	}
+	return 0;
+}
+
+static int
+cmd_inject(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "mailbox", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*mailbox = NULL;
+	GError		*err = NULL;
+	int64_t		 id;
+	int		 ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
+		if (ch != 'm')
+			return 2;
+		mailbox = optarg;
+	}
+	if (mailbox == NULL || optind != argc - 1) {
+		fprintf(stderr, "usage: recoursctl inject FILE.eml "
+		    "--mailbox NAME\n");
+		return 2;
+	}
+	if (conf_mailbox(ctl->conf, mailbox) == NULL) {
+		fprintf(stderr, "recoursctl: %s: no mailbox named \"%s\"\n",
+		    ctl->conf->path, mailbox);
+		return 1;
+	}
+	if (!ingest_inject(ctl->store, ctl->conf, mailbox, argv[optind], &id,
+	    &err)) {
+		fprintf(stderr, "recoursctl: %s\n", err->message);
+		g_error_free(err);
+		return 1;
+	}
+	printf("queued %s as inbound message %" G_GINT64_FORMAT "\n",
+	    argv[optind], id);
+	return 0;
+}
+
+static int
+cmd_quarantine(struct ctl *ctl, int argc, char **argv)
+{
+	struct store_inbound_row r;
+	GArray	*rows;
+	GError	*err = NULL;
+	int64_t	 id;
+	guint	 i;
+
+	if (argc == 3 && strcmp(argv[1], "show") == 0) {
+		if (parse_id(argv[2], &id) == -1)
+			return 2;
+		if (!store_inbound_get(ctl->store, id, &r, &err)) {
+			fprintf(stderr, "recoursctl: %s\n", err != NULL ?
+			    err->message : "no such inbound message");
+			g_clear_error(&err);
+			return 1;
+		}
+		printf("id:         %" G_GINT64_FORMAT "\nmailbox:    %s\n"
+		    "state:      %s\nreason:     %s\nmessage-id: %s\n"
+		    "size:       %" G_GINT64_FORMAT "\nsha256:     %s\n",
+		    r.id, r.mailbox, r.state, r.reason ? r.reason : "-",
+		    r.message_id ? r.message_id : "-", r.size, r.sha256);
+		store_inbound_row_clear(&r);
+		return 0;
+	}
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "list") != 0)) {
+		fprintf(stderr, "usage: recoursctl quarantine [list | show ID]\n");
+		return 2;
+	}
+	if ((rows = store_inbound_list(ctl->store, "quarantined", &err)) == NULL) {
+		fprintf(stderr, "recoursctl: %s\n", err->message);
+		g_error_free(err);
+		return 1;
+	}
+	for (i = 0; i < rows->len; i++) {
+		struct store_inbound_row *q = &g_array_index(rows,
+		    struct store_inbound_row, i);
+
+		printf("%6" G_GINT64_FORMAT "  %-12s %s\n", q->id, q->mailbox,
+		    q->reason ? q->reason : "");
+	}
+	g_array_unref(rows);
+	return 0;
+}
+
+static int
+cmd_reprocess(struct ctl *ctl, int argc, char **argv)
+{
+	struct store_inbound_row r;
+	GError	*err = NULL;
+	int64_t	 id;
+	gboolean found;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: recoursctl reprocess ID\n");
+		return 2;
+	}
+	if (parse_id(argv[1], &id) == -1)
+		return 2;
+	found = store_inbound_get(ctl->store, id, &r, &err);
+	if (!found || strcmp(r.state, "quarantined") != 0) {
+		fprintf(stderr, "recoursctl: %s\n", err != NULL ? err->message :
+		    found ? "that message is not quarantined" :
+		    "no such inbound message");
+		g_clear_error(&err);
+		store_inbound_row_clear(&r);
+		return 1;
+	}
+	store_inbound_row_clear(&r);
+	if (!store_inbound_set_state(ctl->store, id, "new", NULL, 0, &err) ||
+	    !ingest_process_one(ctl->store, ctl->conf, id, &err) ||
+	    !store_inbound_get(ctl->store, id, &r, &err)) {
+		fprintf(stderr, "recoursctl: %s\n", err->message);
+		g_error_free(err);
+		return 1;
+	}
+	printf("%" G_GINT64_FORMAT ": %s%s%s\n", id, r.state,
+	    r.reason ? ": " : "", r.reason ? r.reason : "");
+	store_inbound_row_clear(&r);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ctl	 ctl;
+	size_t		 i;
+	int		 ch, rc;
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.conf_path = RECOURSD_CONF;
+	while ((ch = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			ctl.conf_path = optarg;
+			break;
+		case 'h':
+			help(stdout);
+			return 0;
+		default:
+			help(stderr);
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		help(stderr);
+		return 2;
+	}
+	for (i = 0; i < G_N_ELEMENTS(commands); i++)
+		if (strcmp(argv[0], commands[i].name) == 0)
+			break;
+	if (i == G_N_ELEMENTS(commands)) {
+		fprintf(stderr, "recoursctl: unknown command \"%s\"\n", argv[0]);
+		help(stderr);
+		return 2;
+	}
+	log_init("recoursctl", 1, 0);
+	g_mime_init();
+	if (setup(&ctl, commands[i].needs) == -1)
+		rc = 1;
+	else
+		rc = commands[i].run(&ctl, argc, argv);
+	store_close(ctl.store);
+	conf_free(ctl.conf);
+	g_mime_shutdown();
+	return rc;
+}

@@ -1,0 +1,176 @@
+/*
+ * recoursd.c: the daemon's main.  Options, configuration, the GLib main
+ * loop, signals (HUP reloads, TERM and INT drain and exit) and the
+ * service manager (sd_notify READY/RELOADING/STOPPING/WATCHDOG).  It
+ * wires the parts together; no policy lives here.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <gmime/gmime.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "conf.h"
+#include "ingest.h"
+#include "log.h"
+#include "store.h"
+
+struct daemon {
+	GMainLoop	*loop;
+	struct conf	*conf;
+	struct ingest	*ingest;
+	const char	*conf_path;
+};
+
+static void	 usage(void) __attribute__((noreturn));
+static gboolean	 on_stop(gpointer);
+static gboolean	 on_reload(gpointer);
+static gboolean	 on_watchdog(gpointer);
+static void	 start_watchdog(void);
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: recoursd [-dnv] [-f file]\n"
+	    "  -d       stay in the foreground and log to stderr\n"
+	    "  -f file  configuration file (default %s)\n"
+	    "  -n       check the configuration and rules, then exit\n"
+	    "  -v       verbose logging\n", RECOURSD_CONF);
+	exit(2);
+}
+
+static gboolean
+on_stop(gpointer data)
+{
+	struct daemon	*d = data;
+
+	sd_notify(0, "STOPPING=1\nSTATUS=Stopping");
+	log_info("stopping");
+	g_main_loop_quit(d->loop);
+	return G_SOURCE_CONTINUE;
+}
+
+/*
+ * SIGHUP: load and check the new configuration first; keep the running
+ * one when the new one has errors.
+ */
+static gboolean
+on_reload(gpointer data)
+{
+	struct daemon	*d = data;
+	struct conf	*c;
+	GString		*errors = g_string_new(NULL);
+
+	sd_notify(0, "RELOADING=1\nSTATUS=Reloading");
+	c = check_load(d->conf_path, errors);
+	if (c == NULL) {
+		log_warnx("reload: %s: errors, keeping the running "
+		    "configuration:\n%s", d->conf_path, errors->str);
+	} else if (!ingest_reload(d->ingest, c)) {
+		log_warnx("reload: %s: cannot apply it, keeping the running "
+		    "configuration", d->conf_path);
+		conf_free(c);
+	} else {
+		conf_free(d->conf);
+		d->conf = c;
+		log_info("reloaded %s", d->conf_path);
+	}
+	g_string_free(errors, TRUE);
+	sd_notify(0, "READY=1\nSTATUS=Running");
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_watchdog(gpointer data)
+{
+	(void)data;
+	sd_notify(0, "WATCHDOG=1");
+	return G_SOURCE_CONTINUE;
+}
+
+/* Ping at half the interval the service manager asked for. */
+static void
+start_watchdog(void)
+{
+	uint64_t	 usec;
+
+	if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0)
+		g_timeout_add((guint)(usec / 2000), on_watchdog, NULL);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct daemon	 d;
+	GString		*errors;
+	GError		*err = NULL;
+	int		 ch, foreground = 0, check_only = 0, verbose = 0;
+
+	memset(&d, 0, sizeof(d));
+	d.conf_path = RECOURSD_CONF;
+	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
+		switch (ch) {
+		case 'd':
+			foreground = 1;
+			break;
+		case 'f':
+			d.conf_path = optarg;
+			break;
+		case 'n':
+			check_only = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	log_init("recoursd", foreground || check_only, verbose);
+	g_mime_init();
+	errors = g_string_new(NULL);
+	d.conf = check_load(d.conf_path, errors);
+	if (d.conf == NULL) {
+		fputs(errors->str, stderr);
+		return 1;
+	}
+	g_string_free(errors, TRUE);
+	if (check_only) {
+		printf("%s: configuration OK\n", d.conf_path);
+		conf_free(d.conf);
+		return 0;
+	}
+	if (!foreground)
+		log_init("recoursd", 0, verbose);
+
+	d.ingest = ingest_start(d.conf, &err);
+	if (d.ingest == NULL)
+		fatalx("%s", err->message);
+	d.loop = g_main_loop_new(NULL, FALSE);
+	g_unix_signal_add(SIGTERM, on_stop, &d);
+	g_unix_signal_add(SIGINT, on_stop, &d);
+	g_unix_signal_add(SIGHUP, on_reload, &d);
+	signal(SIGPIPE, SIG_IGN);
+	start_watchdog();
+	log_info("started, %u mailbox(es), database %s",
+	    d.conf->mailboxes->len, d.conf->database);
+	sd_notify(0, "READY=1\nSTATUS=Running");
+	g_main_loop_run(d.loop);
+
+	ingest_stop(d.ingest);
+	g_main_loop_unref(d.loop);
+	conf_free(d.conf);
+	g_mime_shutdown();
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,659 @@
+/*
+ * store.c: see store.h.  Every statement is prepared once and kept; SQL is
+ * never built with printf.  Migrations are an ordered array: a shipped one
+ * is never edited, a change is a new entry.
+ */
+#include "config.h"
+
+#include <sqlite3.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+
+/* Schema migrations; index i brings user_version from i to i + 1. */
+static const char *const migrations[] = {
+	/* 1: ingest — mailbox state, raw inbound rows, parsed messages. */
+	"CREATE TABLE mailbox_state ("
+	"  mailbox TEXT PRIMARY KEY,"
+	"  uidvalidity INTEGER NOT NULL DEFAULT 0,"
+	"  last_uid INTEGER NOT NULL DEFAULT 0,"
+	"  failing_since INTEGER NOT NULL DEFAULT 0,"
+	"  alerted INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT"
+	") STRICT;"
+	"CREATE TABLE inbound ("
+	"  id INTEGER PRIMARY KEY,"
+	"  mailbox TEXT NOT NULL,"
+	"  uidvalidity INTEGER NOT NULL,"
+	"  uid INTEGER NOT NULL,"
+	"  fetched_at INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  message_id TEXT,"
+	"  source TEXT NOT NULL CHECK (source IN ('imap', 'inject')),"
+	"  state TEXT NOT NULL DEFAULT 'new' CHECK (state IN"
+	"    ('new', 'processed', 'quarantined', 'duplicate')),"
+	"  reason TEXT,"
+	"  duplicate_of INTEGER REFERENCES inbound(id),"
+	"  processed_at INTEGER,"
+	"  UNIQUE (mailbox, uidvalidity, uid)"
+	") STRICT;"
+	"CREATE INDEX inbound_by_state ON inbound(state, id);"
+	"CREATE INDEX inbound_by_digest ON inbound(mailbox, sha256);"
+	"CREATE TABLE message ("
+	"  id INTEGER PRIMARY KEY,"
+	"  inbound_id INTEGER REFERENCES inbound(id),"
+	"  direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),"
+	"  message_id TEXT,"
+	"  in_reply_to TEXT,"
+	"  refs TEXT,"
+	"  subject TEXT,"
+	"  from_name TEXT,"
+	"  from_addr TEXT,"
+	"  reply_to TEXT,"
+	"  to_addrs TEXT,"
+	"  cc_addrs TEXT,"
+	"  date INTEGER,"
+	"  body TEXT,"
+	"  flags TEXT"
+	") STRICT;"
+	"CREATE INDEX message_by_msgid ON message(message_id);"
+	"CREATE TABLE attachment ("
+	"  id INTEGER PRIMARY KEY,"
+	"  message INTEGER NOT NULL REFERENCES message(id),"
+	"  filename TEXT NOT NULL,"
+	"  content_type TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  sha256 TEXT NOT NULL"
+	") STRICT;",
+};
+#define NMIGRATIONS	((int)G_N_ELEMENTS(migrations))
+
+enum stmt_id {
+	S_MAILBOX_GET,
+	S_MAILBOX_RESET,
+	S_MAILBOX_RAISE,
+	S_MAILBOX_HEALTH,
+	S_INBOUND_INSERT,
+	S_INBOUND_SAME_BYTES,
+	S_INBOUND_NEXT_INJECT_UID,
+	S_INBOUND_NEXT,
+	S_INBOUND_GET,
+	S_INBOUND_SET_STATE,
+	S_INBOUND_LIST,
+	S_INBOUND_COUNT,
+	S_MESSAGE_INSERT,
+	S_ATTACHMENT_INSERT,
+	S_COUNT
+};
+
+static const char *const stmt_sql[S_COUNT] = {
+	[S_MAILBOX_GET] = "SELECT uidvalidity, last_uid, failing_since, "
+	    "alerted FROM mailbox_state WHERE mailbox = ?1",
+	[S_MAILBOX_RESET] = "INSERT INTO mailbox_state (mailbox, uidvalidity, "
+	    "last_uid) VALUES (?1, ?2, 0) ON CONFLICT (mailbox) DO UPDATE "
+	    "SET uidvalidity = ?2, last_uid = 0",
+	[S_MAILBOX_RAISE] = "UPDATE mailbox_state SET last_uid = ?3 "
+	    "WHERE mailbox = ?1 AND uidvalidity = ?2 AND last_uid < ?3",
+	[S_MAILBOX_HEALTH] = "INSERT INTO mailbox_state (mailbox, "
+	    "failing_since, alerted, last_error) VALUES (?1, ?2, ?3, ?4) "
+	    "ON CONFLICT (mailbox) DO UPDATE SET failing_since = ?2, "
+	    "alerted = ?3, last_error = ?4",
+	[S_INBOUND_INSERT] = "INSERT INTO inbound (mailbox, uidvalidity, uid, "
+	    "fetched_at, size, sha256, message_id, source, state, "
+	    "duplicate_of) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+	    "ON CONFLICT DO NOTHING",
+	[S_INBOUND_SAME_BYTES] = "SELECT id FROM inbound WHERE mailbox = ?1 "
+	    "AND sha256 = ?2 AND uidvalidity <> ?3 AND source = 'imap' "
+	    "ORDER BY id LIMIT 1",
+	[S_INBOUND_NEXT_INJECT_UID] = "SELECT coalesce(max(uid), 0) + 1 FROM "
+	    "inbound WHERE mailbox = ?1 AND uidvalidity = 0",
+	[S_INBOUND_NEXT] = "SELECT id, mailbox, sha256, state, reason, "
+	    "message_id, size, fetched_at FROM inbound WHERE state = 'new' "
+	    "ORDER BY id LIMIT 1",
+	[S_INBOUND_GET] = "SELECT id, mailbox, sha256, state, reason, "
+	    "message_id, size, fetched_at FROM inbound WHERE id = ?1",
+	[S_INBOUND_SET_STATE] = "UPDATE inbound SET state = ?2, reason = ?3, "
+	    "processed_at = ?4 WHERE id = ?1",
+	[S_INBOUND_LIST] = "SELECT id, mailbox, sha256, state, reason, "
+	    "message_id, size, fetched_at FROM inbound WHERE state = ?1 "
+	    "ORDER BY id",
+	[S_INBOUND_COUNT] = "SELECT count(*) FROM inbound WHERE "
+	    "?1 IS NULL OR state = ?1",
+	[S_MESSAGE_INSERT] = "INSERT INTO message (inbound_id, direction, "
+	    "message_id, in_reply_to, refs, subject, from_name, from_addr, "
+	    "reply_to, to_addrs, cc_addrs, date, body, flags) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[S_ATTACHMENT_INSERT] = "INSERT INTO attachment (message, filename, "
+	    "content_type, size, sha256) VALUES (?1, ?2, ?3, ?4, ?5)",
+};
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	sqlite3_stmt	*stmts[S_COUNT];
+};
+
+static gboolean	 sql_fail(struct store *, GError **, const char *);
+static gboolean	 exec(struct store *, const char *, GError **);
+static sqlite3_stmt *stmt(struct store *, enum stmt_id, GError **);
+static gboolean	 step_done(struct store *, sqlite3_stmt *, GError **);
+static gboolean	 migrate(struct store *, GError **);
+static void	 bind_text(sqlite3_stmt *, int, const char *);
+static void	 read_inbound_row(sqlite3_stmt *, struct store_inbound_row *);
+static char	*dup_column(sqlite3_stmt *, int);
+static int64_t	 same_bytes(struct store *, const struct store_inbound *,
+		    GError **);
+static int64_t	 next_inject_uid(struct store *, const char *, GError **);
+static gboolean	 inbound_one(struct store *, sqlite3_stmt *,
+		    struct store_inbound_row *, GError **);
+static void	 row_array_clear(gpointer);
+
+G_DEFINE_QUARK(store-error-quark, store_error)
+
+static gboolean
+sql_fail(struct store *st, GError **err, const char *what)
+{
+	g_set_error(err, STORE_ERROR, STORE_ERROR_SQL, "%s: %s: %s", st->path,
+	    what, sqlite3_errmsg(st->db));
+	return FALSE;
+}
+
+static gboolean
+exec(struct store *st, const char *sql, GError **err)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return sql_fail(st, err, sql);
+	return TRUE;
+}
+
+/* The cached statement, reset and with its bindings cleared. */
+static sqlite3_stmt *
+stmt(struct store *st, enum stmt_id id, GError **err)
+{
+	sqlite3_stmt	*s = st->stmts[id];
+
+	if (s == NULL) {
+		if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+			sql_fail(st, err, "prepare");
+			return NULL;
+		}
+		st->stmts[id] = s;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+static gboolean
+step_done(struct store *st, sqlite3_stmt *s, GError **err)
+{
+	int	 rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sql_fail(st, err, sqlite3_sql(s));
+	return TRUE;
+}
+
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static char *
+dup_column(sqlite3_stmt *s, int i)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+
+	return v != NULL ? g_strdup((const char *)v) : NULL;
+}
+
+int
+store_schema_latest(void)
+{
+	return NMIGRATIONS;
+}
+
+int
+store_schema_version(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int		 v = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s,
+	    NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* Apply the missing migrations in one IMMEDIATE transaction. */
+static gboolean
+migrate(struct store *st, GError **err)
+{
+	char	*set;
+	int	 v, i;
+
+	if (!store_begin(st, err))
+		return FALSE;
+	v = store_schema_version(st);
+	for (i = v; i < NMIGRATIONS; i++) {
+		if (!exec(st, migrations[i], err))
+			goto fail;
+		set = g_strdup_printf("PRAGMA user_version = %d", i + 1);
+		if (!exec(st, set, err)) {
+			g_free(set);
+			goto fail;
+		}
+		g_free(set);
+	}
+	return store_commit(st, err);
+fail:
+	store_rollback(st);
+	return FALSE;
+}
+
+struct store *
+store_open(const char *path, int flags, GError **err)
+{
+	struct store	*st;
+	int		 oflags, v;
+
+	if ((flags & STORE_CREATE) == 0 && access(path, F_OK) != 0) {
+		g_set_error(err, STORE_ERROR, STORE_ERROR_OPEN,
+		    "%s: no database there (has recoursd run yet?)", path);
+		return NULL;
+	}
+	st = g_new0(struct store, 1);
+	st->path = g_strdup(path);
+	oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | ((flags & STORE_CREATE) ?
+	    SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
+		g_set_error(err, STORE_ERROR, STORE_ERROR_OPEN, "%s: %s", path,
+		    st->db != NULL ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 10000);
+	v = store_schema_version(st);
+	if (v < 0) {
+		sql_fail(st, err, "cannot read the schema version");
+		goto fail;
+	}
+	if (v > NMIGRATIONS) {
+		g_set_error(err, STORE_ERROR, STORE_ERROR_VERSION,
+		    "%s: database schema version %d is newer than this "
+		    "recoursd (%d): upgrade recoursd, or restore the backup "
+		    "taken before the upgrade", path, v, NMIGRATIONS);
+		goto fail;
+	}
+	if ((flags & STORE_READONLY) == 0 &&
+	    (!exec(st, "PRAGMA journal_mode = WAL", err) ||
+	    !exec(st, "PRAGMA synchronous = FULL", err)))
+		goto fail;
+	if (!exec(st, "PRAGMA foreign_keys = ON", err))
+		goto fail;
+	if (v < NMIGRATIONS) {
+		if (flags & STORE_READONLY) {
+			g_set_error(err, STORE_ERROR, STORE_ERROR_VERSION,
+			    "%s: database schema version %d is older than this "
+			    "recoursd (%d): start recoursd once to upgrade it",
+			    path, v, NMIGRATIONS);
+			goto fail;
+		}
+		if (!migrate(st, err))
+			goto fail;
+	}
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+void
+store_close(struct store *st)
+{
+	int	 i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->stmts[i]);
+	sqlite3_close(st->db);
+	g_free(st->path);
+	g_free(st);
+}
+
+gboolean
+store_begin(struct store *st, GError **err)
+{
+	return exec(st, "BEGIN IMMEDIATE", err);
+}
+
+gboolean
+store_commit(struct store *st, GError **err)
+{
+	if (exec(st, "COMMIT", err))
+		return TRUE;
+	store_rollback(st);
+	return FALSE;
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+gboolean
+store_mailbox_get(struct store *st, const char *mailbox,
+    struct store_mailbox *out, GError **err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((s = stmt(st, S_MAILBOX_GET, err)) == NULL)
+		return FALSE;
+	bind_text(s, 1, mailbox);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->uidvalidity = (uint32_t)sqlite3_column_int64(s, 0);
+		out->last_uid = (uint32_t)sqlite3_column_int64(s, 1);
+		out->failing_since = sqlite3_column_int64(s, 2);
+		out->alerted = sqlite3_column_int(s, 3) != 0;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(st, err, "mailbox state");
+	return TRUE;
+}
+
+gboolean
+store_mailbox_reset(struct store *st, const char *mailbox,
+    uint32_t uidvalidity, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_MAILBOX_RESET, err)) == NULL)
+		return FALSE;
+	bind_text(s, 1, mailbox);
+	sqlite3_bind_int64(s, 2, uidvalidity);
+	return step_done(st, s, err);
+}
+
+gboolean
+store_mailbox_health(struct store *st, const char *mailbox,
+    int64_t failing_since, gboolean alerted, const char *error, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_MAILBOX_HEALTH, err)) == NULL)
+		return FALSE;
+	bind_text(s, 1, mailbox);
+	sqlite3_bind_int64(s, 2, failing_since);
+	sqlite3_bind_int(s, 3, alerted ? 1 : 0);
+	bind_text(s, 4, error);
+	return step_done(st, s, err);
+}
+
+/* The first row of this mailbox with the same bytes, or 0. */
+static int64_t
+same_bytes(struct store *st, const struct store_inbound *in, GError **err)
+{
+	sqlite3_stmt	*s;
+	int64_t		 id = 0;
+
+	if ((s = stmt(st, S_INBOUND_SAME_BYTES, err)) == NULL)
+		return -1;
+	bind_text(s, 1, in->mailbox);
+	bind_text(s, 2, in->sha256);
+	sqlite3_bind_int64(s, 3, in->uidvalidity);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return id;
+}
+
+static int64_t
+next_inject_uid(struct store *st, const char *mailbox, GError **err)
+{
+	sqlite3_stmt	*s;
+	int64_t		 uid = -1;
+
+	if ((s = stmt(st, S_INBOUND_NEXT_INJECT_UID, err)) == NULL)
+		return -1;
+	bind_text(s, 1, mailbox);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		uid = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return uid;
+}
+
+gboolean
+store_inbound_add(struct store *st, const struct store_inbound *in,
+    enum store_added *added, int64_t *id, GError **err)
+{
+	sqlite3_stmt	*s;
+	int64_t		 dup, uid = in->uid;
+
+	if (uid == 0 && (uid = next_inject_uid(st, in->mailbox, err)) < 0)
+		return FALSE;
+	dup = in->uidvalidity != 0 ? same_bytes(st, in, err) : 0;
+	if (dup < 0 || (s = stmt(st, S_INBOUND_INSERT, err)) == NULL)
+		return FALSE;
+	bind_text(s, 1, in->mailbox);
+	sqlite3_bind_int64(s, 2, in->uidvalidity);
+	sqlite3_bind_int64(s, 3, uid);
+	sqlite3_bind_int64(s, 4, in->now);
+	sqlite3_bind_int64(s, 5, in->size);
+	bind_text(s, 6, in->sha256);
+	bind_text(s, 7, in->message_id);
+	bind_text(s, 8, in->source);
+	bind_text(s, 9, dup > 0 ? "duplicate" : "new");
+	if (dup > 0)
+		sqlite3_bind_int64(s, 10, dup);
+	if (!step_done(st, s, err))
+		return FALSE;
+	if (sqlite3_changes(st->db) == 0)
+		*added = STORE_ALREADY;
+	else
+		*added = dup > 0 ? STORE_DUPLICATE : STORE_ADDED;
+	*id = *added == STORE_ALREADY ? 0 : sqlite3_last_insert_rowid(st->db);
+	if (in->uidvalidity == 0)
+		return TRUE;
+	if ((s = stmt(st, S_MAILBOX_RAISE, err)) == NULL)
+		return FALSE;
+	bind_text(s, 1, in->mailbox);
+	sqlite3_bind_int64(s, 2, in->uidvalidity);
+	sqlite3_bind_int64(s, 3, uid);
+	return step_done(st, s, err);
+}
+
+static void
+read_inbound_row(sqlite3_stmt *s, struct store_inbound_row *r)
+{
+	r->id = sqlite3_column_int64(s, 0);
+	r->mailbox = dup_column(s, 1);
+	r->sha256 = dup_column(s, 2);
+	r->state = dup_column(s, 3);
+	r->reason = dup_column(s, 4);
+	r->message_id = dup_column(s, 5);
+	r->size = sqlite3_column_int64(s, 6);
+	r->fetched_at = sqlite3_column_int64(s, 7);
+}
+
+void
+store_inbound_row_clear(struct store_inbound_row *r)
+{
+	g_free(r->mailbox);
+	g_free(r->sha256);
+	g_free(r->state);
+	g_free(r->reason);
+	g_free(r->message_id);
+	memset(r, 0, sizeof(*r));
+}
+
+static gboolean
+inbound_one(struct store *st, sqlite3_stmt *s, struct store_inbound_row *r,
+    GError **err)
+{
+	int	 rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		read_inbound_row(s, r);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(st, err, "inbound");
+	return rc == SQLITE_ROW;
+}
+
+gboolean
+store_inbound_next(struct store *st, struct store_inbound_row *r,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_INBOUND_NEXT, err)) == NULL)
+		return FALSE;
+	return inbound_one(st, s, r, err);
+}
+
+gboolean
+store_inbound_get(struct store *st, int64_t id, struct store_inbound_row *r,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_INBOUND_GET, err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, id);
+	return inbound_one(st, s, r, err);
+}
+
+gboolean
+store_inbound_set_state(struct store *st, int64_t id, const char *state,
+    const char *reason, int64_t now, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_INBOUND_SET_STATE, err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, state);
+	bind_text(s, 3, reason);
+	if (strcmp(state, "new") != 0)
+		sqlite3_bind_int64(s, 4, now);
+	return step_done(st, s, err);
+}
+
+static void
+row_array_clear(gpointer p)
+{
+	store_inbound_row_clear(p);
+}
+
+GArray *
+store_inbound_list(struct store *st, const char *state, GError **err)
+{
+	sqlite3_stmt	*s;
+	GArray		*rows;
+	int		 rc;
+
+	if ((s = stmt(st, S_INBOUND_LIST, err)) == NULL)
+		return NULL;
+	bind_text(s, 1, state);
+	rows = g_array_new(FALSE, TRUE, sizeof(struct store_inbound_row));
+	g_array_set_clear_func(rows, row_array_clear);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_inbound_row r;
+
+		read_inbound_row(s, &r);
+		g_array_append_val(rows, r);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		g_array_unref(rows);
+		sql_fail(st, err, "inbound list");
+		return NULL;
+	}
+	return rows;
+}
+
+gboolean
+store_inbound_count(struct store *st, const char *state, int64_t *n,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = stmt(st, S_INBOUND_COUNT, err)) == NULL)
+		return FALSE;
+	bind_text(s, 1, state);
+	rc = sqlite3_step(s);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return sql_fail(st, err, "inbound count");
+	return TRUE;
+}
+
+gboolean
+store_message_add(struct store *st, const struct store_message *m,
+    int64_t *id, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_MESSAGE_INSERT, err)) == NULL)
+		return FALSE;
+	if (m->inbound_id > 0)
+		sqlite3_bind_int64(s, 1, m->inbound_id);
+	bind_text(s, 2, m->direction);
+	bind_text(s, 3, m->message_id);
+	bind_text(s, 4, m->in_reply_to);
+	bind_text(s, 5, m->references);
+	bind_text(s, 6, m->subject);
+	bind_text(s, 7, m->from_name);
+	bind_text(s, 8, m->from_addr);
+	bind_text(s, 9, m->reply_to);
+	bind_text(s, 10, m->to_addrs);
+	bind_text(s, 11, m->cc_addrs);
+	if (m->date != 0)
+		sqlite3_bind_int64(s, 12, m->date);
+	bind_text(s, 13, m->body);
+	bind_text(s, 14, m->flags);
+	if (!step_done(st, s, err))
+		return FALSE;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return TRUE;
+}
+
+gboolean
+store_attachment_add(struct store *st, int64_t message, const char *filename,
+    const char *type, int64_t size, const char *sha256, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_ATTACHMENT_INSERT, err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, message);
+	bind_text(s, 2, filename);
+	bind_text(s, 3, type);
+	sqlite3_bind_int64(s, 4, size);
+	bind_text(s, 5, sha256);
+	return step_done(st, s, err);
+}

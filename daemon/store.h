@@ -1,0 +1,122 @@
+/*
+ * store.h: the SQLite store.  Knows tables and transactions, not policy.
+ *
+ * Opened in WAL mode with synchronous=FULL (our commits gate mail that
+ * leaves the building), foreign keys on, and a busy timeout so that the
+ * per-mailbox fetch threads, each with its own connection, can share it.
+ * The schema is versioned with PRAGMA user_version and an ordered array of
+ * migrations; a database newer than the binary is refused.
+ */
+#ifndef RECOURSD_STORE_H
+#define RECOURSD_STORE_H
+
+#include <glib.h>
+#include <stdint.h>
+
+struct store;
+
+#define STORE_CREATE	0x01	/* create the file and apply migrations */
+#define STORE_READONLY	0x02	/* recoursctl's looking commands */
+
+GQuark		 store_error_quark(void);
+#define STORE_ERROR	(store_error_quark())
+enum { STORE_ERROR_OPEN, STORE_ERROR_VERSION, STORE_ERROR_SQL };
+
+/*
+ * Open path.  Without STORE_CREATE a missing file is an error and nothing
+ * is written.  Caller closes with store_close().
+ */
+struct store	*store_open(const char *path, int flags, GError **);
+void		 store_close(struct store *);
+int		 store_schema_version(struct store *);
+int		 store_schema_latest(void);
+
+/* BEGIN IMMEDIATE: writers take the lock up front (no upgrade deadlock). */
+gboolean	 store_begin(struct store *, GError **);
+gboolean	 store_commit(struct store *, GError **);
+void		 store_rollback(struct store *);
+
+/* Mailbox state: UIDVALIDITY and the highest UID safely stored. */
+struct store_mailbox {
+	uint32_t	 uidvalidity;	/* 0: never selected */
+	uint32_t	 last_uid;
+	int64_t		 failing_since;	/* 0: healthy */
+	gboolean	 alerted;
+};
+gboolean	 store_mailbox_get(struct store *, const char *,
+		    struct store_mailbox *, GError **);
+/* A new UIDVALIDITY voids the stored UIDs: last_uid goes back to 0. */
+gboolean	 store_mailbox_reset(struct store *, const char *, uint32_t,
+		    GError **);
+gboolean	 store_mailbox_health(struct store *, const char *, int64_t,
+		    gboolean, const char *, GError **);
+
+/* One raw message as fetched (or injected). */
+struct store_inbound {
+	const char	*mailbox;
+	uint32_t	 uidvalidity;	/* 0 for injected messages */
+	uint32_t	 uid;		/* 0: allocate (injected) */
+	int64_t		 size;
+	const char	*sha256;	/* hex digest of the raw bytes */
+	const char	*message_id;	/* may be NULL */
+	const char	*source;	/* "imap" or "inject" */
+	int64_t		 now;
+};
+enum store_added { STORE_ADDED, STORE_ALREADY, STORE_DUPLICATE };
+/*
+ * Insert the row and raise the mailbox's last_uid, inside the caller's
+ * transaction.  STORE_ALREADY: this (mailbox, uidvalidity, uid) is stored;
+ * STORE_DUPLICATE: same bytes already stored from this mailbox under
+ * another UIDVALIDITY (kept as a 'duplicate' row, never processed).
+ */
+gboolean	 store_inbound_add(struct store *, const struct store_inbound *,
+		    enum store_added *, int64_t *id, GError **);
+
+struct store_inbound_row {
+	int64_t		 id;
+	char		*mailbox;
+	char		*sha256;
+	char		*state;
+	char		*reason;
+	char		*message_id;
+	int64_t		 size;
+	int64_t		 fetched_at;
+};
+void		 store_inbound_row_clear(struct store_inbound_row *);
+/* The oldest row in state 'new'; FALSE with no error when there is none. */
+gboolean	 store_inbound_next(struct store *, struct store_inbound_row *,
+		    GError **);
+gboolean	 store_inbound_get(struct store *, int64_t,
+		    struct store_inbound_row *, GError **);
+/* state is "processed" or "quarantined" (with reason) or "new". */
+gboolean	 store_inbound_set_state(struct store *, int64_t, const char *,
+		    const char *, int64_t, GError **);
+/* Rows in a state, oldest first; caller frees with g_array_unref(). */
+GArray		*store_inbound_list(struct store *, const char *state, GError **);
+gboolean	 store_inbound_count(struct store *, const char *state,
+		    int64_t *, GError **);
+
+/* A parsed inbound message and its attachments. */
+struct store_message {
+	int64_t		 inbound_id;
+	const char	*direction;	/* "in" or "out" */
+	const char	*message_id;
+	const char	*in_reply_to;
+	const char	*references;	/* space separated */
+	const char	*subject;
+	const char	*from_name;
+	const char	*from_addr;
+	const char	*reply_to;
+	const char	*to_addrs;
+	const char	*cc_addrs;
+	int64_t		 date;		/* 0: none */
+	const char	*body;
+	const char	*flags;		/* e.g. "tnef-unpack-failed" */
+};
+gboolean	 store_message_add(struct store *, const struct store_message *,
+		    int64_t *id, GError **);
+gboolean	 store_attachment_add(struct store *, int64_t message,
+		    const char *filename, const char *type, int64_t size,
+		    const char *sha256, GError **);
+
+#endif
