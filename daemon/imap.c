@@ -66,6 +66,8 @@ static bool	 body_handler(int, struct mailimap_msg_att_body_section *,
 static gboolean	 record(struct imap_fetcher *, const uint32_t *,
 		    char (*)[65], const int64_t *, guint);
 static void	 after_stored(struct imap_fetcher *, const uint32_t *, guint);
+static void	 reconcile_after(struct imap_fetcher *);
+static void	 apply_after(struct imap_fetcher *, struct mailimap_set *);
 static int	 wait_for_news(struct imap_fetcher *);
 static gboolean	 sleep_unless_stopped(struct imap_fetcher *, gint64);
 static gboolean	 stopping(struct imap_fetcher *);
@@ -209,6 +211,7 @@ session(struct imap_fetcher *f)
 	if (connect_verified(f) == -1 || select_folder(f) == -1)
 		goto out;
 	health(f, NULL);
+	reconcile_after(f);
 	mailstream_setup_idle(f->imap->imap_stream);
 	while (!stopping(f)) {
 		if (sync_new(f) == -1 || wait_for_news(f) == -1)
@@ -602,16 +605,41 @@ fail:
 static void
 after_stored(struct imap_fetcher *f, const uint32_t *uids, guint n)
 {
-	struct mailimap_flag_list *flags;
 	struct mailimap_set *set;
 	guint	 i;
-	int	 rc = MAILIMAP_NO_ERROR;
 
-	if (f->mb->after == CONF_AFTER_LEAVE)
+	if (f->mb->after == CONF_AFTER_LEAVE || n == 0)
 		return;
 	set = mailimap_set_new_empty();
 	for (i = 0; i < n; i++)
 		mailimap_set_add_single(set, uids[i]);
+	apply_after(f, set);
+	mailimap_set_free(set);
+}
+
+/*
+ * A crash between the commit and the \Seen or move leaves stored messages
+ * untouched on the server.  Every UID up to last_uid is stored, so on each
+ * connection the action is applied again to 1:last_uid (idempotent).
+ */
+static void
+reconcile_after(struct imap_fetcher *f)
+{
+	struct mailimap_set *set;
+
+	if (f->mb->after == CONF_AFTER_LEAVE || f->last_uid == 0)
+		return;
+	set = mailimap_set_new_interval(1, f->last_uid);
+	apply_after(f, set);
+	mailimap_set_free(set);
+}
+
+static void
+apply_after(struct imap_fetcher *f, struct mailimap_set *set)
+{
+	struct mailimap_flag_list *flags;
+	int	 rc;
+
 	if (f->mb->after == CONF_AFTER_SEEN) {
 		flags = mailimap_flag_list_new_empty();
 		mailimap_flag_list_add(flags, mailimap_flag_new_seen());
@@ -635,7 +663,6 @@ after_stored(struct imap_fetcher *f, const uint32_t *uids, guint n)
 		log_warnx("imap: %s: stored, but cannot %s on the server: %s",
 		    f->mb->name, f->mb->after == CONF_AFTER_SEEN ?
 		    "set \\Seen" : "move", server_said(f->imap, rc));
-	mailimap_set_free(set);
 }
 
 /*

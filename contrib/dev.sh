@@ -1,0 +1,100 @@
+#!/bin/sh
+# dev.sh: set up a Debian 12 machine for recoursd and run it.
+#
+#   contrib/dev.sh demo   install, build, start a sandboxed IMAP+SMTP, and
+#                         show recoursd ingesting a sample complaint
+#   contrib/dev.sh test   install, build (-Werror), run the whole test suite,
+#                         then the unit tests again under ASan+UBSan; ends
+#                         with "N passed, N failed"
+#   contrib/dev.sh deps   only install the Debian packages
+#
+# Run as root (apt-get), from anywhere.  Builds in _build/ and _build-asan/
+# inside the source tree; nothing is installed system-wide but packages.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+packages="build-essential autoconf automake libtool pkg-config
+	libetpan-dev libgmime-3.0-dev libsqlite3-dev libconfig-dev
+	libsystemd-dev libgnutls28-dev libsasl2-modules sqlite3
+	dovecot-imapd dovecot-lmtpd postfix openssl python3 procps"
+
+deps() {
+	missing=
+	for p in $packages; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		    grep -q 'install ok installed' || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "dev.sh: missing packages:$missing; run as root" >&2
+		exit 1
+	fi
+	# Postfix must not configure or start a system instance: the tests
+	# run their own, on loopback high ports.
+	echo "postfix postfix/main_mailer_type select No configuration" |
+	    debconf-set-selections
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+}
+
+# build DIR [configure options...]
+build() {
+	dir=$1
+	shift
+	[ -x configure ] || autoreconf -fi >/dev/null 2>&1
+	mkdir -p "$dir"
+	(cd "$dir" && { [ -f Makefile ] || "$top/configure" -q "$@"; } &&
+	    make -s -j"$(nproc)" >/dev/null)
+}
+
+# Sum the automake test logs of a build tree into passed/failed counts.
+count() {
+	awk '/^# (PASS|XFAIL|SKIP):/ { p += $3 } /^# (FAIL|XPASS|ERROR):/ { f += $3 }
+	    END { printf "%d %d\n", p, f }' "$1/test-suite.log.summary"
+}
+
+run_check() {
+	dir=$1
+	shift
+	status=0
+	(cd "$dir" && make -s check "$@") || status=1
+	# automake prints the per-suite summary; keep it for count().
+	grep -hE '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' \
+	    "$dir/test-suite.log" > "$dir/test-suite.log.summary" 2>/dev/null || true
+	return $status
+}
+
+cmd=${1:-}
+case "$cmd" in
+deps)
+	deps
+	;;
+demo)
+	deps
+	build _build
+	exec "$top/contrib/demo.sh" "$top/_build"
+	;;
+test)
+	deps
+	build _build --enable-werror
+	rc=0
+	run_check _build || rc=1
+	build _build-asan --enable-werror --enable-sanitizers
+	# The sanitizer pass runs the unit tests (integration tests spawn
+	# servers whose timing the sanitizers would only slow down).
+	ASAN_OPTIONS=detect_leaks=1 run_check _build-asan \
+	    TESTS='$(unit_tests)' || rc=1
+	set -- $(count _build) $(count _build-asan)
+	echo "suite _build: $1 passed, $2 failed; _build-asan: $3 passed, $4 failed"
+	[ "$rc" -eq 0 ] || { cat _build/test-suite.log _build-asan/test-suite.log |
+	    grep -E '^(FAIL|ERROR):' || true; }
+	echo "$(($1 + $3)) passed, $(($2 + $4)) failed"
+	exit $rc
+	;;
+*)
+	echo "usage: contrib/dev.sh demo | test | deps" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,283 @@
+/*
+ * ingest.c: see ingest.h.
+ *
+ * Fetch threads only store raw bytes; parsing happens here, on the main
+ * thread, from the durable spool file.  A parse failure or a limit
+ * exceeded quarantines the row with its reason: the raw message stays in
+ * the spool and recoursctl can show and reprocess it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "imap.h"
+#include "ingest.h"
+#include "log.h"
+#include "msg.h"
+#include "spool.h"
+#include "store.h"
+
+struct ingest {
+	const struct conf	*conf;
+	struct store		*store;		/* main thread's connection */
+	GPtrArray		*fetchers;
+	gint			 wake_queued;	/* atomic */
+};
+
+static void	 on_stored(void *);
+static gboolean	 process_cb(gpointer);
+static gboolean	 start_fetchers(struct ingest *, GError **);
+static void	 stop_fetchers(struct ingest *);
+static gboolean	 record_parsed(struct store *, int64_t, const struct msg *,
+		    GError **);
+static char	*quarantine_reason(const struct conf *,
+		    const struct store_inbound_row *, const char *,
+		    struct msg **);
+static char	*join_addresses(GPtrArray *);
+
+struct ingest *
+ingest_start(const struct conf *conf, GError **err)
+{
+	struct ingest	*in;
+
+	in = g_new0(struct ingest, 1);
+	in->conf = conf;
+	in->fetchers = g_ptr_array_new();
+	if (!spool_init(conf->spool, err) ||
+	    (in->store = store_open(conf->database, STORE_CREATE, err)) == NULL)
+		goto fail;
+	/* Rows stored before a crash or a stop are processed first. */
+	if (ingest_process_pending(in->store, conf, err) < 0 ||
+	    !start_fetchers(in, err))
+		goto fail;
+	return in;
+fail:
+	ingest_stop(in);
+	return NULL;
+}
+
+static gboolean
+start_fetchers(struct ingest *in, GError **err)
+{
+	guint	 i;
+
+	for (i = 0; i < in->conf->mailboxes->len; i++) {
+		struct imap_fetcher *f;
+
+		f = imap_fetcher_start(in->conf,
+		    g_ptr_array_index(in->conf->mailboxes, i), on_stored, in,
+		    err);
+		if (f == NULL)
+			return FALSE;
+		g_ptr_array_add(in->fetchers, f);
+	}
+	return TRUE;
+}
+
+static void
+stop_fetchers(struct ingest *in)
+{
+	guint	 i;
+
+	for (i = 0; i < in->fetchers->len; i++)
+		imap_fetcher_stop(g_ptr_array_index(in->fetchers, i));
+	g_ptr_array_set_size(in->fetchers, 0);
+}
+
+/* The mailboxes may have changed: restart every fetcher on the new one. */
+gboolean
+ingest_reload(struct ingest *in, const struct conf *conf)
+{
+	GError	*err = NULL;
+
+	stop_fetchers(in);
+	in->conf = conf;
+	if (!start_fetchers(in, &err)) {
+		log_warnx("reload: %s", err->message);
+		g_error_free(err);
+		stop_fetchers(in);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+void
+ingest_stop(struct ingest *in)
+{
+	if (in == NULL)
+		return;
+	stop_fetchers(in);
+	g_ptr_array_free(in->fetchers, TRUE);
+	store_close(in->store);
+	g_free(in);
+}
+
+/* On a fetch thread: ask the main loop to process, once per burst. */
+static void
+on_stored(void *data)
+{
+	struct ingest	*in = data;
+
+	if (g_atomic_int_compare_and_exchange(&in->wake_queued, 0, 1))
+		g_idle_add(process_cb, in);
+}
+
+static gboolean
+process_cb(gpointer data)
+{
+	struct ingest	*in = data;
+	GError		*err = NULL;
+
+	g_atomic_int_set(&in->wake_queued, 0);
+	if (ingest_process_pending(in->store, in->conf, &err) < 0) {
+		log_warnx("ingest: %s", err->message);
+		g_error_free(err);
+	}
+	return G_SOURCE_REMOVE;
+}
+
+int
+ingest_process_pending(struct store *st, const struct conf *conf,
+    GError **err)
+{
+	struct store_inbound_row r;
+	int	 n = 0;
+
+	while (store_inbound_next(st, &r, err)) {
+		int64_t	 id = r.id;
+
+		store_inbound_row_clear(&r);
+		if (!ingest_process_one(st, conf, id, err))
+			return -1;
+		n++;
+	}
+	return err != NULL && *err != NULL ? -1 : n;
+}
+
+/*
+ * Why the row must be quarantined, or NULL with *m set to the parsed
+ * message.  Caller frees the reason.
+ */
+static char *
+quarantine_reason(const struct conf *conf, const struct store_inbound_row *r,
+    const char *attach_dir, struct msg **m)
+{
+	struct msg_limits lim;
+	GError	*err = NULL;
+	char	*path, *reason = NULL;
+
+	*m = NULL;
+	if (r->size > conf->limits.message_size)
+		return g_strdup_printf("message too large (%" G_GINT64_FORMAT
+		    " > %" G_GINT64_FORMAT " bytes)", r->size,
+		    conf->limits.message_size);
+	lim = msg_limits_default();
+	lim.max_size = conf->limits.message_size;
+	lim.max_parts = (guint)conf->limits.parts;
+	lim.max_header_bytes = (gsize)conf->limits.header_size;
+	lim.max_depth = (guint)conf->limits.depth;
+	lim.time_budget_s = conf->limits.parse_seconds;
+	path = spool_raw_path(conf->spool, r->sha256);
+	if ((*m = msg_parse_file(path, &lim, attach_dir, &err)) == NULL) {
+		reason = g_strdup(err != NULL ? err->message : "unparsable");
+		g_clear_error(&err);
+	}
+	g_free(path);
+	return reason;
+}
+
+gboolean
+ingest_process_one(struct store *st, const struct conf *conf, int64_t id,
+    GError **err)
+{
+	struct store_inbound_row r;
+	struct msg	*m = NULL;
+	char		*reason = NULL, *attach_dir;
+	int64_t		 now = g_get_real_time() / G_USEC_PER_SEC;
+	gboolean	 ok;
+
+	if (!store_inbound_get(st, id, &r, err))
+		return err == NULL || *err == NULL;
+	if (strcmp(r.state, "new") != 0) {
+		store_inbound_row_clear(&r);
+		return TRUE;
+	}
+	attach_dir = spool_attachment_dir(conf->spool);
+	reason = quarantine_reason(conf, &r, attach_dir, &m);
+	ok = store_begin(st, err);
+	if (ok && reason != NULL)
+		ok = store_inbound_set_state(st, id, "quarantined", reason, now,
+		    err);
+	else if (ok)
+		ok = record_parsed(st, id, m, err) &&
+		    store_inbound_set_state(st, id, "processed", NULL, now, err);
+	if (ok)
+		ok = store_commit(st, err);
+	else
+		store_rollback(st);
+	if (ok && reason != NULL)
+		log_warnx("ingest: %s: inbound %" G_GINT64_FORMAT
+		    " quarantined: %s", r.mailbox, id, reason);
+	else if (ok)
+		log_debug("ingest: %s: inbound %" G_GINT64_FORMAT " parsed",
+		    r.mailbox, id);
+	msg_free(m);
+	g_free(reason);
+	g_free(attach_dir);
+	store_inbound_row_clear(&r);
+	return ok;
+}
+
+gboolean
+ingest_inject(struct store *st, const struct conf *conf, const char *mailbox,
+    const char *file, int64_t *id, GError **err)
+{
+	struct spool_writer *w;
+	struct store_inbound in;
+	enum store_added added;
+	char	 buf[65536], sum[65];
+	ssize_t	 n;
+	int64_t	 size;
+	int	 fd;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1) {
+		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno),
+		    "%s: %s", file, g_strerror(errno));
+		return FALSE;
+	}
+	if (!spool_init(conf->spool, err) ||
+	    (w = spool_writer_new(conf->spool, err)) == NULL) {
+		close(fd);
+		return FALSE;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (!spool_writer_write(w, buf, (size_t)n, err))
+			break;
+	close(fd);
+	if (n != 0) {
+		if (n < 0)
+			g_set_error(err, G_FILE_ERROR,
+			    g_file_error_from_errno(errno), "%s: %s", file,
+			    g_strerror(errno));
+		spool_writer_abort(w);
+		return FALSE;
+	}
+	if (!spool_writer_commit(w, sum, &size, err))
+		return FALSE;
+	memset(&in, 0, sizeof(in));
+	in.mailbox = mailbox;
+	in.size = size;
+	in.sha256 = sum;
+	in.source = "inject";
+	in.now = g_get_real_time() / G_USEC_PER_SEC;
+	if (!store_begin(st, err))
+		return FALSE;
+	if (!store_inbound_add(st, &in, &added, id, err)) {
+		store_rollback(st);
+		return FALSE;
+	}
+	return store_commit(st, err);
+}

@@ -1,0 +1,141 @@
+/*
+ * rawlimits.c: the raw limits recoursd's ingest is measured against, each
+ * printed as messages per second on one line "NAME RATE":
+ *
+ *   rawlimits fetch HOST PORT USER PASS      a minimal libetpan UID FETCH
+ *                                            BODY.PEEK[] loop, 100 UIDs per
+ *                                            command, bytes discarded
+ *   rawlimits parse FILE...                  GMime parsing each file from disk
+ *   rawlimits insert DBFILE N SIZE           SQLite, WAL + synchronous=FULL,
+ *                                            one transaction per row
+ *
+ * Not part of make check: tests/bench/ingest.sh runs it.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <gmime/gmime.h>
+#include <libetpan/libetpan.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static double
+now(void)
+{
+	return (double)g_get_monotonic_time() / G_USEC_PER_SEC;
+}
+
+static int
+bench_fetch(const char *host, const char *port, const char *user,
+    const char *pass)
+{
+	struct mailimap_fetch_type *ft;
+	mailimap	*imap = mailimap_new(0, NULL);
+	uint32_t	 first, exists;
+	double		 t0;
+	long		 n = 0;
+
+	mailimap_set_timeout(imap, 30);
+	if (mailimap_socket_connect(imap, host, (uint16_t)atoi(port)) < 0 ||
+	    mailimap_login(imap, user, pass) != MAILIMAP_NO_ERROR ||
+	    mailimap_select(imap, "INBOX") != MAILIMAP_NO_ERROR) {
+		fprintf(stderr, "rawlimits: cannot log in to %s:%s\n", host, port);
+		return 1;
+	}
+	/* A fresh folder: UIDs 1..EXISTS, fetched by UID as recoursd does. */
+	exists = imap->imap_selection_info->sel_exists;
+	ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)));
+	t0 = now();
+	for (first = 1; first <= exists; first += 100) {
+		struct mailimap_set *set = mailimap_set_new_interval(first,
+		    MIN(first + 99, exists));
+		clist	*result = NULL;
+
+		if (mailimap_uid_fetch(imap, set, ft, &result) != MAILIMAP_NO_ERROR) {
+			fprintf(stderr, "rawlimits: FETCH failed\n");
+			return 1;
+		}
+		n += clist_count(result);
+		mailimap_fetch_list_free(result);
+		mailimap_set_free(set);
+	}
+	printf("fetch %.0f\n", (double)n / (now() - t0));
+	mailimap_fetch_type_free(ft);
+	mailimap_logout(imap);
+	mailimap_free(imap);
+	return 0;
+}
+
+static int
+bench_parse(int argc, char **argv)
+{
+	double	 t0 = now();
+	int	 i;
+
+	g_mime_init();
+	for (i = 0; i < argc; i++) {
+		GMimeStream	*s = g_mime_stream_fs_open(argv[i], O_RDONLY, 0, NULL);
+		GMimeParser	*p;
+		GMimeMessage	*m;
+
+		if (s == NULL)
+			continue;
+		p = g_mime_parser_new_with_stream(s);
+		g_mime_parser_set_persist_stream(p, TRUE);
+		m = g_mime_parser_construct_message(p, NULL);
+		if (m != NULL)
+			g_object_unref(m);
+		g_object_unref(p);
+		g_object_unref(s);
+	}
+	printf("parse %.0f\n", (double)argc / (now() - t0));
+	return 0;
+}
+
+static int
+bench_insert(const char *path, int n, int size)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	char		*blob = g_malloc0((gsize)size);
+	double		 t0;
+	int		 i;
+
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		return 1;
+	sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	    "CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)", NULL, NULL, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO t (body) VALUES (?)", -1, &st, NULL);
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		sqlite3_bind_blob(st, 1, blob, size, SQLITE_STATIC);
+		sqlite3_step(st);
+		sqlite3_reset(st);
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	}
+	printf("insert %.0f\n", (double)n / (now() - t0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	g_free(blob);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	if (argc == 6 && strcmp(argv[1], "fetch") == 0)
+		return bench_fetch(argv[2], argv[3], argv[4], argv[5]);
+	if (argc >= 3 && strcmp(argv[1], "parse") == 0)
+		return bench_parse(argc - 2, argv + 2);
+	if (argc == 5 && strcmp(argv[1], "insert") == 0)
+		return bench_insert(argv[2], atoi(argv[3]), atoi(argv[4]));
+	fprintf(stderr, "usage: rawlimits fetch HOST PORT USER PASS | "
+	    "parse FILE... | insert DB N SIZE\n");
+	return 2;
+}

@@ -1,0 +1,71 @@
+#!/bin/sh
+# t_cli.sh: recoursd and recoursctl on the command line: configuration
+# checks with file:line errors, bad options, bad database paths, a newer
+# database refused with nothing written, inject / quarantine / reprocess.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+scratch
+write_conf "$d"
+
+out=$("$RECOURSD" -n -f "$d/recoursd.conf" 2>&1); rc=$?
+is "$rc" 0 "recoursd -n accepts a valid configuration"
+like "$out" "configuration OK" "recoursd -n says so"
+
+printf 'colour = "blue";\nimap = { timeout = "x"; };\n' >> "$d/recoursd.conf"
+out=$("$RECOURSD" -n -f "$d/recoursd.conf" 2>&1); rc=$?
+is "$rc" 1 "recoursd -n rejects unknown and mistyped options"
+like "$out" "recoursd.conf:5: unknown option 'colour'" "error names file:line of the unknown option"
+like "$out" "recoursd.conf:6: 'timeout' must be a whole number" "every error of the file in one run"
+
+printf 'organisation = { name = "x"; \n' > "$d/broken.conf"
+out=$("$RECOURSD" -n -f "$d/broken.conf" 2>&1); rc=$?
+is "$rc" 1 "a malformed file fails"
+like "$out" "broken.conf:[0-9]+: syntax error" "syntax error has file:line"
+
+out=$("$RECOURSD" -n -f "$d/absent.conf" 2>&1); rc=$?
+is "$rc" 1 "a missing configuration fails"
+like "$out" "absent.conf: No such file or directory" "and says which file"
+
+out=$("$RECOURSD" -x 2>&1); rc=$?
+is "$rc" 2 "an unknown option is a usage error"
+like "$out" "usage: recoursd" "with the usage line"
+
+out=$("$RECOURSCTL" --help 2>&1); rc=$?
+is "$rc" 0 "recoursctl --help"
+like "$out" "inject FILE.eml --mailbox NAME" "help lists the commands"
+out=$("$RECOURSCTL" version 2>&1)
+like "$out" "^recoursctl [0-9.]+ \(database schema [0-9]+\)$" "recoursctl version"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" frobnicate 2>&1); rc=$?
+is "$rc" 2 "an unknown command is a usage error"
+
+write_conf "$d"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" status 2>&1); rc=$?
+is "$rc" 1 "status without a database fails"
+like "$out" "no database there" "and says why"
+[ ! -e "$d/state/recoursd.db" ]; ok $? "nothing was created"
+
+write_conf "$d" 'mailboxes = ( { name = "client"; host = "127.0.0.1"; security = "none"; user = "u"; password = "p"; } );'
+sed -i 's|^database = .*|database = "/proc/nonexistent/r.db";|' "$d/recoursd.conf"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" inject /dev/null --mailbox client 2>&1); rc=$?
+is "$rc" 1 "an unusable database path fails"
+like "$out" "/proc/nonexistent/r.db" "naming the path"
+
+write_conf "$d" 'mailboxes = ( { name = "client"; host = "127.0.0.1"; security = "none"; user = "u"; password = "p"; } );'
+mail="$d/complaint.eml"
+printf 'From: Alice <alice@example.test>\r\nTo: client@example.test\r\nSubject: =?UTF-8?Q?R=C3=A9clamation?= dossier\r\nMessage-ID: <cli-1@example.test>\r\nDate: Mon, 23 Nov 2026 10:00:00 +0100\r\n\r\nBonjour,\r\n' > "$mail"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" inject "$mail" --mailbox client 2>&1); rc=$?
+is "$rc" 0 "inject queues a message"
+like "$out" "queued .* as inbound message 1" "and prints its id"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" inject "$mail" --mailbox nosuch 2>&1); rc=$?
+is "$rc" 1 "inject into an unknown mailbox fails"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" status 2>&1)
+like "$out" "^new +1$" "status counts the new message"
+
+sqlite3 "$d/state/recoursd.db" "PRAGMA user_version = 99" 2>/dev/null
+before=$(md5sum < "$d/state/recoursd.db")
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" status 2>&1); rc=$?
+is "$rc" 1 "a database newer than the binary is refused"
+like "$out" "schema version 99 is newer than this recoursd" "with a clear message"
+is "$(md5sum < "$d/state/recoursd.db")" "$before" "and nothing is written"
+
+done_testing

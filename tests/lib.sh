@@ -1,0 +1,110 @@
+# lib.sh: TAP helpers for the shell tests (sourced).
+#   plan N; ok COND-EXIT-STATUS "description"; is GOT WANT "description";
+#   like GOT REGEX "description"; skip_all "reason"; done_testing
+# A failing check prints what it saw, so a red run explains itself.
+
+tap_n=0
+tap_failed=0
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir/_build}
+RECOURSD=$top_builddir/recoursd
+RECOURSCTL=$top_builddir/recoursctl
+
+plan() { echo "1..$1"; }
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+# ok STATUS DESCRIPTION: STATUS is an exit status (0 is a pass).
+ok() {
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		echo "not ok $tap_n - $2"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
+is() {
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '#   got:  %s\n#   want: %s\n' "$1" "$2"
+	fi
+}
+
+like() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '%s\n' "$1" | sed 's/^/#   got: /' | head -20
+		printf '#   want match: %s\n' "$2"
+	fi
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}
+
+# at_exit CMD: run CMD when the test exits, whatever happens, most
+# recent first (a daemon is stopped before its servers).
+tap_at_exit=
+at_exit() {
+	tap_at_exit="$1; $tap_at_exit"
+	trap 'st=$?; eval "$tap_at_exit"; exit $st' EXIT
+	trap 'exit 130' INT TERM
+}
+
+# A scratch directory removed on exit.  Not in $(...): the trap must be
+# set in the test's own shell.
+scratch() {
+	tap_scratch=$(mktemp -d "${TMPDIR:-/tmp}/recoursd-test.XXXXXX")
+	at_exit 'rm -rf "$tap_scratch"'
+	d=$tap_scratch
+}
+
+# kill_wait PID: SIGTERM, then SIGKILL after 10 s; by PID only.
+kill_wait() {
+	kill "$1" 2>/dev/null || return 0
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -9 "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+
+# wait_for SECONDS CMD...: until CMD succeeds, polling every 50 ms.
+wait_for() {
+	limit=$(( $1 * 20 ))
+	shift
+	i=0
+	until "$@"; do
+		i=$((i + 1))
+		[ $i -ge $limit ] && return 1
+		sleep 0.05
+	done
+}
+
+# SQL on a recoursd database (read-only).
+sql() { sqlite3 -readonly "$1" "$2"; }
+
+# write_conf DIR [extra lines]: a minimal valid configuration in DIR.
+write_conf() {
+	mkdir -p "$1/templates/fr" "$1/templates/en"
+	cat > "$1/recoursd.conf" <<EOC
+organisation = { name = "Test"; address = "recours@example.test"; domain = "example.test"; };
+database = "state/recoursd.db";
+spool = "state";
+templates = "templates";
+$2
+EOC
+}
