@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # t_cli.sh: recoursd and recoursctl on the command line: configuration
 # checks with file:line errors, bad options, bad database paths, a newer
 # database refused with nothing written, inject / quarantine / reprocess.

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # t_crash.sh: kill -9 recoursd at random moments while it ingests 500
 # messages, restart, 20 times or more; then every message must be stored
 # exactly once and parsed exactly once.

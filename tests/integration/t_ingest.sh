@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # t_ingest.sh: recoursd fetching from the real test bed (Postfix delivers
 # to Dovecot over LMTP; recoursd reads over IMAPS and STARTTLS).  Checks:
 # every message stored once and parsed, \Seen set only after the commit,

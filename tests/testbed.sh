@@ -1,0 +1,107 @@
+# testbed.sh: the test bed for recoursd's integration tests (bash, sourced).
+#
+# tests/mailsystem.sh starts a private Dovecot (IMAP, IMAPS, LMTP) and
+# Postfix (SMTP with STARTTLS and AUTH, SMTPS) on 127.0.0.1 with a test CA
+# and bad certificates, in one temporary directory, and stops them by PID;
+# its header documents every variable and configuration line.  This file
+# adds what the tests need on top:
+#
+#   testbed_usable                 0 if the test bed can run here; else
+#                                  $testbed_why says why (for a TAP SKIP)
+#   testbed_mail_count USER        messages in USER's INBOX
+#   testbed_mailbox_has USER N     INBOX holds N messages (for wait_for)
+#   testbed_mailbox_seen USER N    exactly N of them carry \Seen
+#   testbed_imap_append USER FILE...   APPEND raw files over IMAP, bytes kept
+#   testbed_imap_delete_all USER   empty USER's INBOX over IMAP
+#   testbed_imap_fetch USER N      print message N of USER's INBOX, read over
+#                                  IMAPS with the test CA verified
+#   testbed_dovecot_saw_user USER  0 if Dovecot logged any login attempt by USER
+#   testbed_use_cert good|expired|wrongname|untrusted
+#
+# Ports: TESTBED_PORT_BASE defaults to one derived from the PID, so that
+# tests run in parallel do not collide.
+
+_tb_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+: "${TESTBED_PORT_BASE:=$((12000 + ($$ % 40) * 1000))}"
+export TESTBED_PORT_BASE
+. "$_tb_here/mailsystem.sh"
+
+testbed_usable() {
+	testbed_why=
+	if [ "$(id -u)" -ne 0 ]; then
+		testbed_why="needs root: Postfix's master runs only as root"
+	elif ! command -v dovecot >/dev/null || ! command -v postfix >/dev/null; then
+		testbed_why="dovecot-imapd, dovecot-lmtpd and postfix are not installed (contrib/dev.sh deps)"
+	elif ! command -v python3 >/dev/null || ! command -v openssl >/dev/null; then
+		testbed_why="python3 and openssl are needed"
+	fi
+	[ -z "$testbed_why" ]
+}
+
+testbed_mail_count() { testbed_count_mail "$1"; }
+
+testbed_mailbox_has() { [ "$(testbed_count_mail "$1")" -ge "$2" ]; }
+
+# Maildir keeps flags in the file name: ":2,S" is \Seen.
+testbed_mailbox_seen() {
+	local n
+	n=$(find "$TESTBED_MAILDIR_ROOT/$1/cur" -type f -name '*:2,*S*' 2>/dev/null | wc -l)
+	[ "$n" -eq "$2" ]
+}
+
+_TB_IMAP_PY='
+import imaplib, ssl, sys
+op, port, ca, user, pw = sys.argv[1:6]
+ctx = ssl.create_default_context(cafile=ca)
+m = imaplib.IMAP4_SSL("localhost", int(port), ssl_context=ctx)
+m.login(user, pw)
+m.select("INBOX")
+if op == "append":
+    for path in sys.argv[6:]:
+        with open(path, "rb") as f:
+            data = f.read()
+        typ, _ = m.append("INBOX", None, None, data)
+        if typ != "OK":
+            sys.exit("append %s: %s" % (path, typ))
+elif op == "delete":
+    m.store("1:*", "+FLAGS.SILENT", "(\\Deleted)")
+    m.expunge()
+elif op == "fetch":
+    typ, data = m.fetch(sys.argv[6], "(BODY.PEEK[])")
+    if typ != "OK" or not data or data[0] is None:
+        sys.exit("fetch: no message %s" % sys.argv[6])
+    sys.stdout.buffer.write(data[0][1])
+m.logout()
+'
+
+testbed_imap_append() {
+	local user=$1
+	shift
+	python3 -c "$_TB_IMAP_PY" append "$TESTBED_IMAPS_PORT" "$TESTBED_CA" \
+	    "$user" "$TESTBED_PASS" "$@"
+}
+
+testbed_imap_delete_all() {
+	python3 -c "$_TB_IMAP_PY" delete "$TESTBED_IMAPS_PORT" "$TESTBED_CA" \
+	    "$1" "$TESTBED_PASS"
+}
+
+testbed_imap_fetch() {
+	python3 -c "$_TB_IMAP_PY" fetch "$TESTBED_IMAPS_PORT" "$TESTBED_CA" \
+	    "$1" "$TESTBED_PASS" "$2"
+}
+
+# Dovecot logs every login attempt, good or bad, with user=<NAME>.
+testbed_dovecot_saw_user() {
+	grep -q "user=<$1>" "$TESTBED_DIR/log/dovecot.log" 2>/dev/null
+}
+
+# "good" is the valid certificate (mailsystem.sh calls it "server").
+eval "_tb_use_cert_orig() $(declare -f testbed_use_cert | tail -n +2)"
+testbed_use_cert() {
+	if [ "$1" = good ]; then
+		_tb_use_cert_orig server
+	else
+		_tb_use_cert_orig "$1"
+	fi
+}
