@@ -31,12 +31,12 @@ static void	 on_stored(void *);
 static gboolean	 process_cb(gpointer);
 static gboolean	 start_fetchers(struct ingest *, GError **);
 static void	 stop_fetchers(struct ingest *);
+static char	*join_ids(GPtrArray *);
 static gboolean	 record_parsed(struct store *, int64_t, const struct msg *,
 		    GError **);
 static char	*quarantine_reason(const struct conf *,
 		    const struct store_inbound_row *, const char *,
 		    struct msg **);
-static char	*join_addresses(GPtrArray *);
 
 struct ingest *
 ingest_start(const struct conf *conf, GError **err)
@@ -228,6 +228,66 @@ ingest_process_one(struct store *st, const struct conf *conf, int64_t id,
 	g_free(reason);
 	g_free(attach_dir);
 	store_inbound_row_clear(&r);
+	return ok;
+}
+
+/* Message-IDs separated by spaces, as References has them; caller frees. */
+static char *
+join_ids(GPtrArray *ids)
+{
+	GString	*s = g_string_new(NULL);
+	guint	 i;
+
+	for (i = 0; i < ids->len; i++)
+		g_string_append_printf(s, "%s%s", i > 0 ? " " : "",
+		    (const char *)g_ptr_array_index(ids, i));
+	return g_string_free(s, FALSE);
+}
+
+/* The message row and its attachments; inside the caller's transaction. */
+static gboolean
+record_parsed(struct store *st, int64_t inbound_id, const struct msg *m,
+    GError **err)
+{
+	struct store_message sm;
+	char	*to, *cc, *refs, *reply_to = NULL;
+	int64_t	 id;
+	guint	 i;
+	gboolean ok;
+
+	to = msg_addresses_string(m->to);
+	cc = msg_addresses_string(m->cc);
+	refs = join_ids(m->references);
+	if (m->reply_to.addr != NULL)
+		reply_to = m->reply_to.name != NULL && *m->reply_to.name != '\0' ?
+		    g_strdup_printf("%s <%s>", m->reply_to.name, m->reply_to.addr) :
+		    g_strdup(m->reply_to.addr);
+	memset(&sm, 0, sizeof(sm));
+	sm.inbound_id = inbound_id;
+	sm.direction = "in";
+	sm.message_id = m->message_id;
+	sm.in_reply_to = m->in_reply_to;
+	sm.references = refs;
+	sm.subject = m->subject;
+	sm.from_name = m->from.name;
+	sm.from_addr = m->from.addr;
+	sm.reply_to = reply_to;
+	sm.to_addrs = to;
+	sm.cc_addrs = cc;
+	sm.date = m->date;
+	sm.body = m->body;
+	sm.flags = m->tnef_problem;
+	ok = store_message_add(st, &sm, &id, err);
+	for (i = 0; ok && i < m->attachments->len; i++) {
+		const struct msg_attachment *a = g_ptr_array_index(m->attachments, i);
+
+		ok = store_attachment_add(st, id, a->filename, a->content_type,
+		    a->size, a->sha256, err);
+	}
+	g_free(to);
+	g_free(cc);
+	g_free(refs);
+	g_free(reply_to);
 	return ok;
 }
 

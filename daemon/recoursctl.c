@@ -174,7 +174,7 @@ cmd_inject(struct ctl *ctl, int argc, char **argv)
 	int64_t		 id;
 	int		 ch;
 
-	optind = 1;
+	optind = 0;	/* glibc: a fresh scan, including its permutation state */
 	while ((ch = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
 		if (ch != 'm')
 			return 2;

@@ -152,6 +152,9 @@ main(int argc, char *argv[])
 	}
 	if (!foreground)
 		log_init("recoursd", 0, verbose);
+	/* Nothing of ours writes to stdout; libytnef prints there. */
+	if (freopen("/dev/null", "w", stdout) == NULL)
+		fatal("/dev/null");
 
 	d.ingest = ingest_start(d.conf, &err);
 	if (d.ingest == NULL)

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <unistd.h>
@@ -272,6 +273,18 @@ store_open(const char *path, int flags, GError **err)
 		g_set_error(err, STORE_ERROR, STORE_ERROR_OPEN,
 		    "%s: no database there (has recoursd run yet?)", path);
 		return NULL;
+	}
+	if ((flags & STORE_CREATE) != 0) {
+		char	*dir = g_path_get_dirname(path);
+		int	 rc = g_mkdir_with_parents(dir, 0750);
+
+		g_free(dir);
+		if (rc != 0) {
+			g_set_error(err, STORE_ERROR, STORE_ERROR_OPEN,
+			    "%s: cannot create its directory: %s", path,
+			    g_strerror(errno));
+			return NULL;
+		}
 	}
 	st = g_new0(struct store, 1);
 	st->path = g_strdup(path);

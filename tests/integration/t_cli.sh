@@ -14,8 +14,8 @@ like "$out" "configuration OK" "recoursd -n says so"
 printf 'colour = "blue";\nimap = { timeout = "x"; };\n' >> "$d/recoursd.conf"
 out=$("$RECOURSD" -n -f "$d/recoursd.conf" 2>&1); rc=$?
 is "$rc" 1 "recoursd -n rejects unknown and mistyped options"
-like "$out" "recoursd.conf:5: unknown option 'colour'" "error names file:line of the unknown option"
-like "$out" "recoursd.conf:6: 'timeout' must be a whole number" "every error of the file in one run"
+like "$out" "recoursd.conf:6: unknown option 'colour'" "error names file:line of the unknown option"
+like "$out" "recoursd.conf:7: 'timeout' must be a whole number" "every error of the file in one run"
 
 printf 'organisation = { name = "x"; \n' > "$d/broken.conf"
 out=$("$RECOURSD" -n -f "$d/broken.conf" 2>&1); rc=$?

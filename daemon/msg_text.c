@@ -1,0 +1,239 @@
+/*
+ * msg_text.c: text parts to UTF-8, and HTML to readable text.
+ *
+ * The declared charset is tried first; text that still is not UTF-8 (no
+ * charset, a wrong one, undeclared 8-bit) is read as UTF-8 if it is valid,
+ * else as windows-1252, which maps every byte.  GMime has no HTML-to-text
+ * converter; this small one keeps paragraph breaks, drops scripts and
+ * styles, and decodes entities.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "msg_int.h"
+
+static void	 append_entity(GString *, const char **);
+static void	 tag_break(GString *, const char *, gsize);
+static void	 squeeze(GString *);
+static gboolean	 skip_element(const char **, const char *);
+
+char *
+msg_text_to_utf8(const char *bytes, gsize len, const char *charset)
+{
+	char	*out = NULL;
+
+	if (bytes == NULL || len == 0)
+		return g_strdup("");
+	if (charset != NULL && *charset != '\0' &&
+	    g_ascii_strcasecmp(charset, "utf-8") != 0) {
+		const char *iconv_name = g_mime_charset_iconv_name(charset);
+
+		out = g_convert(bytes, (gssize)len, "UTF-8", iconv_name, NULL,
+		    NULL, NULL);
+	}
+	if (out == NULL && g_utf8_validate(bytes, (gssize)len, NULL))
+		out = g_strndup(bytes, len);
+	if (out == NULL)
+		out = g_convert(bytes, (gssize)len, "UTF-8", "WINDOWS-1252",
+		    NULL, NULL, NULL);
+	if (out == NULL)	/* the five bytes cp1252 leaves undefined */
+		out = g_utf8_make_valid(bytes, (gssize)len);
+	return out;
+}
+
+/*
+ * The decoded text of part, or NULL when it is larger than max (it is
+ * then stored as an attachment instead: memory stays bounded).
+ */
+char *
+msg_text_decode(GMimePart *part, gsize max)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	GMimeStream	*mem;
+	GByteArray	*bytes;
+	const char	*charset;
+	char		*text, *p, *q;
+
+	if (g_mime_stream_length(g_mime_data_wrapper_get_stream(content)) >
+	    (gint64)max)
+		return NULL;
+	mem = g_mime_stream_mem_new();
+	g_mime_data_wrapper_write_to_stream(content, mem);
+	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
+	    "charset");
+	text = msg_text_to_utf8((const char *)bytes->data, bytes->len, charset);
+	g_object_unref(mem);
+	/* CRLF and lone CR to LF; NUL and other controls but tab dropped. */
+	for (p = q = text; *p != '\0'; p++) {
+		if (*p == '\r') {
+			if (p[1] != '\n')
+				*q++ = '\n';
+			continue;
+		}
+		if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t')
+			continue;
+		*q++ = *p;
+	}
+	*q = '\0';
+	return text;
+}
+
+static const struct {
+	const char	*name;
+	const char	*utf8;
+} entities[] = {
+	{ "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" },
+	{ "apos", "'" }, { "nbsp", " " }, { "eacute", "é" },
+	{ "egrave", "è" }, { "ecirc", "ê" }, { "euml", "ë" },
+	{ "agrave", "à" }, { "acirc", "â" }, { "ccedil", "ç" },
+	{ "icirc", "î" }, { "iuml", "ï" }, { "ocirc", "ô" }, { "ucirc", "û" },
+	{ "ugrave", "ù" }, { "Eacute", "É" }, { "Egrave", "È" },
+	{ "Agrave", "À" }, { "Ccedil", "Ç" }, { "laquo", "«" },
+	{ "raquo", "»" }, { "euro", "€" }, { "hellip", "…" },
+	{ "rsquo", "’" }, { "lsquo", "‘" }, { "ldquo", "“" },
+	{ "rdquo", "”" }, { "ndash", "–" }, { "mdash", "—" },
+	{ "copy", "©" }, { "reg", "®" }, { "deg", "°" }, { "oelig", "œ" },
+};
+
+/* *pp points at '&'; append what it stands for and move past it. */
+static void
+append_entity(GString *out, const char **pp)
+{
+	const char	*p = *pp + 1, *end = strchr(p, ';');
+	gunichar	 c = 0;
+	size_t		 i, n;
+
+	if (end == NULL || end - p > 10) {
+		g_string_append_c(out, '&');
+		*pp += 1;
+		return;
+	}
+	n = (size_t)(end - p);
+	if (*p == '#')
+		c = (gunichar)(p[1] == 'x' || p[1] == 'X' ?
+		    g_ascii_strtoull(p + 2, NULL, 16) :
+		    g_ascii_strtoull(p + 1, NULL, 10));
+	if (c != 0 && g_unichar_validate(c))
+		g_string_append_unichar(out, c);
+	else {
+		for (i = 0; i < G_N_ELEMENTS(entities); i++)
+			if (strlen(entities[i].name) == n &&
+			    strncmp(entities[i].name, p, n) == 0)
+				break;
+		if (i == G_N_ELEMENTS(entities)) {
+			g_string_append_c(out, '&');
+			*pp += 1;
+			return;
+		}
+		g_string_append(out, entities[i].utf8);
+	}
+	*pp = end + 1;
+}
+
+/* Block-level tags end a line. */
+static void
+tag_break(GString *out, const char *tag, gsize len)
+{
+	static const char *const blocks[] = {
+		"br", "p", "/p", "div", "/div", "tr", "/tr", "li", "h1", "h2",
+		"h3", "/h1", "/h2", "/h3", "blockquote", "/blockquote",
+		"table", "/table", "hr",
+	};
+	size_t	 i;
+
+	for (i = 0; i < G_N_ELEMENTS(blocks); i++)
+		if (strlen(blocks[i]) == len &&
+		    g_ascii_strncasecmp(blocks[i], tag, len) == 0) {
+			g_string_append_c(out, '\n');
+			return;
+		}
+}
+
+/* Runs of spaces to one; at most one blank line in a row. */
+static void
+squeeze(GString *s)
+{
+	gsize	 i, j = 0;
+	int	 nl = 0, sp = 0;
+
+	for (i = 0; i < s->len; i++) {
+		char	 c = s->str[i] == '\t' ? ' ' : s->str[i];
+
+		if (c == '\n') {
+			while (j > 0 && s->str[j - 1] == ' ')
+				j--;
+			if (++nl > 2)
+				continue;
+			sp = 0;
+		} else if (c == ' ') {
+			if (sp++ || nl || j == 0)
+				continue;
+		} else
+			nl = sp = 0;
+		s->str[j++] = c;
+	}
+	g_string_truncate(s, j);
+	while (s->len > 0 && s->str[s->len - 1] == '\n')
+		g_string_truncate(s, s->len - 1);
+	while (s->len > 0 && s->str[0] == '\n')
+		g_string_erase(s, 0, 1);
+}
+
+/* At "<name ...>": skip the element and its content, to its end tag. */
+static gboolean
+skip_element(const char **pp, const char *name)
+{
+	const char	*p = *pp, *q;
+	gsize		 n = strlen(name);
+	char		*close;
+
+	if (g_ascii_strncasecmp(p + 1, name, n) != 0 || g_ascii_isalnum(p[1 + n]))
+		return FALSE;
+	close = g_strdup_printf("</%s", name);
+	for (q = p + 1; *q != '\0'; q++)
+		if (g_ascii_strncasecmp(q, close, n + 2) == 0)
+			break;
+	g_free(close);
+	q = *q != '\0' ? strchr(q, '>') : NULL;
+	*pp = q != NULL ? q + 1 : p + strlen(p);
+	return TRUE;
+}
+
+char *
+msg_html_to_text(const char *html)
+{
+	GString		*out = g_string_new(NULL);
+	const char	*p = html, *end;
+	gsize		 n;
+
+	while (*p != '\0') {
+		if (*p == '&') {
+			append_entity(out, &p);
+			continue;
+		}
+		if (*p != '<') {
+			g_string_append_c(out, *p == '\n' || *p == '\r' ? ' ' : *p);
+			p++;
+			continue;
+		}
+		if (skip_element(&p, "script") || skip_element(&p, "style") ||
+		    skip_element(&p, "head"))
+			continue;
+		if (strncmp(p, "<!--", 4) == 0) {
+			end = strstr(p, "-->");
+			p = end != NULL ? end + 3 : p + strlen(p);
+			continue;
+		}
+		/* The tag's name: "p", "/p", "br" (of "<br/>"). */
+		n = p[1] == '/' ? 2 : 1;
+		while (g_ascii_isalnum(p[n]))
+			n++;
+		tag_break(out, p + 1, n - 1);
+		end = strchr(p, '>');
+		p = end != NULL ? end + 1 : p + strlen(p);
+	}
+	squeeze(out);
+	return g_string_free(out, FALSE);
+}

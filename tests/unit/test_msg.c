@@ -1,0 +1,514 @@
+/*
+ * test_msg.c: parsing with GMime.  Every corpus message is either parsed
+ * or refused with a reason (never a crash); a dozen tricky ones are
+ * checked field by field; limits quarantine with a reason; a 50 MB
+ * attachment is stored with flat memory; file names are made safe.
+ */
+#include "config.h"
+
+#include <gmime/gmime.h>
+#include <string.h>
+#include <stdio.h>
+#include <sys/resource.h>
+
+#include "msg.h"
+#include "testutil.h"
+
+static const char *corpus;
+static char	*attach_dir;
+
+static struct msg *
+parse_corpus(const char *name, GError **err)
+{
+	char		*path = g_build_filename(corpus, name, NULL);
+	struct msg_limits lim = msg_limits_default();
+	struct msg	*m = msg_parse_file(path, &lim, attach_dir, err);
+
+	g_free(path);
+	return m;
+}
+
+static const struct msg_attachment *
+find_attachment(const struct msg *m, const char *name)
+{
+	guint	 i;
+
+	for (i = 0; i < m->attachments->len; i++) {
+		const struct msg_attachment *a = g_ptr_array_index(m->attachments, i);
+
+		if (strcmp(a->filename, name) == 0)
+			return a;
+	}
+	return NULL;
+}
+
+static void
+list_attachments(const struct msg *m)
+{
+	guint	 i;
+
+	for (i = 0; i < m->attachments->len; i++) {
+		const struct msg_attachment *a = g_ptr_array_index(m->attachments, i);
+
+		g_test_message("  attachment '%s' %s %" G_GINT64_FORMAT "%s",
+		    a->filename, a->content_type, a->size,
+		    a->from_tnef ? " (tnef)" : "");
+	}
+}
+
+/* Every message: parsed, or refused with a reason; never a crash. */
+static void
+test_whole_corpus(void)
+{
+	GDir		*dir;
+	const char	*name;
+	int		 parsed = 0, refused = 0;
+
+	if (corpus == NULL) {
+		g_test_skip("no corpus: set RECOURSD_CORPUS to shared/corpus");
+		return;
+	}
+	dir = g_dir_open(corpus, 0, NULL);
+	g_assert_nonnull(dir);
+	while ((name = g_dir_read_name(dir)) != NULL) {
+		GError		*err = NULL;
+		struct msg	*m;
+
+		if (!g_str_has_suffix(name, ".eml"))
+			continue;
+		m = parse_corpus(name, &err);
+		if (m == NULL) {
+			g_assert_nonnull(err);
+			g_assert_cmpstr(err->message, !=, "");
+			g_test_message("refused %s: %s", name, err->message);
+			g_error_free(err);
+			refused++;
+			continue;
+		}
+		g_assert_no_error(err);
+		g_assert_true(g_utf8_validate(m->subject, -1, NULL));
+		g_assert_true(g_utf8_validate(m->body, -1, NULL));
+		g_assert_null(strpbrk(m->subject, "\r\n"));
+		msg_free(m);
+		parsed++;
+	}
+	g_dir_close(dir);
+	g_test_message("corpus: %d parsed, %d refused", parsed, refused);
+	g_assert_cmpint(parsed + refused, ==, 136);
+	g_assert_cmpint(refused, <=, 2);
+}
+
+/* A corpus message that must parse; fails with the reason otherwise. */
+static struct msg *
+must_parse(const char *name)
+{
+	GError		*err = NULL;
+	struct msg	*m = parse_corpus(name, &err);
+
+	if (m == NULL)
+		g_test_message("%s: %s", name, err->message);
+	g_assert_no_error(err);
+	g_assert_nonnull(m);
+	list_attachments(m);
+	return m;
+}
+
+#define CORPUS_OR_SKIP() do {						\
+	if (corpus == NULL) {						\
+		g_test_skip("no corpus: set RECOURSD_CORPUS");		\
+		return;							\
+	}								\
+} while (0)
+
+/* First line "Mail content:" is not a header: parsed from the next. */
+static void
+test_first_line_not_a_header(void)
+{
+	struct msg	*m;
+
+	CORPUS_OR_SKIP();
+	m = must_parse("james__mailWithLongHeaders.eml");
+	g_assert_cmpstr(m->subject, ==, "Tr. : Photos !");
+	msg_free(m);
+}
+
+static void
+test_cr_only_line_endings(void)
+{
+	struct msg	*m;
+
+	CORPUS_OR_SKIP();
+	m = must_parse("sisimai__lhost-x1-01.eml");
+	g_assert_cmpstr(m->subject, ==, "Returned Mail: User unknown");
+	g_assert_cmpstr(m->from.addr, ==, "MAILER-DAEMON@9jo.example.jp");
+	g_assert_nonnull(strstr(m->body, "The original message was received"));
+	msg_free(m);
+}
+
+static void
+test_french_subjects(void)
+{
+	struct msg	*m;
+
+	CORPUS_OR_SKIP();
+	m = must_parse("pmmp__m0001.eml");
+	g_assert_cmpstr(m->subject, ==, "Mail avec fichier attaché de 1ko");
+	msg_free(m);
+	m = must_parse("pmmp__m0013.eml");
+	g_assert_cmpstr(m->subject, ==,
+	    "50032266 CAR 11_MNPA00A01_9PTX_H00 ATT N° 1467829. pdf");
+	g_assert_nonnull(find_attachment(m,
+	    "50032266 CAR 11_MNPA00A01_9PTX_H00 ATT N° 1467829.pdf"));
+	msg_free(m);
+	m = must_parse("mimekit__japanese.eml");
+	g_assert_cmpstr(m->subject, ==, "日本語メールテスト (testing Japanese emails)");
+	g_assert_nonnull(strstr(m->body, "日本語が"));
+	msg_free(m);
+}
+
+static void
+test_attachment_names(void)
+{
+	const struct msg_attachment *a;
+	struct msg	*m;
+
+	CORPUS_OR_SKIP();
+	m = must_parse("mmp__m0024.eml");	/* RFC 2047 in the name */
+	a = find_attachment(m, "Biodiversite de semaine en semaine.doc");
+	g_assert_nonnull(a);
+	g_assert_cmpint(a->size, ==, 27648);
+	g_assert_cmpstr(a->content_type, ==, "application/msword");
+	msg_free(m);
+	m = must_parse("james__messageWithNonASCIIFilenameAttachment.eml");
+	g_assert_nonnull(find_attachment(m, "ديناصور.odt"));
+	msg_free(m);
+	m = must_parse("mail__attachment_nonascii_filename.eml");
+	g_assert_nonnull(find_attachment(m, "ciële.txt"));
+	msg_free(m);
+	m = must_parse("james__filenameAndName.eml");	/* filename= wins */
+	g_assert_nonnull(find_attachment(m, "bad.csv"));
+	g_assert_nonnull(strstr(m->body, "En pièce jointe"));
+	msg_free(m);
+}
+
+/* Raw ISO-8859-1 declared 7bit: read through the windows-1252 fallback. */
+static void
+test_undeclared_8bit(void)
+{
+	struct msg	*m;
+
+	CORPUS_OR_SKIP();
+	m = must_parse("redmine__ticket_with_localized_attributes.eml");
+	g_test_message("body: %s", m->body);
+	g_assert_true(g_utf8_validate(m->body, -1, NULL));
+	g_assert_nonnull(strstr(m->body, "catégorie"));
+	msg_free(m);
+	m = must_parse("mimekit__ukr.eml");	/* koi8-r, quoted-printable */
+	g_assert_nonnull(strstr(m->body, "шостий"));
+	msg_free(m);
+}
+
+static void
+test_nested_message(void)
+{
+	const struct msg_attachment *a;
+	struct msg	*m;
+
+	CORPUS_OR_SKIP();
+	m = must_parse("james__embeddedAttachmentWithAttachment.eml");
+	a = find_attachment(m, "EmbeddedAttachment.eml");
+	g_assert_nonnull(a);
+	g_assert_cmpstr(a->content_type, ==, "message/rfc822");
+	g_assert_false(a->nested);
+	a = find_attachment(m, "delete_mailboxes.png");
+	g_assert_nonnull(a);
+	g_assert_true(a->nested);
+	g_assert_cmpuint(m->attachments->len, ==, 2);
+	g_assert_cmpstr(m->in_reply_to, ==, "57348E62.7000505@linagora.com");
+	msg_free(m);
+}
+
+static void
+test_threading_headers(void)
+{
+	struct msg	*m;
+
+	CORPUS_OR_SKIP();
+	m = must_parse("james__multipart_complex.eml");
+	g_assert_cmpstr(m->subject, ==, "Re: [Internet] Rendez-vous");
+	g_assert_nonnull(m->in_reply_to);
+	g_assert_cmpuint(m->references->len, >=, 1);
+	g_assert_nonnull(find_attachment(m, "avertissement.txt"));
+	msg_free(m);
+}
+
+/* winmail.dat that libytnef cannot read is kept, with the reason. */
+static void
+test_tnef_kept_with_reason(void)
+{
+	struct msg	*m;
+
+	CORPUS_OR_SKIP();
+	m = must_parse("mmp__m4006.eml");	/* a PNG labelled TNEF */
+	g_assert_nonnull(m->tnef_problem);
+	g_assert_nonnull(find_attachment(m, "winmail.dat"));
+	msg_free(m);
+	m = must_parse("mimekit__ukr.eml");
+	g_assert_true(m->tnef_problem != NULL ||
+	    m->attachments->len > 0);
+	msg_free(m);
+}
+
+static void
+test_huge_header(void)
+{
+	struct msg	*m;
+
+	CORPUS_OR_SKIP();
+	m = must_parse("mimekit__stack-overflow.eml");
+	g_test_message("%u To: addresses, %zu header bytes", m->to->len,
+	    m->header_bytes);
+	g_assert_cmpuint(m->header_bytes, >, 100000);
+	g_assert_cmpuint(m->to->len, ==, 2);
+	g_assert_cmpstr(m->subject, ==, "Message Subject");
+	msg_free(m);
+}
+
+/* Write text to a new file in attach_dir; caller frees the path. */
+static char *
+write_tmp(const char *text)
+{
+	static int	 n;
+	char		*name = g_strdup_printf("in-%d.eml", n++);
+	char		*path = g_build_filename(attach_dir, name, NULL);
+
+	g_assert_true(g_file_set_contents(path, text, -1, NULL));
+	g_free(name);
+	return path;
+}
+
+static const char multipart3[] =
+    "From: a@example.test\r\nSubject: parts\r\nMIME-Version: 1.0\r\n"
+    "Content-Type: multipart/mixed; boundary=X\r\n\r\n"
+    "--X\r\nContent-Type: text/plain\r\n\r\none\r\n"
+    "--X\r\nContent-Type: application/pdf; name=\"../../etc/passwd\"\r\n\r\nPDF\r\n"
+    "--X\r\nContent-Type: text/plain; name=\".hidden\x01.txt\"\r\n"
+    "Content-Disposition: attachment\r\n\r\nsecret\r\n--X--\r\n";
+
+static void
+test_limits_quarantine_with_reason(void)
+{
+	struct msg_limits lim = msg_limits_default();
+	char		*path = write_tmp(multipart3);
+	GError		*err = NULL;
+
+	lim.max_parts = 3;
+	g_assert_null(msg_parse_file(path, &lim, attach_dir, &err));
+	g_assert_cmpstr(err->message, ==, "too many MIME parts (more than 3)");
+	g_clear_error(&err);
+	lim = msg_limits_default();
+	lim.max_depth = 0;
+	g_assert_null(msg_parse_file(path, &lim, attach_dir, &err));
+	g_assert_nonnull(strstr(err->message, "nested too deep"));
+	g_clear_error(&err);
+	lim = msg_limits_default();
+	lim.max_header_bytes = 10;
+	g_assert_null(msg_parse_file(path, &lim, attach_dir, &err));
+	g_assert_nonnull(strstr(err->message, "header block too large"));
+	g_clear_error(&err);
+	lim = msg_limits_default();
+	lim.max_size = 100;
+	g_assert_null(msg_parse_file(path, &lim, attach_dir, &err));
+	g_assert_nonnull(strstr(err->message, "message too large"));
+	g_clear_error(&err);
+	lim = msg_limits_default();
+	lim.time_budget_s = -1;
+	g_assert_null(msg_parse_file(path, &lim, attach_dir, &err));
+	g_assert_nonnull(strstr(err->message, "time budget"));
+	g_clear_error(&err);
+	g_free(path);
+}
+
+static void
+test_hostile_file_names(void)
+{
+	struct msg_limits lim = msg_limits_default();
+	char		*path = write_tmp(multipart3), *long_name, *safe;
+	struct msg	*m = msg_parse_file(path, &lim, attach_dir, NULL);
+	guint		 i;
+
+	g_assert_nonnull(m);
+	g_assert_cmpstr(m->body, ==, "one");	/* CRLF before --X is the boundary's */
+	g_assert_cmpuint(m->attachments->len, ==, 2);
+	for (i = 0; i < m->attachments->len; i++) {
+		const struct msg_attachment *a = g_ptr_array_index(m->attachments, i);
+
+		g_test_message("safe name: %s", a->filename);
+		g_assert_null(strchr(a->filename, '/'));
+		g_assert_cmpint(a->filename[0], !=, '.');
+		g_assert_null(strchr(a->filename, '\x01'));
+	}
+	msg_free(m);
+	g_assert_cmpstr((safe = msg_safe_filename("")), ==, "attachment");
+	g_free(safe);
+	g_assert_cmpstr((safe = msg_safe_filename("...")), ==, "attachment");
+	g_free(safe);
+	long_name = g_strnfill(1000, 'x');
+	safe = msg_safe_filename(long_name);
+	g_assert_cmpuint(strlen(safe), <=, 200);
+	g_free(safe);
+	g_free(long_name);
+	g_free(path);
+}
+
+static void
+test_html_only_body(void)
+{
+	struct msg_limits lim = msg_limits_default();
+	char		*path = write_tmp("From: a@example.test\r\nSubject: h\r\n"
+	    "MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+	    "<html><head><style>p{}</style></head><body><p>Bonjour&nbsp;"
+	    "&eacute;t&#233; &amp; hiver</p><script>alert(1)</script>"
+	    "<div>fin</div></body></html>\r\n");
+	struct msg	*m = msg_parse_file(path, &lim, attach_dir, NULL);
+
+	g_assert_nonnull(m);
+	g_assert_cmpstr(m->body, ==, "Bonjour été & hiver\n\nfin");
+	msg_free(m);
+	g_free(path);
+}
+
+static void
+test_undeclared_windows_1252(void)
+{
+	struct msg_limits lim = msg_limits_default();
+	char		*path = write_tmp("From: a@example.test\r\nSubject: "
+	    "r\xe9\x63lamation\r\n\r\nd\xe9j\xe0 vu \x80\r\n");
+	struct msg	*m = msg_parse_file(path, &lim, attach_dir, NULL);
+
+	g_assert_nonnull(m);
+	g_assert_cmpstr(m->subject, ==, "réclamation");
+	g_assert_cmpstr(m->body, ==, "déjà vu €\n");
+	msg_free(m);
+	g_free(path);
+}
+
+static long
+peak_rss_kb(void)
+{
+	struct rusage	 ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+/* 50 MB decoded: stored by digest, with memory nowhere near 50 MB. */
+static void
+test_large_attachment_flat_memory(void)
+{
+	struct msg_limits lim = msg_limits_default();
+	char		*path = g_build_filename(attach_dir, "big.eml", NULL);
+	char		 line[77];
+	FILE		*fp = fopen(path, "w");
+	GChecksum	*sum = g_checksum_new(G_CHECKSUM_SHA256);
+	guchar		 raw[57];
+	struct msg	*m;
+	const struct msg_attachment *a;
+	long		 before, after;
+	int		 i, n = 50 * 1024 * 1024 / 57;
+
+	lim.max_size = 128 << 20;	/* 50 MB is 68 MB in base64 */
+	fputs("From: a@example.test\r\nSubject: big\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n"
+	    "Content-Type: text/plain\r\n\r\nsee attachment\r\n--B\r\n"
+	    "Content-Type: application/octet-stream; name=big.bin\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n", fp);
+	for (i = 0; i < n; i++) {
+		gchar	*b64;
+
+		memset(raw, 'a' + i % 26, sizeof(raw));
+		raw[0] = (guchar)i;
+		g_checksum_update(sum, raw, sizeof(raw));
+		b64 = g_base64_encode(raw, sizeof(raw));
+		g_snprintf(line, sizeof(line), "%s", b64);
+		fprintf(fp, "%s\r\n", line);
+		g_free(b64);
+	}
+	fputs("--B--\r\n", fp);
+	fclose(fp);
+	before = peak_rss_kb();
+	m = msg_parse_file(path, &lim, attach_dir, NULL);
+	after = peak_rss_kb();
+	g_assert_nonnull(m);
+	a = find_attachment(m, "big.bin");
+	g_assert_nonnull(a);
+	g_assert_cmpint(a->size, ==, (gint64)n * 57);
+	g_assert_cmpstr(a->sha256, ==, g_checksum_get_string(sum));
+	g_test_message("peak RSS grew by %ld kB parsing a %d MB attachment",
+	    after - before, n * 57 >> 20);
+	g_assert_cmpint(after - before, <, 40 * 1024);
+	msg_free(m);
+	g_checksum_free(sum);
+	g_unlink(path);
+	g_free(path);
+}
+
+/* Same content twice: one file in the store. */
+static void
+test_content_addressed_once(void)
+{
+	struct msg_limits lim = msg_limits_default();
+	char		*path = write_tmp(multipart3), *file;
+	struct msg	*m1 = msg_parse_file(path, &lim, attach_dir, NULL);
+	struct msg	*m2 = msg_parse_file(path, &lim, attach_dir, NULL);
+	const struct msg_attachment *a1 = g_ptr_array_index(m1->attachments, 0);
+	const struct msg_attachment *a2 = g_ptr_array_index(m2->attachments, 0);
+	char		 sub[3] = { a1->sha256[0], a1->sha256[1], '\0' };
+
+	g_assert_cmpstr(a1->sha256, ==, a2->sha256);
+	file = g_build_filename(attach_dir, sub, a1->sha256, NULL);
+	g_assert_true(g_file_test(file, G_FILE_TEST_IS_REGULAR));
+	msg_free(m1);
+	msg_free(m2);
+	g_free(file);
+	g_free(path);
+}
+
+int
+main(int argc, char *argv[])
+{
+	int	 rc;
+
+	g_test_init(&argc, &argv, NULL);
+	g_mime_init();
+	corpus = g_getenv("RECOURSD_CORPUS");
+	if (corpus != NULL && !g_file_test(corpus, G_FILE_TEST_IS_DIR))
+		corpus = NULL;
+	attach_dir = tu_tmpdir("test_msg");
+	g_test_add_func("/msg/whole-corpus", test_whole_corpus);
+	g_test_add_func("/msg/first-line-not-a-header",
+	    test_first_line_not_a_header);
+	g_test_add_func("/msg/cr-only-line-endings", test_cr_only_line_endings);
+	g_test_add_func("/msg/french-subjects", test_french_subjects);
+	g_test_add_func("/msg/attachment-names", test_attachment_names);
+	g_test_add_func("/msg/undeclared-8bit", test_undeclared_8bit);
+	g_test_add_func("/msg/nested-message", test_nested_message);
+	g_test_add_func("/msg/threading-headers", test_threading_headers);
+	g_test_add_func("/msg/tnef-kept-with-reason", test_tnef_kept_with_reason);
+	g_test_add_func("/msg/huge-header", test_huge_header);
+	g_test_add_func("/msg/limits-quarantine-with-reason",
+	    test_limits_quarantine_with_reason);
+	g_test_add_func("/msg/hostile-file-names", test_hostile_file_names);
+	g_test_add_func("/msg/html-only-body", test_html_only_body);
+	g_test_add_func("/msg/undeclared-windows-1252",
+	    test_undeclared_windows_1252);
+	g_test_add_func("/msg/large-attachment-flat-memory",
+	    test_large_attachment_flat_memory);
+	g_test_add_func("/msg/content-addressed-once",
+	    test_content_addressed_once);
+	rc = g_test_run();
+	tu_rm_rf(attach_dir);
+	g_free(attach_dir);
+	g_mime_shutdown();
+	return rc;
+}
