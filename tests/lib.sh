@@ -82,7 +82,9 @@ kill_wait() {
 	return 0
 }
 
-# wait_for SECONDS CMD...: until CMD succeeds, polling every 50 ms.
+# wait_for SECONDS CMD...: until CMD succeeds, polling every 50 ms.  CMD is
+# run again each time: pass a function, not "test $(...)", which would be
+# expanded once.
 wait_for() {
 	limit=$(( $1 * 20 ))
 	shift

@@ -62,7 +62,8 @@ t0=$(date +%s.%N)
 "$top_builddir/recoursd" -d -f "$d/recoursd.conf" >"$d/recoursd.log" 2>&1 &
 pid=$!
 at_exit "kill_wait $pid"
-wait_for 600 test "$(done_count)" -ge "$N"
+all_done() { [ "$(done_count)" -ge "$N" ]; }
+wait_for 600 all_done
 t1=$(date +%s.%N)
 kill_wait $pid
 dr=$(awk -v n="$N" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.0f", n / (t1 - t0) }')
@@ -76,6 +77,7 @@ awk -v d="$dr" -v c="$combined" 'BEGIN { printf "ratio d / combined: %.2f (goal 
 echo "quarantined: $(sqlite3 -readonly "$db" "SELECT count(*) FROM inbound WHERE state = 'quarantined'")"
 
 # Peak RSS for one big message, each in a fresh daemon and database.
+one_done() { [ "$(done_count)" -ge 1 ]; }
 for mb in 5 50; do
 	big=$d/big$mb.eml
 	{
@@ -91,7 +93,7 @@ for mb in 5 50; do
 	sed -e 's/user = "'$user'"/user = "bob"/' "$d/recoursd.conf" > "$d/big.conf"
 	"$top_builddir/recoursd" -d -f "$d/big.conf" >>"$d/recoursd.log" 2>&1 &
 	pid=$!
-	wait_for 120 test "$(done_count)" -ge 1
+	wait_for 120 one_done
 	rss=$(awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' /proc/$pid/status)
 	kill_wait $pid
 	printf 'peak RSS, %2s MB attachment: %s MB (goal <= 32)\n' $mb "$rss"

@@ -61,7 +61,8 @@ done
 "$RECOURSD" -d -f "$d/recoursd.conf" >>"$d/recoursd.log" 2>&1 &
 pid=$!
 at_exit "kill_wait $pid"
-wait_for 60 test "$(done_count)" = "$N"
+all_done() { [ "$(done_count)" = "$N" ]; }
+wait_for 60 all_done
 ok $? "after $ROUNDS kill -9 rounds, all $N messages are done"
 kill_wait $pid
 
