@@ -407,7 +407,8 @@ load_mailbox(struct loader *l, const config_setting_t *s)
 		conf_error(l, s, "a mailbox needs name, host and user");
 	else if (conf_mailbox(l->conf, mb->name) != mb)
 		conf_error(l, s, "mailbox name \"%s\" is used twice", mb->name);
-	if (mb->password == NULL)
+	if (config_setting_get_member(s, "password") == NULL &&
+	    config_setting_get_member(s, "password_file") == NULL)
 		conf_error(l, s, "mailbox \"%s\" needs password or "
 		    "password_file", mb->name != NULL ? mb->name : "?");
 	if (mb->security == CONF_SEC_NONE && !is_loopback(mb->host) &&

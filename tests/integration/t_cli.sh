@@ -17,6 +17,18 @@ is "$rc" 1 "recoursd -n rejects unknown and mistyped options"
 like "$out" "recoursd.conf:6: unknown option 'colour'" "error names file:line of the unknown option"
 like "$out" "recoursd.conf:7: 'timeout' must be a whole number" "every error of the file in one run"
 
+# The shipped sample, once its password file exists, is valid as it is.
+echo secret > "$d/client.password"
+sed "s|/etc/recoursd/client.password|$d/client.password|" \
+    "$top_srcdir/contrib/recoursd.conf" > "$d/sample.conf"
+out=$("$RECOURSD" -n -f "$d/sample.conf" 2>&1); rc=$?
+is "$rc" 0 "the sample configuration passes recoursd -n"
+[ "$rc" -eq 0 ] || echo "$out" | sed 's/^/#   /'
+rm "$d/client.password"
+out=$("$RECOURSD" -n -f "$d/sample.conf" 2>&1)
+like "$out" "sample.conf:41: Failed to open file .*client.password" "a missing password file is one error at its line"
+is "$(echo "$out" | wc -l)" 1 "and only one"
+
 printf 'organisation = { name = "x"; \n' > "$d/broken.conf"
 out=$("$RECOURSD" -n -f "$d/broken.conf" 2>&1); rc=$?
 is "$rc" 1 "a malformed file fails"
