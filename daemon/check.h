@@ -9,9 +9,13 @@
 
 #include <glib.h>
 
+#include "calendar.h"
 #include "conf.h"
 
 /* NULL with "file:line: message" lines appended to errors on failure. */
 struct conf	*check_load(const char *path, GString *errors);
+
+/* The business calendar the configuration describes; caller frees. */
+struct cal	*check_calendar(const struct conf *);
 
 #endif

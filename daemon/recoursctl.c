@@ -41,6 +41,7 @@ static int	 cmd_inject(struct ctl *, int, char **);
 static int	 cmd_quarantine(struct ctl *, int, char **);
 static int	 cmd_reprocess(struct ctl *, int, char **);
 static int	 cmd_status(struct ctl *, int, char **);
+static int	 cmd_deadline(struct ctl *, int, char **);
 static void	 help(FILE *);
 static int	 parse_id(const char *, int64_t *);
 static int	 setup(struct ctl *, int);
@@ -52,6 +53,9 @@ static const struct command commands[] = {
 	    NEED_CONF, cmd_check },
 	{ "status", "status", "count inbound messages by state",
 	    NEED_CONF | NEED_STORE_RO, cmd_status },
+	{ "deadline", "deadline START DURATION [--explain]",
+	    "print when a deadline falls due, as the daemon computes it",
+	    NEED_CONF, cmd_deadline },
 	{ "inject", "inject FILE.eml --mailbox NAME",
 	    "queue a message as if fetched from mailbox NAME",
 	    NEED_CONF | NEED_STORE_RW, cmd_inject },
@@ -159,6 +163,53 @@ cmd_status(struct ctl *ctl, int argc, char **argv)
 		}
 		printf("%-12s %" G_GINT64_FORMAT "\n", states[i], n);
 	}
+	return 0;
+}
+
+/*
+ * recoursctl deadline 2026-12-24T10:00 "5 jours ouvrés" [--explain]: the
+ * due instant in ISO 8601 with its offset, and with --explain every day
+ * counted or skipped, so that a rule can be checked by hand.
+ */
+static int
+cmd_deadline(struct ctl *ctl, int argc, char **argv)
+{
+	struct cal_duration d;
+	struct cal	*cal;
+	GDateTime	*start, *due;
+	GPtrArray	*explain = NULL;
+	GError		*err = NULL;
+	char		*text;
+	guint		 i;
+
+	if (argc == 4 && strcmp(argv[3], "--explain") == 0)
+		explain = g_ptr_array_new_with_free_func(g_free);
+	else if (argc != 3) {
+		fprintf(stderr, "usage: recoursctl deadline START DURATION "
+		    "[--explain]\n");
+		return 2;
+	}
+	cal = check_calendar(ctl->conf);
+	if (!cal_parse_duration(argv[2], &d, &err) ||
+	    (start = cal_parse_instant(cal, argv[1], &err)) == NULL) {
+		fprintf(stderr, "recoursctl: %s\n", err->message);
+		g_error_free(err);
+		cal_free(cal);
+		if (explain != NULL)
+			g_ptr_array_free(explain, TRUE);
+		return 1;
+	}
+	due = cal_due(cal, start, &d, explain);
+	for (i = 0; explain != NULL && i < explain->len; i++)
+		printf("  %s\n", (char *)g_ptr_array_index(explain, i));
+	text = cal_format(due);
+	printf("%s\n", text);
+	g_free(text);
+	g_date_time_unref(due);
+	g_date_time_unref(start);
+	if (explain != NULL)
+		g_ptr_array_free(explain, TRUE);
+	cal_free(cal);
 	return 0;
 }
 

@@ -70,30 +70,30 @@ scratch() {
 }
 
 # kill_wait PID: SIGTERM, then SIGKILL after 10 s; by PID only.
+# Safe under set -e: a process already gone is not an error.
 kill_wait() {
+	local n=0
 	kill "$1" 2>/dev/null || return 0
-	i=0
-	while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do
+	while kill -0 "$1" 2>/dev/null && [ $n -lt 100 ]; do
 		sleep 0.1
-		i=$((i + 1))
+		n=$((n + 1))
 	done
-	kill -9 "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	return 0
+	kill -9 "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
 }
 
 # wait_for SECONDS CMD...: until CMD succeeds, polling every 50 ms.  CMD is
 # run again each time: pass a function, not "test $(...)", which would be
 # expanded once.
 wait_for() {
-	limit=$(( $1 * 20 ))
+	local limit=$(( $1 * 20 )) n=0
 	shift
-	i=0
 	until "$@"; do
-		i=$((i + 1))
-		[ $i -ge $limit ] && return 1
+		n=$((n + 1))
+		[ $n -ge $limit ] && return 1
 		sleep 0.05
 	done
+	return 0
 }
 
 # SQL on a recoursd database (read-only).
