@@ -46,16 +46,16 @@ echo "== Alice sends a complaint to client@example.test through Postfix"
 sed -n 's/^Subject: //p' "$top/contrib/samples/plainte.eml" | head -1 | sed 's/^/   Subject (raw): /'
 TESTBED_SEND_AUTH=1 testbed_send alice@example.test client@example.test "$top/contrib/samples/plainte.eml"
 db=$d/state/recoursd.db
-stored() { [ "$(sqlite3 -readonly "$db" "SELECT count(*) FROM message" 2>/dev/null)" = 1 ]; }
+stored() { [ "$(sqlite3 -cmd ".timeout 5000" "$db" "SELECT count(*) FROM message" 2>/dev/null)" = 1 ]; }
 wait_for 20 stored || { echo "demo: recoursd did not store the message"; cat "$d/recoursd.log"; exit 1; }
 
 echo
 echo "== What recoursd stored (recoursctl status, then the database)"
 "$RECOURSCTL" -f "$d/recoursd.conf" status
-sqlite3 -readonly -line "$db" "SELECT subject, from_name, from_addr, datetime(date, 'unixepoch') AS date, message_id FROM message"
-sqlite3 -readonly -line "$db" "SELECT filename, content_type, size, sha256 FROM attachment"
+sqlite3 -cmd ".timeout 5000" -line "$db" "SELECT subject, from_name, from_addr, datetime(date, 'unixepoch') AS date, message_id FROM message"
+sqlite3 -cmd ".timeout 5000" -line "$db" "SELECT filename, content_type, size, sha256 FROM attachment"
 echo "   body:"
-sqlite3 -readonly "$db" "SELECT body FROM message" | sed 's/^/   | /'
+sqlite3 -cmd ".timeout 5000" "$db" "SELECT body FROM message" | sed 's/^/   | /'
 testbed_mailbox_seen client 1 && echo "   (the message is now \\Seen on the server: after = \"seen\")"
 
 echo

@@ -44,6 +44,14 @@ struct pending {
 	uint32_t	 size;
 };
 
+/* One fetched message on its way to the store. */
+struct fetched {
+	uint32_t	 uid;
+	const char	*raw;		/* NULL: streamed to the spool */
+	int64_t		 size;
+	char		 sha256[65];
+};
+
 /* Where the streaming body handler writes. */
 struct stream_ctx {
 	struct spool_writer	*writer;
@@ -63,8 +71,8 @@ static int	 fetch_batch(struct imap_fetcher *, const struct pending *,
 static int	 fetch_streamed(struct imap_fetcher *, uint32_t);
 static bool	 body_handler(int, struct mailimap_msg_att_body_section *,
 		    const char *, size_t, void *);
-static gboolean	 record(struct imap_fetcher *, const uint32_t *,
-		    char (*)[65], const int64_t *, guint);
+static gboolean	 record(struct imap_fetcher *, const struct fetched *,
+		    guint);
 static void	 after_stored(struct imap_fetcher *, const uint32_t *, guint);
 static void	 reconcile_after(struct imap_fetcher *);
 static void	 apply_after(struct imap_fetcher *, struct mailimap_set *);
@@ -445,19 +453,19 @@ body_fetch_type(void)
 	return ft;
 }
 
-/* n small messages in one UID FETCH, spooled, then one transaction. */
+/*
+ * n small messages in one UID FETCH, stored in one transaction with their
+ * bytes in the rows: one commit, one fsync, for the whole batch.
+ */
 static int
 fetch_batch(struct imap_fetcher *f, const struct pending *p, guint n)
 {
 	struct mailimap_fetch_type *ft;
 	struct mailimap_set *set;
+	struct fetched	*got = g_new0(struct fetched, n);
 	clist		*result = NULL;
 	clistiter	*it;
-	uint32_t	*uids = g_new(uint32_t, n);
-	char		(*sums)[65] = g_malloc_n(n, sizeof(*sums));
-	int64_t		*sizes = g_new(int64_t, n);
-	GError		*err = NULL;
-	guint		 i, got = 0;
+	guint		 i, k = 0;
 	int		 rc;
 
 	set = mailimap_set_new_empty();
@@ -469,35 +477,30 @@ fetch_batch(struct imap_fetcher *f, const struct pending *p, guint n)
 	mailimap_set_free(set);
 	if (rc != MAILIMAP_NO_ERROR) {
 		health(f, server_said(f->imap, rc));
-		goto out;
+		g_free(got);
+		return -1;
 	}
-	for (it = clist_begin(result); it != NULL && got < n;
-	    it = clist_next(it)) {
+	for (it = clist_begin(result); it != NULL && k < n; it = clist_next(it)) {
 		const char	*body = NULL;
 		size_t		 len = 0;
 		uint32_t	 uid = 0;
+		char		*sum;
 
 		msg_att_get(clist_content(it), &uid, &body, &len, NULL);
 		if (body == NULL || uid < p[0].uid || uid > p[n - 1].uid)
 			continue;	/* a flag change, or not asked for */
-		if (!spool_put(f->conf->spool, body, len, sums[got], &err))
-			goto store_fail;
-		uids[got] = uid;
-		sizes[got++] = (int64_t)len;
+		got[k].uid = uid;
+		got[k].raw = body;
+		got[k].size = (int64_t)len;
+		sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+		    (const guchar *)body, len);
+		g_strlcpy(got[k++].sha256, sum, 65);
+		g_free(sum);
 	}
-	rc = record(f, uids, sums, sizes, got) ? 0 : -1;
-	goto out;
-store_fail:
-	log_warnx("imap: %s: %s", f->mb->name, err->message);
-	g_error_free(err);
-	rc = -1;
-out:
-	if (result != NULL)
-		mailimap_fetch_list_free(result);
-	g_free(uids);
-	g_free(sums);
-	g_free(sizes);
-	return rc == MAILIMAP_NO_ERROR ? 0 : -1;
+	rc = record(f, got, k) ? 0 : -1;
+	mailimap_fetch_list_free(result);
+	g_free(got);
+	return rc;
 }
 
 /* libetpan hands us the literal in chunks; straight to the spool file. */
@@ -522,10 +525,9 @@ fetch_streamed(struct imap_fetcher *f, uint32_t uid)
 	struct mailimap_fetch_type *ft;
 	struct mailimap_set *set;
 	struct stream_ctx ctx;
+	struct fetched	 one;
 	clist		*result = NULL;
 	GError		*err = NULL;
-	char		 sum[1][65];
-	int64_t		 size;
 	int		 rc;
 
 	memset(&ctx, 0, sizeof(ctx));
@@ -549,9 +551,11 @@ fetch_streamed(struct imap_fetcher *f, uint32_t uid)
 			health(f, server_said(f->imap, rc));
 		return rc == MAILIMAP_NO_ERROR && !ctx.failed ? 0 : -1;
 	}
-	if (!spool_writer_commit(ctx.writer, sum[0], &size, &err))
+	memset(&one, 0, sizeof(one));
+	one.uid = uid;
+	if (!spool_writer_commit(ctx.writer, one.sha256, &one.size, &err))
 		goto fail;
-	return record(f, &uid, sum, &size, 1) ? 0 : -1;
+	return record(f, &one, 1) ? 0 : -1;
 fail:
 	log_warnx("imap: %s: UID %u: %s", f->mb->name, uid, err->message);
 	g_error_free(err);
@@ -560,12 +564,12 @@ fail:
 
 /* Commit the rows, then (only then) touch the messages on the server. */
 static gboolean
-record(struct imap_fetcher *f, const uint32_t *uids, char (*sums)[65],
-    const int64_t *sizes, guint n)
+record(struct imap_fetcher *f, const struct fetched *got, guint n)
 {
 	struct store_inbound in;
 	enum store_added added;
 	GError		*err = NULL;
+	uint32_t	*uids;
 	int64_t		 id;
 	guint		 i;
 
@@ -579,9 +583,10 @@ record(struct imap_fetcher *f, const uint32_t *uids, char (*sums)[65],
 	in.source = "imap";
 	in.now = g_get_real_time() / G_USEC_PER_SEC;
 	for (i = 0; i < n; i++) {
-		in.uid = uids[i];
-		in.size = sizes[i];
-		in.sha256 = sums[i];
+		in.uid = got[i].uid;
+		in.size = got[i].size;
+		in.sha256 = got[i].sha256;
+		in.raw = got[i].raw;
 		if (!store_inbound_add(f->store, &in, &added, &id, &err)) {
 			store_rollback(f->store);
 			goto fail;
@@ -589,11 +594,15 @@ record(struct imap_fetcher *f, const uint32_t *uids, char (*sums)[65],
 	}
 	if (!store_commit(f->store, &err))
 		goto fail;
-	f->last_uid = MAX(f->last_uid, uids[n - 1]);
+	f->last_uid = MAX(f->last_uid, got[n - 1].uid);
 	log_debug("imap: %s: stored %u message(s), UID %u..%u", f->mb->name,
-	    n, uids[0], uids[n - 1]);
+	    n, got[0].uid, got[n - 1].uid);
 	f->stored(f->data);
+	uids = g_new(uint32_t, n);
+	for (i = 0; i < n; i++)
+		uids[i] = got[i].uid;
 	after_stored(f, uids, n);
+	g_free(uids);
 	return TRUE;
 fail:
 	log_warnx("imap: %s: %s", f->mb->name, err->message);

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -32,11 +33,16 @@ static gboolean	 process_cb(gpointer);
 static gboolean	 start_fetchers(struct ingest *, GError **);
 static void	 stop_fetchers(struct ingest *);
 static char	*join_ids(GPtrArray *);
+static gint64	 file_size(const char *);
+static gboolean	 spool_file(const char *, const char *, char *, int64_t *,
+		    GError **);
 static gboolean	 record_parsed(struct store *, int64_t, const struct msg *,
 		    GError **);
-static char	*quarantine_reason(const struct conf *,
+static char	*quarantine_reason(struct store *, const struct conf *,
 		    const struct store_inbound_row *, const char *,
 		    struct msg **);
+static gboolean	 process_in_txn(struct store *, const struct conf *, int64_t,
+		    int64_t, GError **);
 
 struct ingest *
 ingest_start(const struct conf *conf, GError **err)
@@ -139,22 +145,48 @@ process_cb(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/*
+ * Every 'new' row, up to BATCH per commit: each message is atomic on its
+ * own (a savepoint), while the commit and its fsync are shared.
+ */
+#define BATCH	64
+
 int
 ingest_process_pending(struct store *st, const struct conf *conf,
     GError **err)
 {
 	struct store_inbound_row r;
-	int	 n = 0;
+	int64_t	 now = g_get_real_time() / G_USEC_PER_SEC;
+	int	 n = 0, in_batch;
+	gboolean more = TRUE, ok;
 
-	while (store_inbound_next(st, &r, err)) {
-		int64_t	 id = r.id;
-
-		store_inbound_row_clear(&r);
-		if (!ingest_process_one(st, conf, id, err))
+	while (more) {
+		if (!store_begin(st, err))
 			return -1;
-		n++;
+		for (in_batch = 0; in_batch < BATCH; in_batch++) {
+			GError	*e = NULL;
+
+			if (!(more = store_inbound_next(st, &r, &e))) {
+				if (e != NULL) {
+					g_propagate_error(err, e);
+					goto fail;
+				}
+				break;
+			}
+			ok = store_savepoint(st, err) &&
+			    process_in_txn(st, conf, r.id, now, err);
+			store_inbound_row_clear(&r);
+			if (!ok || !store_release(st, TRUE, err))
+				goto fail;
+			n++;
+		}
+		if (!store_commit(st, err))
+			return -1;
 	}
-	return err != NULL && *err != NULL ? -1 : n;
+	return n;
+fail:
+	store_rollback(st);
+	return -1;
 }
 
 /*
@@ -162,11 +194,12 @@ ingest_process_pending(struct store *st, const struct conf *conf,
  * message.  Caller frees the reason.
  */
 static char *
-quarantine_reason(const struct conf *conf, const struct store_inbound_row *r,
-    const char *attach_dir, struct msg **m)
+quarantine_reason(struct store *st, const struct conf *conf,
+    const struct store_inbound_row *r, const char *attach_dir, struct msg **m)
 {
 	struct msg_limits lim;
 	GError	*err = NULL;
+	GBytes	*raw;
 	char	*path, *reason = NULL;
 
 	*m = NULL;
@@ -180,23 +213,33 @@ quarantine_reason(const struct conf *conf, const struct store_inbound_row *r,
 	lim.max_header_bytes = (gsize)conf->limits.header_size;
 	lim.max_depth = (guint)conf->limits.depth;
 	lim.time_budget_s = conf->limits.parse_seconds;
-	path = spool_raw_path(conf->spool, r->sha256);
-	if ((*m = msg_parse_file(path, &lim, attach_dir, &err)) == NULL) {
+	if ((raw = store_inbound_raw(st, r->id, NULL)) != NULL) {
+		*m = msg_parse_data(raw, &lim, attach_dir, &err);
+		g_bytes_unref(raw);
+	} else {
+		path = spool_raw_path(conf->spool, r->sha256);
+		*m = msg_parse_file(path, &lim, attach_dir, &err);
+		g_free(path);
+	}
+	if (*m == NULL) {
 		reason = g_strdup(err != NULL ? err->message : "unparsable");
 		g_clear_error(&err);
 	}
-	g_free(path);
 	return reason;
 }
 
-gboolean
-ingest_process_one(struct store *st, const struct conf *conf, int64_t id,
-    GError **err)
+/*
+ * Parse row id and record the outcome, inside the caller's transaction.
+ * FALSE only on a store error: a message that does not parse is
+ * quarantined, which is success.
+ */
+static gboolean
+process_in_txn(struct store *st, const struct conf *conf, int64_t id,
+    int64_t now, GError **err)
 {
 	struct store_inbound_row r;
 	struct msg	*m = NULL;
-	char		*reason = NULL, *attach_dir;
-	int64_t		 now = g_get_real_time() / G_USEC_PER_SEC;
+	char		*reason, *attach_dir;
 	gboolean	 ok;
 
 	if (!store_inbound_get(st, id, &r, err))
@@ -206,29 +249,39 @@ ingest_process_one(struct store *st, const struct conf *conf, int64_t id,
 		return TRUE;
 	}
 	attach_dir = spool_attachment_dir(conf->spool);
-	reason = quarantine_reason(conf, &r, attach_dir, &m);
-	ok = store_begin(st, err);
-	if (ok && reason != NULL)
+	reason = quarantine_reason(st, conf, &r, attach_dir, &m);
+	if (reason != NULL) {
 		ok = store_inbound_set_state(st, id, "quarantined", reason, now,
 		    err);
-	else if (ok)
+		if (ok)
+			log_warnx("ingest: %s: inbound %" G_GINT64_FORMAT
+			    " quarantined: %s", r.mailbox, id, reason);
+	} else {
 		ok = record_parsed(st, id, m, err) &&
 		    store_inbound_set_state(st, id, "processed", NULL, now, err);
-	if (ok)
-		ok = store_commit(st, err);
-	else
-		store_rollback(st);
-	if (ok && reason != NULL)
-		log_warnx("ingest: %s: inbound %" G_GINT64_FORMAT
-		    " quarantined: %s", r.mailbox, id, reason);
-	else if (ok)
-		log_debug("ingest: %s: inbound %" G_GINT64_FORMAT " parsed",
-		    r.mailbox, id);
+		if (ok)
+			log_debug("ingest: %s: inbound %" G_GINT64_FORMAT
+			    " parsed", r.mailbox, id);
+	}
 	msg_free(m);
 	g_free(reason);
 	g_free(attach_dir);
 	store_inbound_row_clear(&r);
 	return ok;
+}
+
+gboolean
+ingest_process_one(struct store *st, const struct conf *conf, int64_t id,
+    GError **err)
+{
+	if (!store_begin(st, err))
+		return FALSE;
+	if (!process_in_txn(st, conf, id, g_get_real_time() / G_USEC_PER_SEC,
+	    err)) {
+		store_rollback(st);
+		return FALSE;
+	}
+	return store_commit(st, err);
 }
 
 /* Message-IDs separated by spaces, as References has them; caller frees. */
@@ -291,16 +344,69 @@ record_parsed(struct store *st, int64_t inbound_id, const struct msg *m,
 	return ok;
 }
 
+/*
+ * Small files go into the row, like fetched messages; a big one is
+ * streamed to the spool first.
+ */
 gboolean
 ingest_inject(struct store *st, const struct conf *conf, const char *mailbox,
     const char *file, int64_t *id, GError **err)
 {
-	struct spool_writer *w;
 	struct store_inbound in;
 	enum store_added added;
-	char	 buf[65536], sum[65];
+	char	*data = NULL, *sum;
+	char	 sha[65];
+	gsize	 len = 0;
+
+	memset(&in, 0, sizeof(in));
+	if (!spool_init(conf->spool, err))
+		return FALSE;
+	if (!g_file_test(file, G_FILE_TEST_IS_REGULAR)) {
+		g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+		    "%s: not a regular file", file);
+		return FALSE;
+	}
+	if (file_size(file) < conf->limits.stream_threshold) {
+		if (!g_file_get_contents(file, &data, &len, err))
+			return FALSE;
+		sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+		    (const guchar *)data, len);
+		g_strlcpy(sha, sum, sizeof(sha));
+		g_free(sum);
+		in.raw = data;
+		in.size = (int64_t)len;
+	} else if (!spool_file(conf->spool, file, sha, &in.size, err))
+		return FALSE;
+	in.mailbox = mailbox;
+	in.sha256 = sha;
+	in.source = "inject";
+	in.now = g_get_real_time() / G_USEC_PER_SEC;
+	if (!store_begin(st, err) ||
+	    !store_inbound_add(st, &in, &added, id, err)) {
+		store_rollback(st);
+		g_free(data);
+		return FALSE;
+	}
+	g_free(data);
+	return store_commit(st, err);
+}
+
+static gint64
+file_size(const char *path)
+{
+	GStatBuf	 sb;
+
+	return g_stat(path, &sb) == 0 ? (gint64)sb.st_size : 0;
+}
+
+/* Copy a big file into the spool, durably, under its digest. */
+static gboolean
+spool_file(const char *spool, const char *file, char *sha, int64_t *size,
+    GError **err)
+{
+	struct spool_writer *w;
+	char	 buf[65536];
 	ssize_t	 n;
-	int64_t	 size;
 	int	 fd;
 
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1) {
@@ -308,8 +414,7 @@ ingest_inject(struct store *st, const struct conf *conf, const char *mailbox,
 		    "%s: %s", file, g_strerror(errno));
 		return FALSE;
 	}
-	if (!spool_init(conf->spool, err) ||
-	    (w = spool_writer_new(conf->spool, err)) == NULL) {
+	if ((w = spool_writer_new(spool, err)) == NULL) {
 		close(fd);
 		return FALSE;
 	}
@@ -325,19 +430,5 @@ ingest_inject(struct store *st, const struct conf *conf, const char *mailbox,
 		spool_writer_abort(w);
 		return FALSE;
 	}
-	if (!spool_writer_commit(w, sum, &size, err))
-		return FALSE;
-	memset(&in, 0, sizeof(in));
-	in.mailbox = mailbox;
-	in.size = size;
-	in.sha256 = sum;
-	in.source = "inject";
-	in.now = g_get_real_time() / G_USEC_PER_SEC;
-	if (!store_begin(st, err))
-		return FALSE;
-	if (!store_inbound_add(st, &in, &added, id, err)) {
-		store_rollback(st);
-		return FALSE;
-	}
-	return store_commit(st, err);
+	return spool_writer_commit(w, sha, size, err);
 }

@@ -14,7 +14,9 @@
 #include "msg_int.h"
 
 static GMimeParserOptions *parser_options(void);
-static GMimeStream *open_stream(const char *, const char *, GError **);
+static GMimeStream *lf_stream(GMimeStream *, const char *);
+static struct msg *parse_stream(GMimeStream *, const struct msg_limits *,
+		    const char *, GError **);
 static GMimeStream *cr_to_lf_copy(GMimeStream *, const char *);
 static gint64	 first_header_line(GMimeStream *);
 static GMimeMessage *construct(GMimeStream *, GMimeParserOptions *,
@@ -106,21 +108,14 @@ cr_to_lf_copy(GMimeStream *in, const char *tmpdir)
 	return out;
 }
 
-/* The raw file, or a CR-to-LF copy of it (doc/LENIENCY.md). */
+/* s itself, or a CR-to-LF copy of it (doc/LENIENCY.md); takes s. */
 static GMimeStream *
-open_stream(const char *path, const char *tmpdir, GError **err)
+lf_stream(GMimeStream *s, const char *tmpdir)
 {
-	GMimeStream	*s, *copy;
+	GMimeStream	*copy;
 	char		 head[65536];
 	gssize		 n;
-	GError		*e = NULL;
 
-	if ((s = g_mime_stream_fs_open(path, O_RDONLY, 0, &e)) == NULL) {
-		g_set_error(err, MSG_ERROR, 0, "cannot open %s: %s", path,
-		    e->message);
-		g_error_free(e);
-		return NULL;
-	}
 	n = g_mime_stream_read(s, head, sizeof(head));
 	g_mime_stream_reset(s);
 	if (n <= 0 || memchr(head, '\n', (size_t)n) != NULL ||
@@ -221,14 +216,40 @@ struct msg *
 msg_parse_file(const char *path, const struct msg_limits *lim,
     const char *attach_dir, GError **err)
 {
+	GMimeStream	*s;
+	GError		*e = NULL;
+
+	if ((s = g_mime_stream_fs_open(path, O_RDONLY, 0, &e)) == NULL) {
+		g_set_error(err, MSG_ERROR, 0, "cannot open %s: %s", path,
+		    e->message);
+		g_error_free(e);
+		return NULL;
+	}
+	return parse_stream(s, lim, attach_dir, err);
+}
+
+struct msg *
+msg_parse_data(GBytes *data, const struct msg_limits *lim,
+    const char *attach_dir, GError **err)
+{
+	gsize		 len;
+	const guint8	*p = g_bytes_get_data(data, &len);
+
+	return parse_stream(g_mime_stream_mem_new_with_buffer((const char *)p,
+	    len), lim, attach_dir, err);
+}
+
+/* Takes stream. */
+static struct msg *
+parse_stream(GMimeStream *stream, const struct msg_limits *lim,
+    const char *attach_dir, GError **err)
+{
 	GMimeParserOptions *opts = NULL;
-	GMimeStream	*stream;
 	GMimeMessage	*gm = NULL;
 	struct msg	*m = NULL;
 	gsize		 header_bytes;
 
-	if ((stream = open_stream(path, attach_dir, err)) == NULL)
-		return NULL;
+	stream = lf_stream(stream, attach_dir);
 	if (g_mime_stream_length(stream) > lim->max_size) {
 		g_set_error(err, MSG_ERROR, 0, "message too large (%" G_GINT64_FORMAT
 		    " > %" G_GINT64_FORMAT " bytes)", g_mime_stream_length(stream),

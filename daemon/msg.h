@@ -67,6 +67,9 @@ struct msg_limits msg_limits_default(void);
  */
 struct msg	*msg_parse_file(const char *path, const struct msg_limits *,
 		    const char *attach_dir, GError **err);
+/* The same, from bytes in memory (a raw message kept in the store). */
+struct msg	*msg_parse_data(GBytes *, const struct msg_limits *,
+		    const char *attach_dir, GError **err);
 void		 msg_free(struct msg *);
 
 /* Any header of the top-level message, decoded; borrowed, may be NULL. */

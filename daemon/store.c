@@ -31,6 +31,7 @@ static const char *const migrations[] = {
 	"  fetched_at INTEGER NOT NULL,"
 	"  size INTEGER NOT NULL,"
 	"  sha256 TEXT NOT NULL,"
+	"  raw BLOB,"		/* the message; NULL: in the spool, by digest */
 	"  message_id TEXT,"
 	"  source TEXT NOT NULL CHECK (source IN ('imap', 'inject')),"
 	"  state TEXT NOT NULL DEFAULT 'new' CHECK (state IN"
@@ -84,6 +85,7 @@ enum stmt_id {
 	S_INBOUND_SET_STATE,
 	S_INBOUND_LIST,
 	S_INBOUND_COUNT,
+	S_INBOUND_RAW,
 	S_MESSAGE_INSERT,
 	S_ATTACHMENT_INSERT,
 	S_COUNT
@@ -103,8 +105,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "alerted = ?3, last_error = ?4",
 	[S_INBOUND_INSERT] = "INSERT INTO inbound (mailbox, uidvalidity, uid, "
 	    "fetched_at, size, sha256, message_id, source, state, "
-	    "duplicate_of) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-	    "ON CONFLICT DO NOTHING",
+	    "duplicate_of, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11) ON CONFLICT DO NOTHING",
 	[S_INBOUND_SAME_BYTES] = "SELECT id FROM inbound WHERE mailbox = ?1 "
 	    "AND sha256 = ?2 AND uidvalidity <> ?3 AND source = 'imap' "
 	    "ORDER BY id LIMIT 1",
@@ -122,6 +124,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "ORDER BY id",
 	[S_INBOUND_COUNT] = "SELECT count(*) FROM inbound WHERE "
 	    "?1 IS NULL OR state = ?1",
+	[S_INBOUND_RAW] = "SELECT raw FROM inbound WHERE id = ?1",
 	[S_MESSAGE_INSERT] = "INSERT INTO message (inbound_id, direction, "
 	    "message_id, in_reply_to, refs, subject, from_name, from_addr, "
 	    "reply_to, to_addrs, cc_addrs, date, body, flags) VALUES "
@@ -478,6 +481,9 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 	bind_text(s, 9, dup > 0 ? "duplicate" : "new");
 	if (dup > 0)
 		sqlite3_bind_int64(s, 10, dup);
+	if (in->raw != NULL)
+		sqlite3_bind_blob64(s, 11, in->raw, (sqlite3_uint64)in->size,
+		    SQLITE_STATIC);
 	if (!step_done(st, s, err))
 		return FALSE;
 	if (sqlite3_changes(st->db) == 0)
@@ -623,6 +629,37 @@ store_inbound_count(struct store *st, const char *state, int64_t *n,
 	if (rc != SQLITE_ROW)
 		return sql_fail(st, err, "inbound count");
 	return TRUE;
+}
+
+GBytes *
+store_inbound_raw(struct store *st, int64_t id, GError **err)
+{
+	sqlite3_stmt	*s;
+	GBytes		*raw = NULL;
+
+	if ((s = stmt(st, S_INBOUND_RAW, err)) == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 0) == SQLITE_BLOB)
+		raw = g_bytes_new(sqlite3_column_blob(s, 0),
+		    (gsize)sqlite3_column_bytes(s, 0));
+	sqlite3_reset(s);
+	return raw;
+}
+
+gboolean
+store_savepoint(struct store *st, GError **err)
+{
+	return exec(st, "SAVEPOINT one_message", err);
+}
+
+gboolean
+store_release(struct store *st, gboolean keep, GError **err)
+{
+	if (!keep && !exec(st, "ROLLBACK TO one_message", err))
+		return FALSE;
+	return exec(st, "RELEASE one_message", err);
 }
 
 gboolean

@@ -35,6 +35,13 @@ int		 store_schema_latest(void);
 gboolean	 store_begin(struct store *, GError **);
 gboolean	 store_commit(struct store *, GError **);
 void		 store_rollback(struct store *);
+/*
+ * Inside a transaction: make one message's writes atomic on their own, so
+ * that several messages share a commit (and its fsync).  keep FALSE
+ * undoes what was written since store_savepoint().
+ */
+gboolean	 store_savepoint(struct store *, GError **);
+gboolean	 store_release(struct store *, gboolean keep, GError **);
 
 /* Mailbox state: UIDVALIDITY and the highest UID safely stored. */
 struct store_mailbox {
@@ -58,6 +65,7 @@ struct store_inbound {
 	uint32_t	 uid;		/* 0: allocate (injected) */
 	int64_t		 size;
 	const char	*sha256;	/* hex digest of the raw bytes */
+	const void	*raw;		/* size bytes; NULL: in the spool */
 	const char	*message_id;	/* may be NULL */
 	const char	*source;	/* "imap" or "inject" */
 	int64_t		 now;
@@ -88,6 +96,8 @@ gboolean	 store_inbound_next(struct store *, struct store_inbound_row *,
 		    GError **);
 gboolean	 store_inbound_get(struct store *, int64_t,
 		    struct store_inbound_row *, GError **);
+/* The raw message kept in the row, or NULL when it is in the spool. */
+GBytes		*store_inbound_raw(struct store *, int64_t, GError **);
 /* state is "processed" or "quarantined" (with reason) or "new". */
 gboolean	 store_inbound_set_state(struct store *, int64_t, const char *,
 		    const char *, int64_t, GError **);

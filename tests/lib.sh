@@ -72,11 +72,11 @@ scratch() {
 # kill_wait PID: SIGTERM, then SIGKILL after 10 s; by PID only.
 # Safe under set -e: a process already gone is not an error.
 kill_wait() {
-	local n=0
+	local _kw_n=0
 	kill "$1" 2>/dev/null || return 0
-	while kill -0 "$1" 2>/dev/null && [ $n -lt 100 ]; do
+	while kill -0 "$1" 2>/dev/null && [ $_kw_n -lt 100 ]; do
 		sleep 0.1
-		n=$((n + 1))
+		_kw_n=$((_kw_n + 1))
 	done
 	kill -9 "$1" 2>/dev/null || true
 	wait "$1" 2>/dev/null || true
@@ -85,19 +85,23 @@ kill_wait() {
 # wait_for SECONDS CMD...: until CMD succeeds, polling every 50 ms.  CMD is
 # run again each time: pass a function, not "test $(...)", which would be
 # expanded once.
+# Its locals have names of their own: bash scopes dynamically, and CMD
+# sees them (a "local n" would hide the test's own $n).
 wait_for() {
-	local limit=$(( $1 * 20 )) n=0
+	local _wf_limit=$(( $1 * 20 )) _wf_n=0
 	shift
 	until "$@"; do
-		n=$((n + 1))
-		[ $n -ge $limit ] && return 1
+		_wf_n=$((_wf_n + 1))
+		[ $_wf_n -ge $_wf_limit ] && return 1
 		sleep 0.05
 	done
 	return 0
 }
 
-# SQL on a recoursd database (read-only).
-sql() { sqlite3 -readonly "$1" "$2"; }
+# A query on a recoursd database while the daemon may be writing.  Not
+# -readonly: a read-only connection cannot always map the WAL index and
+# then sees the database as it was before the WAL (or not at all).
+sql() { sqlite3 -cmd ".timeout 5000" "$1" "$2"; }
 
 # write_conf DIR [extra lines]: a minimal valid configuration in DIR.
 write_conf() {

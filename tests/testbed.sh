@@ -18,13 +18,30 @@
 #   testbed_dovecot_saw_user USER  0 if Dovecot logged any login attempt by USER
 #   testbed_use_cert good|expired|wrongname|untrusted
 #
-# Ports: TESTBED_PORT_BASE defaults to one derived from the PID, so that
-# tests run in parallel do not collide.
+# Ports: TESTBED_PORT_BASE defaults to one derived from the PID, moved on
+# to the next free one, so that tests run in parallel (or next to a
+# left-over instance) do not collide.
 
 _tb_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-: "${TESTBED_PORT_BASE:=$((12000 + ($$ % 40) * 1000))}"
-export TESTBED_PORT_BASE
 . "$_tb_here/mailsystem.sh"
+
+_tb_base_free() {
+	local off
+	for off in 24 25 143 465 993; do
+		testbed_port_open $(($1 + off)) && return 1
+	done
+	return 0
+}
+
+if [ -z "${TESTBED_PORT_BASE:-}" ]; then
+	_tb_try=0
+	TESTBED_PORT_BASE=$((12000 + ($$ % 40) * 1000))
+	until _tb_base_free $TESTBED_PORT_BASE || [ $_tb_try -ge 40 ]; do
+		TESTBED_PORT_BASE=$((12000 + (($$ + _tb_try + 1) % 40) * 1000))
+		_tb_try=$((_tb_try + 1))
+	done
+fi
+export TESTBED_PORT_BASE
 
 testbed_usable() {
 	testbed_why=

@@ -57,7 +57,7 @@ mailboxes = ( { name = "client"; host = "127.0.0.1"; port = $TESTBED_IMAP_PORT;
     security = "none"; user = "$user"; password = "$TESTBED_PASS"; } );
 EOC
 db=$d/state/recoursd.db
-done_count() { sqlite3 -readonly "$db" "SELECT count(*) FROM inbound WHERE state <> 'new'" 2>/dev/null || echo 0; }
+done_count() { sqlite3 -cmd ".timeout 5000" "$db" "SELECT count(*) FROM inbound WHERE state <> 'new'" 2>/dev/null || echo 0; }
 t0=$(date +%s.%N)
 "$top_builddir/recoursd" -d -f "$d/recoursd.conf" >"$d/recoursd.log" 2>&1 &
 pid=$!
@@ -74,7 +74,7 @@ printf 'c  raw SQLite insert      %8s msg/s\n' "$c"
 printf '   combined 1/(1/a+1/b+1/c) %6s msg/s\n' "$combined"
 printf 'd  recoursd fetch+parse+store %4s msg/s\n' "$dr"
 awk -v d="$dr" -v c="$combined" 'BEGIN { printf "ratio d / combined: %.2f (goal >= 0.8)\n", d / c }'
-echo "quarantined: $(sqlite3 -readonly "$db" "SELECT count(*) FROM inbound WHERE state = 'quarantined'")"
+echo "quarantined: $(sqlite3 -cmd ".timeout 5000" "$db" "SELECT count(*) FROM inbound WHERE state = 'quarantined'")"
 
 # Peak RSS for one big message, each in a fresh daemon and database.
 one_done() { [ "$(done_count)" -ge 1 ]; }

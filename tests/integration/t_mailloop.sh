@@ -9,8 +9,9 @@
 testbed_usable || skip_all "$testbed_why"
 scratch
 t0=$(date +%s%N)
-testbed_start >"$d/testbed.out" 2>&1
-ok $? "test bed started (Dovecot + Postfix, $(( ($(date +%s%N) - t0) / 1000000 )) ms)"
+testbed_start >"$d/testbed.out" 2>&1 ||
+    { sed 's/^/# /' "$d/testbed.out"; echo "Bail out! test bed did not start"; exit 1; }
+ok 0 "test bed started (Dovecot + Postfix, $(( ($(date +%s%N) - t0) / 1000000 )) ms)"
 at_exit testbed_stop
 dovecot_pid=$TESTBED_DOVECOT_PID
 postfix_pid=$TESTBED_POSTFIX_PID
