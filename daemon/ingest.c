@@ -38,11 +38,14 @@ static gboolean	 spool_file(const char *, const char *, char *, int64_t *,
 		    GError **);
 static gboolean	 record_parsed(struct store *, int64_t, const struct msg *,
 		    GError **);
+struct prepared;
 static char	*quarantine_reason(struct store *, const struct conf *,
-		    const struct store_inbound_row *, const char *,
-		    struct msg **);
-static gboolean	 process_in_txn(struct store *, const struct conf *, int64_t,
-		    int64_t, GError **);
+		    const struct store_inbound_row *, struct msg **);
+static gboolean	 prepare(struct store *, const struct conf *, int64_t,
+		    struct prepared *, GError **);
+static gboolean	 apply(struct store *, const struct prepared *, int64_t,
+		    GError **);
+static void	 prepared_clear(struct prepared *);
 
 struct ingest *
 ingest_start(const struct conf *conf, GError **err)
@@ -145,48 +148,22 @@ process_cb(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-/*
- * Every 'new' row, up to BATCH per commit: each message is atomic on its
- * own (a savepoint), while the commit and its fsync are shared.
- */
-#define BATCH	64
+/* One row, parsed (or refused) before the write lock is taken. */
+struct prepared {
+	int64_t		 id;
+	char		*mailbox;
+	struct msg	*m;		/* NULL when quarantined */
+	char		*reason;	/* why it is quarantined */
+	gboolean	 skip;		/* no longer 'new' */
+};
 
-int
-ingest_process_pending(struct store *st, const struct conf *conf,
-    GError **err)
+static void
+prepared_clear(struct prepared *p)
 {
-	struct store_inbound_row r;
-	int64_t	 now = g_get_real_time() / G_USEC_PER_SEC;
-	int	 n = 0, in_batch;
-	gboolean more = TRUE, ok;
-
-	while (more) {
-		if (!store_begin(st, err))
-			return -1;
-		for (in_batch = 0; in_batch < BATCH; in_batch++) {
-			GError	*e = NULL;
-
-			if (!(more = store_inbound_next(st, &r, &e))) {
-				if (e != NULL) {
-					g_propagate_error(err, e);
-					goto fail;
-				}
-				break;
-			}
-			ok = store_savepoint(st, err) &&
-			    process_in_txn(st, conf, r.id, now, err);
-			store_inbound_row_clear(&r);
-			if (!ok || !store_release(st, TRUE, err))
-				goto fail;
-			n++;
-		}
-		if (!store_commit(st, err))
-			return -1;
-	}
-	return n;
-fail:
-	store_rollback(st);
-	return -1;
+	g_free(p->mailbox);
+	msg_free(p->m);
+	g_free(p->reason);
+	memset(p, 0, sizeof(*p));
 }
 
 /*
@@ -195,12 +172,12 @@ fail:
  */
 static char *
 quarantine_reason(struct store *st, const struct conf *conf,
-    const struct store_inbound_row *r, const char *attach_dir, struct msg **m)
+    const struct store_inbound_row *r, struct msg **m)
 {
 	struct msg_limits lim;
 	GError	*err = NULL;
 	GBytes	*raw;
-	char	*path, *reason = NULL;
+	char	*path, *attach_dir, *reason = NULL;
 
 	*m = NULL;
 	if (r->size > conf->limits.message_size)
@@ -213,6 +190,7 @@ quarantine_reason(struct store *st, const struct conf *conf,
 	lim.max_header_bytes = (gsize)conf->limits.header_size;
 	lim.max_depth = (guint)conf->limits.depth;
 	lim.time_budget_s = conf->limits.parse_seconds;
+	attach_dir = spool_attachment_dir(conf->spool);
 	if ((raw = store_inbound_raw(st, r->id, NULL)) != NULL) {
 		*m = msg_parse_data(raw, &lim, attach_dir, &err);
 		g_bytes_unref(raw);
@@ -225,63 +203,114 @@ quarantine_reason(struct store *st, const struct conf *conf,
 		reason = g_strdup(err != NULL ? err->message : "unparsable");
 		g_clear_error(&err);
 	}
+	g_free(attach_dir);
 	return reason;
 }
 
-/*
- * Parse row id and record the outcome, inside the caller's transaction.
- * FALSE only on a store error: a message that does not parse is
- * quarantined, which is success.
- */
+/* Read and parse row id: no write, no lock. */
 static gboolean
-process_in_txn(struct store *st, const struct conf *conf, int64_t id,
-    int64_t now, GError **err)
+prepare(struct store *st, const struct conf *conf, int64_t id,
+    struct prepared *p, GError **err)
 {
 	struct store_inbound_row r;
-	struct msg	*m = NULL;
-	char		*reason, *attach_dir;
-	gboolean	 ok;
 
+	memset(p, 0, sizeof(*p));
+	p->id = id;
 	if (!store_inbound_get(st, id, &r, err))
 		return err == NULL || *err == NULL;
-	if (strcmp(r.state, "new") != 0) {
-		store_inbound_row_clear(&r);
+	p->mailbox = g_strdup(r.mailbox);
+	if (strcmp(r.state, "new") != 0)
+		p->skip = TRUE;
+	else
+		p->reason = quarantine_reason(st, conf, &r, &p->m);
+	store_inbound_row_clear(&r);
+	return TRUE;
+}
+
+/*
+ * Record what prepare() found, inside the caller's transaction.  FALSE
+ * only on a store error: a message that does not parse is quarantined,
+ * which is success.
+ */
+static gboolean
+apply(struct store *st, const struct prepared *p, int64_t now, GError **err)
+{
+	if (p->skip || p->mailbox == NULL)
+		return TRUE;
+	if (p->reason != NULL) {
+		if (!store_inbound_set_state(st, p->id, "quarantined", p->reason,
+		    now, err))
+			return FALSE;
+		log_warnx("ingest: %s: inbound %" G_GINT64_FORMAT
+		    " quarantined: %s", p->mailbox, p->id, p->reason);
 		return TRUE;
 	}
-	attach_dir = spool_attachment_dir(conf->spool);
-	reason = quarantine_reason(st, conf, &r, attach_dir, &m);
-	if (reason != NULL) {
-		ok = store_inbound_set_state(st, id, "quarantined", reason, now,
-		    err);
+	if (!record_parsed(st, p->id, p->m, err) ||
+	    !store_inbound_set_state(st, p->id, "processed", NULL, now, err))
+		return FALSE;
+	log_debug("ingest: %s: inbound %" G_GINT64_FORMAT " parsed",
+	    p->mailbox, p->id);
+	return TRUE;
+}
+
+/*
+ * Up to BATCH 'new' rows at a time: all parsed first, without the write
+ * lock (the fetch threads need it), then recorded in one transaction,
+ * each message atomic on its own (a savepoint) while the commit and its
+ * fsync are shared.
+ */
+#define BATCH	64
+
+int
+ingest_process_pending(struct store *st, const struct conf *conf,
+    GError **err)
+{
+	struct prepared	 p[BATCH];
+	GArray		*ids;
+	guint		 i, k;
+	int		 n = 0;
+	gboolean	 ok = TRUE;
+
+	while (ok && (ids = store_inbound_new_ids(st, BATCH, err)) != NULL) {
+		if (ids->len == 0) {
+			g_array_unref(ids);
+			return n;
+		}
+		for (k = 0; ok && k < ids->len; k++)
+			ok = prepare(st, conf, g_array_index(ids, int64_t, k),
+			    &p[k], err);
+		ok = ok && store_begin(st, err);
+		for (i = 0; ok && i < k; i++)
+			ok = store_savepoint(st, err) &&
+			    apply(st, &p[i], g_get_real_time() / G_USEC_PER_SEC,
+			    err) && store_release(st, TRUE, err);
 		if (ok)
-			log_warnx("ingest: %s: inbound %" G_GINT64_FORMAT
-			    " quarantined: %s", r.mailbox, id, reason);
-	} else {
-		ok = record_parsed(st, id, m, err) &&
-		    store_inbound_set_state(st, id, "processed", NULL, now, err);
-		if (ok)
-			log_debug("ingest: %s: inbound %" G_GINT64_FORMAT
-			    " parsed", r.mailbox, id);
+			ok = store_commit(st, err);
+		else
+			store_rollback(st);
+		n += (int)k;
+		for (i = 0; i < k; i++)
+			prepared_clear(&p[i]);
+		g_array_unref(ids);
 	}
-	msg_free(m);
-	g_free(reason);
-	g_free(attach_dir);
-	store_inbound_row_clear(&r);
-	return ok;
+	return -1;
 }
 
 gboolean
 ingest_process_one(struct store *st, const struct conf *conf, int64_t id,
     GError **err)
 {
-	if (!store_begin(st, err))
-		return FALSE;
-	if (!process_in_txn(st, conf, id, g_get_real_time() / G_USEC_PER_SEC,
-	    err)) {
+	struct prepared	 p;
+	gboolean	 ok;
+
+	ok = prepare(st, conf, id, &p, err) && store_begin(st, err);
+	if (ok && !apply(st, &p, g_get_real_time() / G_USEC_PER_SEC, err)) {
 		store_rollback(st);
-		return FALSE;
-	}
-	return store_commit(st, err);
+		ok = FALSE;
+	} else if (ok)
+		ok = store_commit(st, err);
+	prepared_clear(&p);
+	return ok;
 }
 
 /* Message-IDs separated by spaces, as References has them; caller frees. */

@@ -249,6 +249,7 @@ parse_stream(GMimeStream *stream, const struct msg_limits *lim,
 	struct msg	*m = NULL;
 	gsize		 header_bytes;
 
+	g_mkdir_with_parents(attach_dir, 0750);
 	stream = lf_stream(stream, attach_dir);
 	if (g_mime_stream_length(stream) > lim->max_size) {
 		g_set_error(err, MSG_ERROR, 0, "message too large (%" G_GINT64_FORMAT

@@ -21,6 +21,16 @@
 static gboolean	 store_stream(struct msg_walk *, GMimeDataWrapper *,
 		    GMimeObject *, const void *, gsize, char *, gint64 *,
 		    GError **);
+static char	*store_path(const char *, const char *);
+static gboolean	 publish(const char *, const char *);
+static gint64	 write_content(GMimeStream *, GMimeDataWrapper *,
+		    GMimeObject *, const void *, gsize);
+static gint64	 decode_hashed(GMimeStream *, GMimeDataWrapper *,
+		    GMimeObject *, const void *, gsize, char *);
+static gboolean	 store_small(struct msg_walk *, GMimeDataWrapper *,
+		    GMimeObject *, const void *, gsize, char *, gint64 *);
+static gboolean	 store_big(struct msg_walk *, GMimeDataWrapper *,
+		    GMimeObject *, char *, gint64 *);
 static void	 add(struct msg_walk *, const char *, const char *,
 		    gboolean, const char *, gint64);
 
@@ -57,29 +67,44 @@ msg_safe_filename(const char *name)
 	return g_string_free(s, FALSE);
 }
 
-/* Write one of (wrapper, object, bytes) to the store; digest and size. */
-static gboolean
-store_stream(struct msg_walk *w, GMimeDataWrapper *wrapper, GMimeObject *obj,
-    const void *bytes, gsize len, char *sha256, gint64 *size, GError **err)
-{
-	GMimeStream	*file, *filtered;
-	GMimeFilter	*sum;
-	char		*tmp, *dir, *dst, *hex;
-	char		 sub[3];
-	gint64		 n;
-	int		 fd;
+/* Below this, decoded content is hashed in memory before any file. */
+#define SMALL_ATTACHMENT	(1 << 20)
 
-	if (g_mkdir_with_parents(w->attach_dir, 0750) != 0)
-		goto io_fail;
-	tmp = g_build_filename(w->attach_dir, "tmp.XXXXXX", NULL);
-	if ((fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0640)) == -1) {
-		g_free(tmp);
-		goto io_fail;
+/* DIR/ab/<hex>; caller frees. */
+static char *
+store_path(const char *dir, const char *hex)
+{
+	char	 sub[3] = { hex[0], hex[1], '\0' };
+
+	return g_build_filename(dir, sub, hex, NULL);
+}
+
+/* Give tmp its final name; the two-level directory is made on demand. */
+static gboolean
+publish(const char *tmp, const char *dst)
+{
+	char	*dir;
+
+	if (g_rename(tmp, dst) == 0)
+		return TRUE;
+	if (errno == ENOENT) {
+		dir = g_path_get_dirname(dst);
+		g_mkdir_with_parents(dir, 0750);
+		g_free(dir);
+		if (g_rename(tmp, dst) == 0)
+			return TRUE;
 	}
-	file = g_mime_stream_fs_new(fd);
-	filtered = g_mime_stream_filter_new(file);
-	sum = g_mime_filter_checksum_new(G_CHECKSUM_SHA256);
-	g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), sum);
+	g_unlink(tmp);
+	return FALSE;
+}
+
+/* Write the bytes of one of (wrapper, obj, bytes) into filtered. */
+static gint64
+write_content(GMimeStream *filtered, GMimeDataWrapper *wrapper,
+    GMimeObject *obj, const void *bytes, gsize len)
+{
+	gint64	 n;
+
 	if (wrapper != NULL)
 		n = g_mime_data_wrapper_write_to_stream(wrapper, filtered);
 	else if (obj != NULL)
@@ -88,38 +113,111 @@ store_stream(struct msg_walk *w, GMimeDataWrapper *wrapper, GMimeObject *obj,
 		n = g_mime_stream_write(filtered, bytes, len);
 	if (n >= 0 && g_mime_stream_flush(filtered) == -1)
 		n = -1;
+	return n;
+}
+
+/*
+ * Decode into out (a file or memory stream) through a SHA-256 filter;
+ * the digest in sha256 (65 bytes).  Returns the decoded size or -1.
+ */
+static gint64
+decode_hashed(GMimeStream *out, GMimeDataWrapper *wrapper, GMimeObject *obj,
+    const void *bytes, gsize len, char *sha256)
+{
+	GMimeStream	*filtered = g_mime_stream_filter_new(out);
+	GMimeFilter	*sum = g_mime_filter_checksum_new(G_CHECKSUM_SHA256);
+	gint64		 n;
+	char		*hex;
+
+	g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), sum);
+	n = write_content(filtered, wrapper, obj, bytes, len);
 	hex = g_mime_filter_checksum_get_string(GMIME_FILTER_CHECKSUM(sum));
+	g_strlcpy(sha256, hex, 65);
+	g_free(hex);
 	g_object_unref(sum);
 	g_object_unref(filtered);
-	g_object_unref(file);	/* closes fd */
-	if (n < 0) {
-		g_unlink(tmp);
+	return n;
+}
+
+/* Small content: hash in memory; write a file only if it is new. */
+static gboolean
+store_small(struct msg_walk *w, GMimeDataWrapper *wrapper, GMimeObject *obj,
+    const void *bytes, gsize len, char *sha256, gint64 *size)
+{
+	GMimeStream	*mem = g_mime_stream_mem_new();
+	GByteArray	*data;
+	char		*dst, *tmp;
+	gboolean	 ok = TRUE;
+	int		 fd;
+
+	*size = decode_hashed(mem, wrapper, obj, bytes, len, sha256);
+	dst = store_path(w->attach_dir, sha256);
+	if (*size >= 0 && !g_file_test(dst, G_FILE_TEST_EXISTS)) {
+		data = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+		tmp = g_build_filename(w->attach_dir, "tmp.XXXXXX", NULL);
+		ok = (fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0640)) != -1 &&
+		    (data->len == 0 || write(fd, data->data, data->len) ==
+		    (ssize_t)data->len);
+		if (fd != -1)
+			close(fd);
+		ok = ok && publish(tmp, dst);
+		if (!ok)
+			g_unlink(tmp);
 		g_free(tmp);
-		g_free(hex);
-		goto io_fail;
 	}
-	memcpy(sub, hex, 2);
-	sub[2] = '\0';
-	dir = g_build_filename(w->attach_dir, sub, NULL);
-	dst = g_build_filename(dir, hex, NULL);
-	g_mkdir_with_parents(dir, 0750);
-	if (g_rename(tmp, dst) != 0) {
-		g_unlink(tmp);
-		n = -1;
-	}
-	g_strlcpy(sha256, hex, 65);
-	*size = n;
-	g_free(hex);
 	g_free(dst);
-	g_free(dir);
+	g_object_unref(mem);
+	return ok && *size >= 0;
+}
+
+/* Big content: streamed through a temporary file, memory stays flat. */
+static gboolean
+store_big(struct msg_walk *w, GMimeDataWrapper *wrapper, GMimeObject *obj,
+    char *sha256, gint64 *size)
+{
+	GMimeStream	*file;
+	char		*tmp, *dst;
+	gboolean	 ok;
+	int		 fd;
+
+	tmp = g_build_filename(w->attach_dir, "tmp.XXXXXX", NULL);
+	if ((fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0640)) == -1) {
+		g_free(tmp);
+		return FALSE;
+	}
+	file = g_mime_stream_fs_new(fd);
+	*size = decode_hashed(file, wrapper, obj, NULL, 0, sha256);
+	g_object_unref(file);	/* closes fd */
+	dst = store_path(w->attach_dir, sha256);
+	ok = *size >= 0 && publish(tmp, dst);
+	if (!ok)
+		g_unlink(tmp);
+	g_free(dst);
 	g_free(tmp);
-	if (n < 0)
-		goto io_fail;
-	return TRUE;
-io_fail:
-	g_set_error(err, MSG_ERROR, 1, "cannot store an attachment in %s: %s",
-	    w->attach_dir, g_strerror(errno));
-	return FALSE;
+	return ok;
+}
+
+/* Store one of (wrapper, object, bytes); its digest and decoded size. */
+static gboolean
+store_stream(struct msg_walk *w, GMimeDataWrapper *wrapper, GMimeObject *obj,
+    const void *bytes, gsize len, char *sha256, gint64 *size, GError **err)
+{
+	gint64	 encoded = (gint64)len;
+	gboolean ok;
+
+	if (wrapper != NULL)
+		encoded = g_mime_stream_length(
+		    g_mime_data_wrapper_get_stream(wrapper));
+	/* An attached message has no cheap size: it is always streamed. */
+	if (bytes != NULL || (wrapper != NULL && encoded >= 0 &&
+	    encoded < SMALL_ATTACHMENT))
+		ok = store_small(w, wrapper, obj, bytes, len, sha256, size);
+	else
+		ok = store_big(w, wrapper, obj, sha256, size);
+	if (!ok)
+		g_set_error(err, MSG_ERROR, 1, "cannot store an attachment in "
+		    "%s: %s", w->attach_dir, g_strerror(errno));
+	return ok;
 }
 
 static void

@@ -86,6 +86,7 @@ enum stmt_id {
 	S_INBOUND_LIST,
 	S_INBOUND_COUNT,
 	S_INBOUND_RAW,
+	S_INBOUND_NEW_IDS,
 	S_MESSAGE_INSERT,
 	S_ATTACHMENT_INSERT,
 	S_COUNT
@@ -125,6 +126,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_INBOUND_COUNT] = "SELECT count(*) FROM inbound WHERE "
 	    "?1 IS NULL OR state = ?1",
 	[S_INBOUND_RAW] = "SELECT raw FROM inbound WHERE id = ?1",
+	[S_INBOUND_NEW_IDS] = "SELECT id FROM inbound WHERE state = 'new' "
+	    "ORDER BY id LIMIT ?1",
 	[S_MESSAGE_INSERT] = "INSERT INTO message (inbound_id, direction, "
 	    "message_id, in_reply_to, refs, subject, from_name, from_addr, "
 	    "reply_to, to_addrs, cc_addrs, date, body, flags) VALUES "
@@ -139,6 +142,7 @@ struct store {
 	sqlite3_stmt	*stmts[S_COUNT];
 };
 
+static int	 busy_wait(void *, int);
 static gboolean	 sql_fail(struct store *, GError **, const char *);
 static gboolean	 exec(struct store *, const char *, GError **);
 static sqlite3_stmt *stmt(struct store *, enum stmt_id, GError **);
@@ -155,6 +159,21 @@ static gboolean	 inbound_one(struct store *, sqlite3_stmt *,
 static void	 row_array_clear(gpointer);
 
 G_DEFINE_QUARK(store-error-quark, store_error)
+
+/*
+ * Writers are the fetch threads and the main thread, each holding the
+ * lock for one short transaction: retry every millisecond (SQLite's own
+ * busy timeout backs off to 100 ms sleeps), for 10 s at most.
+ */
+static int
+busy_wait(void *data, int tries)
+{
+	(void)data;
+	if (tries >= 10000)
+		return 0;
+	g_usleep(1000);
+	return 1;
+}
 
 static gboolean
 sql_fail(struct store *st, GError **err, const char *what)
@@ -291,8 +310,12 @@ store_open(const char *path, int flags, GError **err)
 	}
 	st = g_new0(struct store, 1);
 	st->path = g_strdup(path);
-	oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY :
-	    SQLITE_OPEN_READWRITE | ((flags & STORE_CREATE) ?
+	/*
+	 * A SQLITE_OPEN_READONLY connection cannot always map the WAL index
+	 * of a database the daemon is writing, and then misses the WAL: the
+	 * looking commands open read-write and set query_only instead.
+	 */
+	oflags = SQLITE_OPEN_READWRITE | ((flags & STORE_CREATE) ?
 	    SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX,
 	    NULL) != SQLITE_OK) {
@@ -301,7 +324,7 @@ store_open(const char *path, int flags, GError **err)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_busy_handler(st->db, busy_wait, NULL);
 	v = store_schema_version(st);
 	if (v < 0) {
 		sql_fail(st, err, "cannot read the schema version");
@@ -319,6 +342,8 @@ store_open(const char *path, int flags, GError **err)
 	    !exec(st, "PRAGMA synchronous = FULL", err)))
 		goto fail;
 	if (!exec(st, "PRAGMA foreign_keys = ON", err))
+		goto fail;
+	if ((flags & STORE_READONLY) && !exec(st, "PRAGMA query_only = ON", err))
 		goto fail;
 	if (v < NMIGRATIONS) {
 		if (flags & STORE_READONLY) {
@@ -646,6 +671,31 @@ store_inbound_raw(struct store *st, int64_t id, GError **err)
 		    (gsize)sqlite3_column_bytes(s, 0));
 	sqlite3_reset(s);
 	return raw;
+}
+
+GArray *
+store_inbound_new_ids(struct store *st, int limit, GError **err)
+{
+	sqlite3_stmt	*s;
+	GArray		*ids;
+	int		 rc;
+
+	if ((s = stmt(st, S_INBOUND_NEW_IDS, err)) == NULL)
+		return NULL;
+	sqlite3_bind_int(s, 1, limit);
+	ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t	 id = sqlite3_column_int64(s, 0);
+
+		g_array_append_val(ids, id);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		g_array_unref(ids);
+		sql_fail(st, err, "inbound ids");
+		return NULL;
+	}
+	return ids;
 }
 
 gboolean

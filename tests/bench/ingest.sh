@@ -44,7 +44,7 @@ echo "messages: $N (corpus mix, $(du -sh "$d/msgs" | cut -f1))"
 
 a=$("$raw" fetch 127.0.0.1 "$TESTBED_IMAP_PORT" $user "$TESTBED_PASS" | awk '{ print $2 }')
 b=$("$raw" parse "$d"/msgs/*.eml | awk '{ print $2 }')
-c=$("$raw" insert "$d/insert.db" "$N" 4096 | awk '{ print $2 }')
+c=$("$raw" insert "$d/insert.db" "$d"/msgs/*.eml | awk '{ print $2 }')
 combined=$(awk -v a="$a" -v b="$b" -v c="$c" 'BEGIN { printf "%.0f", 1 / (1/a + 1/b + 1/c) }')
 
 mkdir -p "$d/templates"

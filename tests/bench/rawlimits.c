@@ -6,7 +6,8 @@
  *                                            BODY.PEEK[] loop, 100 UIDs per
  *                                            command, bytes discarded
  *   rawlimits parse FILE...                  GMime parsing each file from disk
- *   rawlimits insert DBFILE N SIZE           SQLite, WAL + synchronous=FULL,
+ *   rawlimits insert DBFILE FILE...          SQLite, WAL + synchronous=FULL,
+ *                                            each file inserted as a blob,
  *                                            one transaction per row
  *
  * Not part of make check: tests/bench/ingest.sh runs it.
@@ -98,11 +99,10 @@ bench_parse(int argc, char **argv)
 }
 
 static int
-bench_insert(const char *path, int n, int size)
+bench_insert(const char *path, int argc, char **argv)
 {
 	sqlite3		*db;
 	sqlite3_stmt	*st;
-	char		*blob = g_malloc0((gsize)size);
 	double		 t0;
 	int		 i;
 
@@ -112,17 +112,22 @@ bench_insert(const char *path, int n, int size)
 	    "CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)", NULL, NULL, NULL);
 	sqlite3_prepare_v2(db, "INSERT INTO t (body) VALUES (?)", -1, &st, NULL);
 	t0 = now();
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < argc; i++) {
+		char	*data = NULL;
+		gsize	 len = 0;
+
+		if (!g_file_get_contents(argv[i], &data, &len, NULL))
+			continue;
 		sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-		sqlite3_bind_blob(st, 1, blob, size, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 1, data, (int)len, SQLITE_STATIC);
 		sqlite3_step(st);
 		sqlite3_reset(st);
 		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		g_free(data);
 	}
-	printf("insert %.0f\n", (double)n / (now() - t0));
+	printf("insert %.0f\n", (double)argc / (now() - t0));
 	sqlite3_finalize(st);
 	sqlite3_close(db);
-	g_free(blob);
 	return 0;
 }
 
@@ -133,9 +138,9 @@ main(int argc, char *argv[])
 		return bench_fetch(argv[2], argv[3], argv[4], argv[5]);
 	if (argc >= 3 && strcmp(argv[1], "parse") == 0)
 		return bench_parse(argc - 2, argv + 2);
-	if (argc == 5 && strcmp(argv[1], "insert") == 0)
-		return bench_insert(argv[2], atoi(argv[3]), atoi(argv[4]));
+	if (argc >= 4 && strcmp(argv[1], "insert") == 0)
+		return bench_insert(argv[2], argc - 3, argv + 3);
 	fprintf(stderr, "usage: rawlimits fetch HOST PORT USER PASS | "
-	    "parse FILE... | insert DB N SIZE\n");
+	    "parse FILE... | insert DB FILE...\n");
 	return 2;
 }
