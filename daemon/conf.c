@@ -36,7 +36,7 @@ static const char *const mailbox_keys[] = {
 };
 static const char *const smtp_keys[] = {
 	"host", "port", "security", "allow_plaintext", "user", "password",
-	"password_file", "ca_file", "helo", NULL
+	"password_file", "ca_file", "max_age", NULL
 };
 static const char *const limits_keys[] = {
 	"message_size", "parts", "header_size", "depth", "parse_seconds",
@@ -452,7 +452,8 @@ load_smtp(struct loader *l, const config_setting_t *root)
 	smtp->user = get_str(l, s, "user", NULL);
 	smtp->password = get_secret(l, s);
 	smtp->ca_file = get_path(l, s, "ca_file", NULL);
-	smtp->helo = get_str(l, s, "helo", l->conf->org_domain);
+	/* 4xx replies are retried until the row is this old: 5 days. */
+	smtp->max_age = get_int(l, s, "max_age", 5 * 86400, 60, 30 * 86400);
 	if (smtp->host == NULL)
 		conf_error(l, s, "smtp needs host");
 	if (smtp->user != NULL && smtp->password == NULL)
@@ -660,7 +661,6 @@ conf_free(struct conf *c)
 		explicit_bzero(c->smtp.password, strlen(c->smtp.password));
 	g_free(c->smtp.password);
 	g_free(c->smtp.ca_file);
-	g_free(c->smtp.helo);
 	g_array_free(c->closures, TRUE);
 	g_free(c);
 }

@@ -50,7 +50,7 @@ struct conf_smtp {
 	char			*user;		/* NULL: no AUTH */
 	char			*password;
 	char			*ca_file;
-	char			*helo;
+	int64_t			 max_age;	/* seconds a 4xx is retried */
 };
 
 struct conf_limits {

@@ -35,7 +35,6 @@ struct imap_fetcher {
 	uint32_t			 uidvalidity;
 	uint32_t			 last_uid;
 	int64_t				 failing_since;
-	gboolean			 alerted;
 };
 
 /* A UID waiting to be fetched, with its size from RFC822.SIZE. */
@@ -167,10 +166,8 @@ fetcher_main(gpointer arg)
 	unsigned int	 attempt = 0;
 	gint64		 delay;
 
-	if (store_mailbox_get(f->store, f->mb->name, &st, NULL)) {
+	if (store_mailbox_get(f->store, f->mb->name, &st, NULL))
 		f->failing_since = st.failing_since;
-		f->alerted = st.alerted;
-	}
 	while (!stopping(f)) {
 		if (session(f) == 0)
 			attempt = 0;	/* a clean end: stop was asked */
@@ -716,37 +713,28 @@ done:
 }
 
 /*
- * Record the mailbox's health (error NULL: it works).  The first failure
- * is logged; a failure that lasts longer than mailbox_down_after is logged
- * once more, loudly, and so is the recovery.
+ * Record the mailbox's health (error NULL: it works): when it started
+ * failing, and why.  health.c, on the main loop, decides the alerts.
  */
 static void
 health(struct imap_fetcher *f, const char *error)
 {
 	int64_t	 now = g_get_real_time() / G_USEC_PER_SEC;
-	gboolean was_failing = f->failing_since != 0;
 
 	if (error == NULL) {
-		if (!was_failing)
+		if (f->failing_since == 0)
 			return;
 		log_info("imap: %s: recovered after %" G_GINT64_FORMAT " s",
 		    f->mb->name, now - f->failing_since);
 		f->failing_since = 0;
-		f->alerted = FALSE;
 	} else {
-		if (!was_failing)
+		if (f->failing_since == 0)
 			f->failing_since = now;
 		log_warnx("imap: %s: %s:%d: %s", f->mb->name, f->mb->host,
 		    f->mb->port, error);
-		if (!f->alerted && now - f->failing_since >=
-		    f->conf->mailbox_alert_after) {
-			log_warnx("imap: %s: failing for %" G_GINT64_FORMAT
-			    " s", f->mb->name, now - f->failing_since);
-			f->alerted = TRUE;
-		}
 	}
 	if (!store_mailbox_health(f->store, f->mb->name, f->failing_since,
-	    f->alerted, error, NULL))
+	    error, NULL))
 		log_warnx("imap: %s: cannot record the mailbox health",
 		    f->mb->name);
 }

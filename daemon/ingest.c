@@ -23,7 +23,7 @@
 
 struct ingest {
 	const struct conf	*conf;
-	struct store		*store;		/* main thread's connection */
+	struct store		*store;		/* main thread's, borrowed */
 	GPtrArray		*fetchers;
 	gint			 wake_queued;	/* atomic */
 };
@@ -48,16 +48,14 @@ static gboolean	 apply(struct store *, const struct prepared *, int64_t,
 static void	 prepared_clear(struct prepared *);
 
 struct ingest *
-ingest_start(const struct conf *conf, GError **err)
+ingest_start(const struct conf *conf, struct store *st, GError **err)
 {
 	struct ingest	*in;
 
 	in = g_new0(struct ingest, 1);
 	in->conf = conf;
+	in->store = st;
 	in->fetchers = g_ptr_array_new();
-	if (!spool_init(conf->spool, err) ||
-	    (in->store = store_open(conf->database, STORE_CREATE, err)) == NULL)
-		goto fail;
 	/* Rows stored before a crash or a stop are processed first. */
 	if (ingest_process_pending(in->store, conf, err) < 0 ||
 	    !start_fetchers(in, err))
@@ -120,7 +118,6 @@ ingest_stop(struct ingest *in)
 		return;
 	stop_fetchers(in);
 	g_ptr_array_free(in->fetchers, TRUE);
-	store_close(in->store);
 	g_free(in);
 }
 

@@ -17,8 +17,11 @@
 
 struct ingest;
 
-/* conf is borrowed and must outlive the ingest (or be swapped by reload). */
-struct ingest	*ingest_start(const struct conf *, GError **);
+/*
+ * conf and store (the main thread's connection) are borrowed; conf must
+ * outlive the ingest or be swapped by ingest_reload().
+ */
+struct ingest	*ingest_start(const struct conf *, struct store *, GError **);
 gboolean	 ingest_reload(struct ingest *, const struct conf *);
 void		 ingest_stop(struct ingest *);
 

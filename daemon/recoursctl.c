@@ -42,6 +42,7 @@ static int	 cmd_quarantine(struct ctl *, int, char **);
 static int	 cmd_reprocess(struct ctl *, int, char **);
 static int	 cmd_status(struct ctl *, int, char **);
 static int	 cmd_deadline(struct ctl *, int, char **);
+static int	 cmd_outbox(struct ctl *, int, char **);
 static void	 help(FILE *);
 static int	 parse_id(const char *, int64_t *);
 static int	 setup(struct ctl *, int);
@@ -59,6 +60,9 @@ static const struct command commands[] = {
 	{ "inject", "inject FILE.eml --mailbox NAME",
 	    "queue a message as if fetched from mailbox NAME",
 	    NEED_CONF | NEED_STORE_RW, cmd_inject },
+	{ "outbox", "outbox [list [pending|sent|failed] | retry ID]",
+	    "list outgoing mail with the server's replies, or retry a failed one",
+	    NEED_CONF | NEED_STORE_RW, cmd_outbox },
 	{ "quarantine", "quarantine [list | show ID]",
 	    "list quarantined messages, or show one with its reason",
 	    NEED_CONF | NEED_STORE_RO, cmd_quarantine },
@@ -210,6 +214,52 @@ cmd_deadline(struct ctl *ctl, int argc, char **argv)
 	if (explain != NULL)
 		g_ptr_array_free(explain, TRUE);
 	cal_free(cal);
+	return 0;
+}
+
+static int
+cmd_outbox(struct ctl *ctl, int argc, char **argv)
+{
+	GArray	*rows;
+	GError	*err = NULL;
+	int64_t	 id;
+	guint	 i;
+
+	if (argc == 3 && strcmp(argv[1], "retry") == 0) {
+		if (parse_id(argv[2], &id) == -1)
+			return 2;
+		if (!store_outbox_retry(ctl->store, id, g_get_real_time() /
+		    G_USEC_PER_SEC, &err)) {
+			fprintf(stderr, "recoursctl: %s\n", err->message);
+			g_error_free(err);
+			return 1;
+		}
+		printf("%" G_GINT64_FORMAT ": pending again; the daemon sends it "
+		    "at its next look (within a minute)\n", id);
+		return 0;
+	}
+	if (argc > 3 || (argc >= 2 && strcmp(argv[1], "list") != 0) ||
+	    (argc == 3 && strcmp(argv[2], "pending") != 0 &&
+	    strcmp(argv[2], "sent") != 0 && strcmp(argv[2], "failed") != 0)) {
+		fprintf(stderr, "usage: recoursctl outbox [list [pending|sent|"
+		    "failed] | retry ID]\n");
+		return 2;
+	}
+	if ((rows = store_outbox_list(ctl->store, argc == 3 ? argv[2] : NULL,
+	    &err)) == NULL) {
+		fprintf(stderr, "recoursctl: %s\n", err->message);
+		g_error_free(err);
+		return 1;
+	}
+	for (i = 0; i < rows->len; i++) {
+		const struct store_outbox *o = &g_array_index(rows,
+		    struct store_outbox, i);
+
+		printf("%6" G_GINT64_FORMAT "  %-8s %-12s %-30s %d try  %s\n",
+		    o->id, o->state, o->kind, o->rcpt, o->attempts,
+		    o->reply != NULL ? o->reply : "");
+	}
+	g_array_unref(rows);
 	return 0;
 }
 

@@ -18,21 +18,30 @@
 
 #include "check.h"
 #include "conf.h"
+#include "health.h"
 #include "ingest.h"
 #include "log.h"
+#include "smtp.h"
+#include "spool.h"
 #include "store.h"
 
+#define HEALTH_EVERY	5	/* seconds between looks at mailbox health */
+
 struct daemon {
-	GMainLoop	*loop;
-	struct conf	*conf;
-	struct ingest	*ingest;
-	const char	*conf_path;
+	GMainLoop		*loop;
+	struct conf		*conf;
+	struct store		*store;		/* the main thread's */
+	struct ingest		*ingest;
+	struct smtp_sender	*sender;
+	const char		*conf_path;
 };
 
 static void	 usage(void) __attribute__((noreturn));
 static gboolean	 on_stop(gpointer);
 static gboolean	 on_reload(gpointer);
 static gboolean	 on_watchdog(gpointer);
+static gboolean	 on_health(gpointer);
+static void	 start(struct daemon *);
 static void	 start_watchdog(void);
 
 static void
@@ -73,11 +82,25 @@ on_reload(gpointer data)
 	if (c == NULL) {
 		log_warnx("reload: %s: errors, keeping the running "
 		    "configuration:\n%s", d->conf_path, errors->str);
+	} else if (strcmp(c->database, d->conf->database) != 0 ||
+	    strcmp(c->spool, d->conf->spool) != 0) {
+		log_warnx("reload: %s: database and spool are read at start-up "
+		    "only; restart recoursd to move them", d->conf_path);
+		conf_free(c);
 	} else if (!ingest_reload(d->ingest, c)) {
 		log_warnx("reload: %s: cannot apply it, keeping the running "
 		    "configuration", d->conf_path);
+		ingest_reload(d->ingest, d->conf);
 		conf_free(c);
 	} else {
+		GError	*err = NULL;
+
+		smtp_sender_stop(d->sender);
+		if ((d->sender = smtp_sender_start(c, &err)) == NULL &&
+		    c->has_smtp) {
+			log_warnx("reload: %s", err->message);
+			g_error_free(err);
+		}
 		conf_free(d->conf);
 		d->conf = c;
 		log_info("reloaded %s", d->conf_path);
@@ -95,6 +118,42 @@ on_watchdog(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* Mailbox health: alerts for the administrator, then send them. */
+static gboolean
+on_health(gpointer data)
+{
+	struct daemon	*d = data;
+	GError		*err = NULL;
+	int		 n;
+
+	n = health_check(d->store, d->conf, g_get_real_time() / G_USEC_PER_SEC,
+	    &err);
+	if (n < 0) {
+		log_warnx("health: %s", err->message);
+		g_error_free(err);
+	} else if (n > 0)
+		smtp_sender_kick(d->sender);
+	return G_SOURCE_CONTINUE;
+}
+
+/* Open what the daemon runs on; any failure here is fatal. */
+static void
+start(struct daemon *d)
+{
+	GError	*err = NULL;
+
+	if (!spool_init(d->conf->spool, &err) ||
+	    (d->store = store_open(d->conf->database, STORE_CREATE, &err)) ==
+	    NULL)
+		fatalx("%s", err->message);
+	if (d->conf->has_smtp &&
+	    (d->sender = smtp_sender_start(d->conf, &err)) == NULL)
+		fatalx("%s", err->message);
+	if ((d->ingest = ingest_start(d->conf, d->store, &err)) == NULL)
+		fatalx("%s", err->message);
+	g_timeout_add_seconds(HEALTH_EVERY, on_health, d);
+}
+
 /* Ping at half the interval the service manager asked for. */
 static void
 start_watchdog(void)
@@ -110,7 +169,6 @@ main(int argc, char *argv[])
 {
 	struct daemon	 d;
 	GString		*errors;
-	GError		*err = NULL;
 	int		 ch, foreground = 0, check_only = 0, verbose = 0;
 
 	memset(&d, 0, sizeof(d));
@@ -156,10 +214,8 @@ main(int argc, char *argv[])
 	if (freopen("/dev/null", "w", stdout) == NULL)
 		fatal("/dev/null");
 
-	d.ingest = ingest_start(d.conf, &err);
-	if (d.ingest == NULL)
-		fatalx("%s", err->message);
 	d.loop = g_main_loop_new(NULL, FALSE);
+	start(&d);
 	g_unix_signal_add(SIGTERM, on_stop, &d);
 	g_unix_signal_add(SIGINT, on_stop, &d);
 	g_unix_signal_add(SIGHUP, on_reload, &d);
@@ -171,6 +227,8 @@ main(int argc, char *argv[])
 	g_main_loop_run(d.loop);
 
 	ingest_stop(d.ingest);
+	smtp_sender_stop(d.sender);
+	store_close(d.store);
 	g_main_loop_unref(d.loop);
 	conf_free(d.conf);
 	g_mime_shutdown();

@@ -69,6 +69,28 @@ static const char *const migrations[] = {
 	"  size INTEGER NOT NULL,"
 	"  sha256 TEXT NOT NULL"
 	") STRICT;",
+	/*
+	 * 2: the outbox.  One row per recipient, so that one bad address
+	 * never blocks another; data is the exact bytes sent, kept with
+	 * the server's final reply as proof of sending.
+	 */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"
+	"  case_id INTEGER,"
+	"  mail_from TEXT NOT NULL,"
+	"  rcpt TEXT NOT NULL,"
+	"  message_id TEXT NOT NULL,"
+	"  data BLOB NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN"
+	"    ('pending', 'sent', 'failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  queued_at INTEGER NOT NULL,"
+	"  next_at INTEGER NOT NULL,"
+	"  sent_at INTEGER,"
+	"  reply TEXT"
+	") STRICT;"
+	"CREATE INDEX outbox_due ON outbox(state, next_at);",
 };
 #define NMIGRATIONS	((int)G_N_ELEMENTS(migrations))
 
@@ -89,6 +111,13 @@ enum stmt_id {
 	S_INBOUND_NEW_IDS,
 	S_MESSAGE_INSERT,
 	S_ATTACHMENT_INSERT,
+	S_OUTBOX_INSERT,
+	S_OUTBOX_DUE,
+	S_OUTBOX_RESULT,
+	S_OUTBOX_NEXT_AT,
+	S_OUTBOX_LIST,
+	S_OUTBOX_RETRY,
+	S_MAILBOX_ALL,
 	S_COUNT
 };
 
@@ -101,9 +130,9 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_MAILBOX_RAISE] = "UPDATE mailbox_state SET last_uid = ?3 "
 	    "WHERE mailbox = ?1 AND uidvalidity = ?2 AND last_uid < ?3",
 	[S_MAILBOX_HEALTH] = "INSERT INTO mailbox_state (mailbox, "
-	    "failing_since, alerted, last_error) VALUES (?1, ?2, ?3, ?4) "
+	    "failing_since, last_error) VALUES (?1, ?2, ?3) "
 	    "ON CONFLICT (mailbox) DO UPDATE SET failing_since = ?2, "
-	    "alerted = ?3, last_error = ?4",
+	    "last_error = ?3",
 	[S_INBOUND_INSERT] = "INSERT INTO inbound (mailbox, uidvalidity, uid, "
 	    "fetched_at, size, sha256, message_id, source, state, "
 	    "duplicate_of, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
@@ -134,6 +163,25 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 	[S_ATTACHMENT_INSERT] = "INSERT INTO attachment (message, filename, "
 	    "content_type, size, sha256) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_OUTBOX_INSERT] = "INSERT INTO outbox (kind, case_id, mail_from, "
+	    "rcpt, message_id, data, queued_at, next_at) VALUES (?1, ?2, ?3, "
+	    "?4, ?5, ?6, ?7, ?7)",
+	[S_OUTBOX_DUE] = "SELECT id, kind, mail_from, rcpt, message_id, data, "
+	    "attempts, queued_at, state, reply, next_at FROM outbox "
+	    "WHERE state = 'pending' AND next_at <= ?1 ORDER BY next_at, id "
+	    "LIMIT ?2",
+	[S_OUTBOX_RESULT] = "UPDATE outbox SET state = ?2, attempts = ?3, "
+	    "next_at = ?4, sent_at = ?5, reply = ?6 WHERE id = ?1",
+	[S_OUTBOX_NEXT_AT] = "SELECT min(next_at) FROM outbox WHERE "
+	    "state = 'pending'",
+	[S_OUTBOX_LIST] = "SELECT id, kind, mail_from, rcpt, message_id, NULL, "
+	    "attempts, queued_at, state, reply, next_at FROM outbox "
+	    "WHERE ?1 IS NULL OR state = ?1 ORDER BY id",
+	[S_OUTBOX_RETRY] = "UPDATE outbox SET state = 'pending', next_at = ?2 "
+	    "WHERE id = ?1 AND state = 'failed'",
+	[S_MAILBOX_ALL] = "SELECT mailbox, uidvalidity, last_uid, "
+	    "failing_since, alerted, last_error FROM mailbox_state "
+	    "ORDER BY mailbox",
 };
 
 struct store {
@@ -145,6 +193,11 @@ struct store {
 static int	 busy_wait(void *, int);
 static gboolean	 sql_fail(struct store *, GError **, const char *);
 static gboolean	 exec(struct store *, const char *, GError **);
+static gboolean	 exec_bound(struct store *, const char *, const char *, int,
+		    GError **);
+static void	 outbox_row_clear(gpointer);
+static GArray	*outbox_rows(struct store *, sqlite3_stmt *, GError **);
+static void	 health_row_clear(gpointer);
 static sqlite3_stmt *stmt(struct store *, enum stmt_id, GError **);
 static gboolean	 step_done(struct store *, sqlite3_stmt *, GError **);
 static gboolean	 migrate(struct store *, GError **);
@@ -181,6 +234,25 @@ sql_fail(struct store *st, GError **err, const char *what)
 	g_set_error(err, STORE_ERROR, STORE_ERROR_SQL, "%s: %s: %s", st->path,
 	    what, sqlite3_errmsg(st->db));
 	return FALSE;
+}
+
+/* A rare one-off statement with a text and an int parameter. */
+static gboolean
+exec_bound(struct store *st, const char *sql, const char *text, int n,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return sql_fail(st, err, sql);
+	bind_text(s, 1, text);
+	sqlite3_bind_int(s, 2, n);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return sql_fail(st, err, sql);
+	return TRUE;
 }
 
 static gboolean
@@ -437,7 +509,7 @@ store_mailbox_reset(struct store *st, const char *mailbox,
 
 gboolean
 store_mailbox_health(struct store *st, const char *mailbox,
-    int64_t failing_since, gboolean alerted, const char *error, GError **err)
+    int64_t failing_since, const char *error, GError **err)
 {
 	sqlite3_stmt	*s;
 
@@ -445,8 +517,7 @@ store_mailbox_health(struct store *st, const char *mailbox,
 		return FALSE;
 	bind_text(s, 1, mailbox);
 	sqlite3_bind_int64(s, 2, failing_since);
-	sqlite3_bind_int(s, 3, alerted ? 1 : 0);
-	bind_text(s, 4, error);
+	bind_text(s, 3, error);
 	return step_done(st, s, err);
 }
 
@@ -756,4 +827,204 @@ store_attachment_add(struct store *st, int64_t message, const char *filename,
 	sqlite3_bind_int64(s, 4, size);
 	bind_text(s, 5, sha256);
 	return step_done(st, s, err);
+}
+
+gboolean
+store_outbox_add(struct store *st, const struct store_outbox *o, int64_t *id,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+	gsize		 len;
+	const void	*data = g_bytes_get_data(o->data, &len);
+
+	if ((s = stmt(st, S_OUTBOX_INSERT, err)) == NULL)
+		return FALSE;
+	bind_text(s, 1, o->kind);
+	if (o->case_id > 0)
+		sqlite3_bind_int64(s, 2, o->case_id);
+	bind_text(s, 3, o->mail_from);
+	bind_text(s, 4, o->rcpt);
+	bind_text(s, 5, o->message_id);
+	sqlite3_bind_blob64(s, 6, data, len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 7, o->queued_at);
+	if (!step_done(st, s, err))
+		return FALSE;
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(st->db);
+	return TRUE;
+}
+
+static void
+outbox_row_clear(gpointer p)
+{
+	struct store_outbox *o = p;
+
+	g_free((char *)o->kind);
+	g_free((char *)o->mail_from);
+	g_free((char *)o->rcpt);
+	g_free((char *)o->message_id);
+	g_free((char *)o->state);
+	g_free((char *)o->reply);
+	if (o->data != NULL)
+		g_bytes_unref(o->data);
+	memset(o, 0, sizeof(*o));
+}
+
+static GArray *
+outbox_rows(struct store *st, sqlite3_stmt *s, GError **err)
+{
+	GArray	*rows;
+	int	 rc;
+
+	rows = g_array_new(FALSE, TRUE, sizeof(struct store_outbox));
+	g_array_set_clear_func(rows, outbox_row_clear);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_outbox o;
+
+		memset(&o, 0, sizeof(o));
+		o.id = sqlite3_column_int64(s, 0);
+		o.kind = dup_column(s, 1);
+		o.mail_from = dup_column(s, 2);
+		o.rcpt = dup_column(s, 3);
+		o.message_id = dup_column(s, 4);
+		if (sqlite3_column_type(s, 5) == SQLITE_BLOB)
+			o.data = g_bytes_new(sqlite3_column_blob(s, 5),
+			    (gsize)sqlite3_column_bytes(s, 5));
+		o.attempts = sqlite3_column_int(s, 6);
+		o.queued_at = sqlite3_column_int64(s, 7);
+		o.state = dup_column(s, 8);
+		o.reply = dup_column(s, 9);
+		o.next_at = sqlite3_column_int64(s, 10);
+		g_array_append_val(rows, o);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		g_array_unref(rows);
+		sql_fail(st, err, "outbox");
+		return NULL;
+	}
+	return rows;
+}
+
+GArray *
+store_outbox_due(struct store *st, int64_t now, int limit, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_OUTBOX_DUE, err)) == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int(s, 2, limit);
+	return outbox_rows(st, s, err);
+}
+
+GArray *
+store_outbox_list(struct store *st, const char *state, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_OUTBOX_LIST, err)) == NULL)
+		return NULL;
+	bind_text(s, 1, state);
+	return outbox_rows(st, s, err);
+}
+
+gboolean
+store_outbox_result(struct store *st, const struct store_outbox *o,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_OUTBOX_RESULT, err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, o->id);
+	bind_text(s, 2, o->state);
+	sqlite3_bind_int(s, 3, o->attempts);
+	sqlite3_bind_int64(s, 4, o->next_at);
+	if (o->sent_at > 0)
+		sqlite3_bind_int64(s, 5, o->sent_at);
+	bind_text(s, 6, o->reply);
+	return step_done(st, s, err);
+}
+
+int64_t
+store_outbox_next_at(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int64_t		 at = 0;
+
+	if ((s = stmt(st, S_OUTBOX_NEXT_AT, NULL)) == NULL)
+		return 0;
+	if (sqlite3_step(s) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 0) != SQLITE_NULL)
+		at = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return at;
+}
+
+gboolean
+store_outbox_retry(struct store *st, int64_t id, int64_t now, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_OUTBOX_RETRY, err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
+	if (!step_done(st, s, err))
+		return FALSE;
+	if (sqlite3_changes(st->db) == 0) {
+		g_set_error(err, STORE_ERROR, STORE_ERROR_SQL, "outbox row %"
+		    G_GINT64_FORMAT " is not a failed row", id);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+health_row_clear(gpointer p)
+{
+	struct store_health *h = p;
+
+	g_free(h->mailbox);
+	g_free(h->last_error);
+}
+
+GArray *
+store_mailbox_all(struct store *st, GError **err)
+{
+	sqlite3_stmt	*s;
+	GArray		*rows;
+	int		 rc;
+
+	if ((s = stmt(st, S_MAILBOX_ALL, err)) == NULL)
+		return NULL;
+	rows = g_array_new(FALSE, TRUE, sizeof(struct store_health));
+	g_array_set_clear_func(rows, health_row_clear);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_health h;
+
+		h.mailbox = dup_column(s, 0);
+		h.state.uidvalidity = (uint32_t)sqlite3_column_int64(s, 1);
+		h.state.last_uid = (uint32_t)sqlite3_column_int64(s, 2);
+		h.state.failing_since = sqlite3_column_int64(s, 3);
+		h.state.alerted = sqlite3_column_int(s, 4) != 0;
+		h.last_error = dup_column(s, 5);
+		g_array_append_val(rows, h);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		g_array_unref(rows);
+		sql_fail(st, err, "mailbox state");
+		return NULL;
+	}
+	return rows;
+}
+
+gboolean
+store_mailbox_set_alerted(struct store *st, const char *mailbox,
+    gboolean alerted, GError **err)
+{
+	return exec_bound(st, "UPDATE mailbox_state SET alerted = ?2 WHERE "
+	    "mailbox = ?1", mailbox, alerted, err);
 }

@@ -55,8 +55,9 @@ gboolean	 store_mailbox_get(struct store *, const char *,
 /* A new UIDVALIDITY voids the stored UIDs: last_uid goes back to 0. */
 gboolean	 store_mailbox_reset(struct store *, const char *, uint32_t,
 		    GError **);
+/* When the mailbox started failing (0: it works) and why. */
 gboolean	 store_mailbox_health(struct store *, const char *, int64_t,
-		    gboolean, const char *, GError **);
+		    const char *, GError **);
 
 /* One raw message as fetched (or injected). */
 struct store_inbound {
@@ -130,5 +131,47 @@ gboolean	 store_message_add(struct store *, const struct store_message *,
 gboolean	 store_attachment_add(struct store *, int64_t message,
 		    const char *filename, const char *type, int64_t size,
 		    const char *sha256, GError **);
+
+/* One outgoing message to one recipient. */
+struct store_outbox {
+	int64_t		 id;
+	const char	*kind;		/* "ack", "alert", ... */
+	int64_t		 case_id;	/* 0: none */
+	const char	*mail_from;	/* envelope sender */
+	const char	*rcpt;
+	const char	*message_id;
+	GBytes		*data;		/* the exact bytes (CRLF) */
+	const char	*state;		/* pending, sent, failed */
+	int		 attempts;
+	int64_t		 queued_at;
+	int64_t		 next_at;
+	int64_t		 sent_at;
+	const char	*reply;		/* the server's last reply */
+};
+/* Inside the caller's transaction, with the event that caused it. */
+gboolean	 store_outbox_add(struct store *, const struct store_outbox *,
+		    int64_t *id, GError **);
+/* Pending rows due at now; rows own their strings (g_array_unref). */
+GArray		*store_outbox_due(struct store *, int64_t now, int limit,
+		    GError **);
+/* Every row (without data), or those in state; g_array_unref. */
+GArray		*store_outbox_list(struct store *, const char *state, GError **);
+gboolean	 store_outbox_result(struct store *, const struct store_outbox *,
+		    GError **);
+/* The earliest next_at of a pending row; 0 when none. */
+int64_t		 store_outbox_next_at(struct store *);
+/* A failed row back to pending, due now. */
+gboolean	 store_outbox_retry(struct store *, int64_t, int64_t now,
+		    GError **);
+
+/* The health of every mailbox recoursd has seen. */
+struct store_health {
+	char			*mailbox;
+	struct store_mailbox	 state;
+	char			*last_error;
+};
+GArray		*store_mailbox_all(struct store *, GError **);
+gboolean	 store_mailbox_set_alerted(struct store *, const char *,
+		    gboolean, GError **);
 
 #endif

@@ -1,0 +1,320 @@
+/*
+ * smtp.c: see smtp.h.  libetpan idioms: shared/research/idioms.md §2.7.
+ */
+#include "config.h"
+
+#include <libetpan/libetpan.h>
+#include <string.h>
+
+#include "compose.h"
+#include "log.h"
+#include "smtp.h"
+#include "store.h"
+#include "tls.h"
+
+#define ROUND		20	/* rows per connection */
+#define MAX_SLEEP	60	/* seconds, between looks at the outbox */
+
+struct smtp_sender {
+	const struct conf	*conf;
+	GThread			*thread;
+	GMutex			 lock;
+	GCond			 cond;
+	gboolean		 stop;		/* under lock */
+	gboolean		 kicked;	/* under lock */
+	struct tls_trust	*trust;
+	struct store		*store;
+};
+
+/* How one row went. */
+enum outcome { SENT, TEMPORARY, PERMANENT };
+
+static gpointer	 sender_main(gpointer);
+static void	 wait_until(struct smtp_sender *, int64_t);
+static mailsmtp	*open_session(struct smtp_sender *, char **);
+static enum outcome send_one(mailsmtp *, const struct store_outbox *, char **);
+static enum outcome classify(mailsmtp *, int, const char *, char **);
+static void	 record(struct smtp_sender *, const struct store_outbox *,
+		    enum outcome, char *);
+static void	 deliver(struct smtp_sender *, GArray *);
+
+struct smtp_sender *
+smtp_sender_start(const struct conf *conf, GError **err)
+{
+	struct smtp_sender *s;
+
+	if (!conf->has_smtp)
+		return NULL;
+	s = g_new0(struct smtp_sender, 1);
+	s->conf = conf;
+	g_mutex_init(&s->lock);
+	g_cond_init(&s->cond);
+	if (conf->smtp.security != CONF_SEC_NONE &&
+	    (s->trust = tls_trust_new(conf->smtp.ca_file, err)) == NULL)
+		goto fail;
+	if ((s->store = store_open(conf->database, 0, err)) == NULL)
+		goto fail;
+	s->thread = g_thread_new("smtp", sender_main, s);
+	return s;
+fail:
+	g_prefix_error(err, "smtp: ");
+	smtp_sender_stop(s);
+	return NULL;
+}
+
+void
+smtp_sender_kick(struct smtp_sender *s)
+{
+	if (s == NULL)
+		return;
+	g_mutex_lock(&s->lock);
+	s->kicked = TRUE;
+	g_cond_signal(&s->cond);
+	g_mutex_unlock(&s->lock);
+}
+
+void
+smtp_sender_stop(struct smtp_sender *s)
+{
+	if (s == NULL)
+		return;
+	g_mutex_lock(&s->lock);
+	s->stop = TRUE;
+	g_cond_signal(&s->cond);
+	g_mutex_unlock(&s->lock);
+	if (s->thread != NULL)
+		g_thread_join(s->thread);
+	store_close(s->store);
+	tls_trust_free(s->trust);
+	g_mutex_clear(&s->lock);
+	g_cond_clear(&s->cond);
+	g_free(s);
+}
+
+/* Sleep until the Unix time at (at most MAX_SLEEP), a kick or a stop. */
+static void
+wait_until(struct smtp_sender *s, int64_t at)
+{
+	int64_t	 now = g_get_real_time() / G_USEC_PER_SEC;
+	gint64	 deadline;
+
+	if (at == 0 || at > now + MAX_SLEEP)
+		at = now + MAX_SLEEP;
+	deadline = g_get_monotonic_time() + (at - now) * G_USEC_PER_SEC;
+	g_mutex_lock(&s->lock);
+	while (!s->stop && !s->kicked &&
+	    g_cond_wait_until(&s->cond, &s->lock, deadline))
+		;
+	s->kicked = FALSE;
+	g_mutex_unlock(&s->lock);
+}
+
+static gpointer
+sender_main(gpointer arg)
+{
+	struct smtp_sender *s = arg;
+	GArray	*rows;
+	GError	*err = NULL;
+	gboolean stop;
+
+	for (;;) {
+		g_mutex_lock(&s->lock);
+		stop = s->stop;
+		g_mutex_unlock(&s->lock);
+		if (stop)
+			break;
+		rows = store_outbox_due(s->store, g_get_real_time() /
+		    G_USEC_PER_SEC, ROUND, &err);
+		if (rows == NULL) {
+			log_warnx("smtp: %s", err->message);
+			g_clear_error(&err);
+			wait_until(s, 0);
+			continue;
+		}
+		if (rows->len > 0)
+			deliver(s, rows);
+		else
+			wait_until(s, store_outbox_next_at(s->store));
+		g_array_unref(rows);
+	}
+	return NULL;
+}
+
+/*
+ * Connect, check the certificate ourselves (before any password), EHLO,
+ * STARTTLS and EHLO again, AUTH PLAIN.  NULL and *why on failure.
+ */
+static mailsmtp *
+open_session(struct smtp_sender *s, char **why)
+{
+	const struct conf_smtp *c = &s->conf->smtp;
+	mailsmtp	*smtp = mailsmtp_new(0, NULL);
+	GError		*err = NULL;
+	int		 rc;
+
+	mailsmtp_set_timeout(smtp, s->conf->imap.timeout);
+	if (c->security == CONF_SEC_IMAPS)
+		rc = mailsmtp_ssl_connect_with_callback(smtp, c->host,
+		    (uint16_t)c->port, tls_sni_callback, c->host);
+	else
+		rc = mailsmtp_socket_connect(smtp, c->host, (uint16_t)c->port);
+	if (rc != MAILSMTP_NO_ERROR) {
+		*why = g_strdup_printf("cannot connect to %s:%d", c->host, c->port);
+		goto fail;
+	}
+	if (mailesmtp_ehlo(smtp) != MAILSMTP_NO_ERROR &&
+	    mailsmtp_helo(smtp) != MAILSMTP_NO_ERROR) {
+		*why = g_strdup_printf("%s refused EHLO and HELO", c->host);
+		goto fail;
+	}
+	if (c->security == CONF_SEC_STARTTLS) {
+		if ((smtp->esmtp & MAILSMTP_ESMTP_STARTTLS) == 0) {
+			*why = g_strdup_printf("%s does not offer STARTTLS", c->host);
+			goto fail;
+		}
+		if (mailsmtp_socket_starttls_with_callback(smtp,
+		    tls_sni_callback, c->host) != MAILSMTP_NO_ERROR) {
+			*why = g_strdup_printf("%s: STARTTLS failed", c->host);
+			goto fail;
+		}
+	}
+	if (c->security != CONF_SEC_NONE &&
+	    !tls_verify_stream(s->trust, smtp->stream, c->host, &err)) {
+		*why = g_strdup(err->message);
+		g_error_free(err);
+		goto fail;
+	}
+	if (c->security == CONF_SEC_STARTTLS &&
+	    mailesmtp_ehlo(smtp) != MAILSMTP_NO_ERROR) {
+		*why = g_strdup_printf("%s refused EHLO after STARTTLS", c->host);
+		goto fail;
+	}
+	if (c->user != NULL && mailesmtp_auth_sasl(smtp, "PLAIN", c->host, NULL,
+	    NULL, c->user, c->user, c->password, NULL) != MAILSMTP_NO_ERROR) {
+		*why = g_strdup_printf("%s refused AUTH PLAIN for %s: %s", c->host,
+		    c->user, smtp->response != NULL ? smtp->response : "");
+		goto fail;
+	}
+	return smtp;
+fail:
+	mailsmtp_free(smtp);
+	return NULL;
+}
+
+/*
+ * By the server's numeric reply: 2xx (3xx after DATA), 4xx (or none: the
+ * transport failed), 5xx.
+ */
+static enum outcome
+classify(mailsmtp *smtp, int rc, const char *step, char **reply)
+{
+	int	 code = smtp->response_code;
+	int	 good = strcmp(step, "DATA") == 0 ? 3 : 2;
+
+	g_free(*reply);
+	*reply = g_strdup_printf("%s: %d %s", step, code,
+	    smtp->response != NULL ? g_strstrip(smtp->response) : "");
+	if (rc == MAILSMTP_NO_ERROR && code / 100 == good)
+		return SENT;
+	if (rc == MAILSMTP_ERROR_STREAM || code == 0 || code / 100 == 4)
+		return TEMPORARY;
+	return code / 100 == 5 ? PERMANENT : TEMPORARY;
+}
+
+static enum outcome
+send_one(mailsmtp *smtp, const struct store_outbox *o, char **reply)
+{
+	enum outcome	 r;
+	gsize		 len;
+	const char	*data = g_bytes_get_data(o->data, &len);
+
+	/* libetpan formats commands with snprintf: nothing raw goes in. */
+	if (!compose_address_ok(o->mail_from) || !compose_address_ok(o->rcpt)) {
+		*reply = g_strdup("refused: not a plain e-mail address");
+		return PERMANENT;
+	}
+	r = classify(smtp, mailsmtp_mail(smtp, o->mail_from), "MAIL", reply);
+	if (r == SENT)
+		r = classify(smtp, mailsmtp_rcpt(smtp, o->rcpt), "RCPT", reply);
+	if (r == SENT)
+		r = classify(smtp, mailsmtp_data(smtp), "DATA", reply);
+	if (r == SENT)
+		r = classify(smtp, mailsmtp_data_message(smtp, data, len),
+		    "sent", reply);
+	if (r != SENT && smtp->response_code != 0)
+		mailsmtp_reset(smtp);
+	return r;
+}
+
+/*
+ * One row's new state.  Backoff 1, 2, 4 ... minutes up to an hour; a row
+ * older than smtp.max_age that still fails gives up.  Takes reply.
+ */
+static void
+record(struct smtp_sender *s, const struct store_outbox *o, enum outcome r,
+    char *reply)
+{
+	struct store_outbox u = *o;
+	int64_t	 now = g_get_real_time() / G_USEC_PER_SEC;
+	int64_t	 backoff;
+	GError	*err = NULL;
+
+	u.attempts = o->attempts + 1;
+	u.reply = reply;
+	if (r == SENT) {
+		u.state = "sent";
+		u.sent_at = now;
+		log_info("smtp: %s to %s: %s", o->message_id, o->rcpt, reply);
+	} else if (r == PERMANENT ||
+	    now - o->queued_at >= s->conf->smtp.max_age) {
+		u.state = "failed";
+		log_warnx("smtp: %s to %s failed after %d attempt(s): %s",
+		    o->message_id, o->rcpt, u.attempts, reply);
+	} else {
+		backoff = MIN((int64_t)60 << MIN(u.attempts - 1, 6), 3600);
+		u.next_at = now + backoff / 2 + g_random_int_range(0,
+		    (gint32)(backoff / 2 + 1));
+		log_warnx("smtp: %s to %s: will retry in %" G_GINT64_FORMAT
+		    " s: %s", o->message_id, o->rcpt, u.next_at - now, reply);
+	}
+	if (!store_outbox_result(s->store, &u, &err)) {
+		log_warnx("smtp: %s", err->message);
+		g_error_free(err);
+	}
+	g_free(reply);
+}
+
+/* One connection for the round; a lost one fails only what is left. */
+static void
+deliver(struct smtp_sender *s, GArray *rows)
+{
+	mailsmtp	*smtp;
+	char		*why = NULL;
+	guint		 i;
+
+	smtp = open_session(s, &why);
+	for (i = 0; i < rows->len; i++) {
+		const struct store_outbox *o = &g_array_index(rows,
+		    struct store_outbox, i);
+		char		*reply = NULL;
+		enum outcome	 r;
+
+		if (smtp == NULL) {
+			r = TEMPORARY;
+			reply = g_strdup(why);
+		} else
+			r = send_one(smtp, o, &reply);
+		record(s, o, r, reply);
+		if (smtp != NULL && r == TEMPORARY && smtp->response_code == 0) {
+			mailsmtp_free(smtp);	/* the connection is gone */
+			g_free(why);
+			why = NULL;
+			smtp = open_session(s, &why);
+		}
+	}
+	if (smtp != NULL) {
+		mailsmtp_quit(smtp);
+		mailsmtp_free(smtp);
+	}
+	g_free(why);
+}
