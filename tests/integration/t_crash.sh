@@ -1,7 +1,9 @@
 #!/bin/bash
 # t_crash.sh: kill -9 recoursd at random moments while it ingests 500
-# messages, restart, 20 times or more; then every message must be stored
-# exactly once and parsed exactly once.
+# messages, restart, 20 times; then every message must be stored exactly
+# once and parsed exactly once.  Each round delivers its own share of the
+# messages while the daemon runs, so that every kill lands in the middle
+# of fetching, storing or parsing.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/testbed.sh"
 
@@ -42,22 +44,28 @@ awk -v n="$N" -v dir="$d/gen" 'BEGIN {
 		close(f)
 	}
 }'
-testbed_imap_append client "$d"/gen/*.eml
-is "$(testbed_mail_count client)" "$N" "$N messages appended to client's INBOX"
+per_round=$(( (N + ROUNDS - 1) / ROUNDS ))
 
 done_count() { sql "$db" "SELECT count(*) FROM inbound WHERE state <> 'new'" 2>/dev/null || echo 0; }
 round=0
+set -- "$d"/gen/*.eml
 while [ $round -lt "$ROUNDS" ]; do
 	round=$((round + 1))
 	"$RECOURSD" -d -f "$d/recoursd.conf" >>"$d/recoursd.log" 2>&1 &
 	pid=$!
-	# 20 to 400 ms: early rounds land in the middle of fetching, later
-	# ones in parsing or in IDLE.
-	sleep "$(awk -v s="$round$$" 'BEGIN { srand(s); printf "%.3f", 0.02 + rand() * 0.38 }')"
+	# This round's messages arrive while the daemon runs (IDLE), and the
+	# kill comes 50 to 800 ms later: during fetching, storing or parsing.
+	wave=("${@:1:$per_round}")
+	shift $(( $# < per_round ? $# : per_round ))
+	testbed_imap_append client "${wave[@]}" &
+	appender=$!
+	sleep "$(awk -v s="$round$$" 'BEGIN { srand(s); printf "%.3f", 0.05 + rand() * 0.75 }')"
 	kill -9 $pid
 	wait $pid 2>/dev/null
-	echo "# round $round: $(done_count) of $N done"
+	wait $appender
+	echo "# round $round: killed with $(done_count) of $((round * per_round < N ? round * per_round : N)) delivered done"
 done
+is "$(testbed_mail_count client)" "$N" "$N messages delivered to client's INBOX over the rounds"
 "$RECOURSD" -d -f "$d/recoursd.conf" >>"$d/recoursd.log" 2>&1 &
 pid=$!
 at_exit "kill_wait $pid"
