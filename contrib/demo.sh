@@ -25,6 +25,7 @@ cat > "$d/recoursd.conf" <<EOC
 organisation = { name = "Organisme de certification (démo)"; address = "recours@example.test"; domain = "example.test"; };
 database = "state/recoursd.db";
 spool = "state";
+rules = "$top/rules";
 mailboxes = (
   { name = "client"; host = "localhost"; port = $TESTBED_IMAPS_PORT; security = "imaps";
     ca_file = "$TESTBED_CA"; user = "client"; password = "$TESTBED_PASS"; after = "seen"; }

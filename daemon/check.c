@@ -8,23 +8,35 @@
 
 #include "check.h"
 
-struct conf *
+static struct cal *calendar(const struct conf *);
+
+struct setup *
 check_load(const char *path, GString *errors)
 {
-	struct conf	*c;
-	gsize		 before = errors->len;
+	struct setup	*s = g_new0(struct setup, 1);
 
-	if ((c = conf_load(path, errors)) == NULL)
-		return NULL;
-	if (errors->len != before) {
-		conf_free(c);
+	if ((s->conf = conf_load(path, errors)) == NULL ||
+	    (s->rules = rules_load(s->conf->rules, errors)) == NULL) {
+		setup_free(s);
 		return NULL;
 	}
-	return c;
+	s->cal = calendar(s->conf);
+	return s;
 }
 
-struct cal *
-check_calendar(const struct conf *c)
+void
+setup_free(struct setup *s)
+{
+	if (s == NULL)
+		return;
+	conf_free(s->conf);
+	rules_free(s->rules);
+	cal_free(s->cal);
+	g_free(s);
+}
+
+static struct cal *
+calendar(const struct conf *c)
 {
 	struct cal	*cal = cal_new(c->alsace_moselle);
 	guint		 i;

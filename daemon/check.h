@@ -11,11 +11,21 @@
 
 #include "calendar.h"
 #include "conf.h"
+#include "rules.h"
 
-/* NULL with "file:line: message" lines appended to errors on failure. */
-struct conf	*check_load(const char *path, GString *errors);
+/* What the daemon runs on, loaded and checked together. */
+struct setup {
+	struct conf	*conf;
+	struct rules	*rules;		/* from conf->rules */
+	struct cal	*cal;		/* from conf's calendar group */
+};
 
-/* The business calendar the configuration describes; caller frees. */
-struct cal	*check_calendar(const struct conf *);
+/*
+ * NULL with "file:line: message" lines appended to errors on failure (all
+ * of them: the configuration's and the rule files').  Caller frees with
+ * setup_free().
+ */
+struct setup	*check_load(const char *path, GString *errors);
+void		 setup_free(struct setup *);
 
 #endif

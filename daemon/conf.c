@@ -14,14 +14,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "conf.h"
 
-struct loader {
-	struct conf	*conf;
-	GString		*errors;
-	char		*dir;		/* relative paths are taken from here */
-	int		 nerrors;
-};
+/* The configuration being loaded. */
+#define CONF(l)	((struct conf *)(l)->owner)
 
 /* Allowed members of each group: NULL-terminated. */
 static const char *const top_keys[] = {
@@ -51,217 +48,42 @@ static const char *const calendar_keys[] = {
 static const char *const closure_keys[] = { "from", "to", "label", NULL };
 static const char *const alerts_keys[] = { "admin", "mailbox_down_after", NULL };
 
-static void	 conf_error(struct loader *, const config_setting_t *,
-		    const char *, ...) __attribute__((format(printf, 3, 4)));
-static gboolean	 check_keys(struct loader *, const config_setting_t *,
-		    const char *const *);
-static const config_setting_t *group(struct loader *,
-		    const config_setting_t *, const char *,
-		    const char *const *);
-static char	*get_str(struct loader *, const config_setting_t *,
-		    const char *, const char *);
-static char	*get_path(struct loader *, const config_setting_t *,
-		    const char *, const char *);
-static gint64	 get_int(struct loader *, const config_setting_t *,
-		    const char *, gint64, gint64, gint64);
-static gboolean	 get_bool(struct loader *, const config_setting_t *,
-		    const char *, gboolean);
-static double	 get_float(struct loader *, const config_setting_t *,
-		    const char *, double, double, double);
-static char	*get_secret(struct loader *, const config_setting_t *);
-static int	 get_security(struct loader *, const config_setting_t *,
+static char	*get_secret(struct cfg *, const config_setting_t *);
+static int	 get_security(struct cfg *, const config_setting_t *,
 		    enum conf_security *, gboolean *);
-static void	 load_org(struct loader *, const config_setting_t *);
-static void	 load_paths(struct loader *, const config_setting_t *);
-static void	 load_mailboxes(struct loader *, const config_setting_t *);
-static void	 load_mailbox(struct loader *, const config_setting_t *);
-static void	 load_smtp(struct loader *, const config_setting_t *);
-static void	 load_limits(struct loader *, const config_setting_t *);
-static void	 load_imap(struct loader *, const config_setting_t *);
-static void	 load_calendar(struct loader *, const config_setting_t *);
-static void	 load_alerts(struct loader *, const config_setting_t *);
+static void	 load_org(struct cfg *, const config_setting_t *);
+static void	 load_paths(struct cfg *, const config_setting_t *);
+static void	 load_mailboxes(struct cfg *, const config_setting_t *);
+static void	 load_mailbox(struct cfg *, const config_setting_t *);
+static void	 load_smtp(struct cfg *, const config_setting_t *);
+static void	 load_limits(struct cfg *, const config_setting_t *);
+static void	 load_imap(struct cfg *, const config_setting_t *);
+static void	 load_calendar(struct cfg *, const config_setting_t *);
+static void	 load_alerts(struct cfg *, const config_setting_t *);
 static gboolean	 is_loopback(const char *);
 static gboolean	 parse_date(const char *, GDate *);
 static void	 mailbox_free(gpointer);
 static void	 closure_clear(gpointer);
 
-static void
-conf_error(struct loader *l, const config_setting_t *s, const char *fmt, ...)
-{
-	va_list		 ap;
-	const char	*file = NULL;
-	int		 line = 0;
 
-	if (s != NULL) {
-		file = config_setting_source_file(s);
-		line = (int)config_setting_source_line(s);
-	}
-	g_string_append_printf(l->errors, "%s:%d: ",
-	    file != NULL ? file : l->conf->path, line);
-	va_start(ap, fmt);
-	g_string_append_vprintf(l->errors, fmt, ap);
-	va_end(ap);
-	g_string_append_c(l->errors, '\n');
-	l->nerrors++;
-}
 
-/* Every member of group s must be named in allowed. */
-static gboolean
-check_keys(struct loader *l, const config_setting_t *s,
-    const char *const *allowed)
-{
-	gboolean	 ok = TRUE;
-	int		 i, n;
 
-	n = config_setting_length(s);
-	for (i = 0; i < n; i++) {
-		const config_setting_t *m = config_setting_get_elem(s, i);
-		const char *name = config_setting_name(m);
 
-		if (name == NULL || !g_strv_contains(allowed, name)) {
-			conf_error(l, m, "unknown option '%s'",
-			    name != NULL ? name : "?");
-			ok = FALSE;
-		}
-	}
-	return ok;
-}
 
-/* The optional group called name inside parent, checked; NULL if absent. */
-static const config_setting_t *
-group(struct loader *l, const config_setting_t *parent, const char *name,
-    const char *const *allowed)
-{
-	const config_setting_t *s;
 
-	s = config_setting_get_member(parent, name);
-	if (s == NULL)
-		return NULL;
-	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
-		conf_error(l, s, "'%s' must be a group { ... }", name);
-		return NULL;
-	}
-	check_keys(l, s, allowed);
-	return s;
-}
 
-/* A string member; def when absent (def NULL: required if s exists). */
-static char *
-get_str(struct loader *l, const config_setting_t *s, const char *name,
-    const char *def)
-{
-	const config_setting_t *m;
-	const char	*v;
-
-	m = s != NULL ? config_setting_get_member(s, name) : NULL;
-	if (m == NULL)
-		return def != NULL ? g_strdup(def) : NULL;
-	if (config_setting_type(m) != CONFIG_TYPE_STRING) {
-		conf_error(l, m, "'%s' must be a string in double quotes", name);
-		return def != NULL ? g_strdup(def) : NULL;
-	}
-	v = config_setting_get_string(m);
-	if (strchr(v, '\r') != NULL || strchr(v, '\n') != NULL) {
-		conf_error(l, m, "'%s' must be one line", name);
-		return NULL;
-	}
-	return g_strdup(v);
-}
-
-/* A string member naming a file; relative to the configuration file. */
-static char *
-get_path(struct loader *l, const config_setting_t *s, const char *name,
-    const char *def)
-{
-	char	*v, *abs;
-
-	v = get_str(l, s, name, def);
-	if (v == NULL || g_path_is_absolute(v) || *v == '\0')
-		return v;
-	abs = g_build_filename(l->dir, v, NULL);
-	g_free(v);
-	return abs;
-}
-
-static gint64
-get_int(struct loader *l, const config_setting_t *s, const char *name,
-    gint64 def, gint64 min, gint64 max)
-{
-	const config_setting_t *m;
-	gint64		 v;
-
-	m = s != NULL ? config_setting_get_member(s, name) : NULL;
-	if (m == NULL)
-		return def;
-	if (config_setting_type(m) == CONFIG_TYPE_INT)
-		v = config_setting_get_int(m);
-	else if (config_setting_type(m) == CONFIG_TYPE_INT64)
-		v = config_setting_get_int64(m);
-	else {
-		conf_error(l, m, "'%s' must be a whole number", name);
-		return def;
-	}
-	if (v < min || v > max) {
-		conf_error(l, m, "'%s' is %" G_GINT64_FORMAT ", out of range "
-		    "%" G_GINT64_FORMAT "..%" G_GINT64_FORMAT, name, v, min, max);
-		return def;
-	}
-	return v;
-}
-
-static gboolean
-get_bool(struct loader *l, const config_setting_t *s, const char *name,
-    gboolean def)
-{
-	const config_setting_t *m;
-
-	m = s != NULL ? config_setting_get_member(s, name) : NULL;
-	if (m == NULL)
-		return def;
-	if (config_setting_type(m) != CONFIG_TYPE_BOOL) {
-		conf_error(l, m, "'%s' must be true or false", name);
-		return def;
-	}
-	return config_setting_get_bool(m) ? TRUE : FALSE;
-}
-
-static double
-get_float(struct loader *l, const config_setting_t *s, const char *name,
-    double def, double min, double max)
-{
-	const config_setting_t *m;
-	double		 v;
-
-	m = s != NULL ? config_setting_get_member(s, name) : NULL;
-	if (m == NULL)
-		return def;
-	if (config_setting_type(m) == CONFIG_TYPE_FLOAT)
-		v = config_setting_get_float(m);
-	else if (config_setting_type(m) == CONFIG_TYPE_INT)
-		v = config_setting_get_int(m);
-	else {
-		conf_error(l, m, "'%s' must be a number", name);
-		return def;
-	}
-	if (v < min || v > max) {
-		conf_error(l, m, "'%s' is %g, out of range %g..%g", name, v,
-		    min, max);
-		return def;
-	}
-	return v;
-}
 
 /* password, or the first line of password_file; never both. */
 static char *
-get_secret(struct loader *l, const config_setting_t *s)
+get_secret(struct cfg *l, const config_setting_t *s)
 {
 	char		*pw, *file, *text = NULL;
 	GError		*err = NULL;
 
-	pw = get_str(l, s, "password", NULL);
-	file = get_path(l, s, "password_file", NULL);
+	pw = cfg_str(l, s, "password", NULL);
+	file = cfg_path(l, s, "password_file", NULL);
 	if (pw != NULL && file != NULL) {
-		conf_error(l, config_setting_get_member(s, "password_file"),
+		cfg_error(l, config_setting_get_member(s, "password_file"),
 		    "give password or password_file, not both");
 		g_free(file);
 		return pw;
@@ -269,7 +91,7 @@ get_secret(struct loader *l, const config_setting_t *s)
 	if (file == NULL)
 		return pw;
 	if (!g_file_get_contents(file, &text, NULL, &err)) {
-		conf_error(l, config_setting_get_member(s, "password_file"),
+		cfg_error(l, config_setting_get_member(s, "password_file"),
 		    "%s", err->message);
 		g_error_free(err);
 	} else
@@ -287,15 +109,15 @@ is_loopback(const char *host)
 
 /* security and allow_plaintext; returns the default port for it. */
 static int
-get_security(struct loader *l, const config_setting_t *s,
+get_security(struct cfg *l, const config_setting_t *s,
     enum conf_security *sec, gboolean *force)
 {
 	char	*v;
 	int	 port = 993;
 
-	v = get_str(l, s, "security", "imaps");
+	v = cfg_str(l, s, "security", "imaps");
 	*sec = CONF_SEC_IMAPS;
-	*force = get_bool(l, s, "allow_plaintext", FALSE);
+	*force = cfg_bool(l, s, "allow_plaintext", FALSE);
 	if (v == NULL || strcmp(v, "imaps") == 0 || strcmp(v, "tls") == 0)
 		port = 993;
 	else if (strcmp(v, "starttls") == 0) {
@@ -305,7 +127,7 @@ get_security(struct loader *l, const config_setting_t *s,
 		*sec = CONF_SEC_NONE;
 		port = 143;
 	} else
-		conf_error(l, config_setting_get_member(s, "security"),
+		cfg_error(l, config_setting_get_member(s, "security"),
 		    "security must be \"imaps\", \"starttls\" or \"none\", "
 		    "not \"%s\"", v);
 	g_free(v);
@@ -313,48 +135,48 @@ get_security(struct loader *l, const config_setting_t *s,
 }
 
 static void
-load_org(struct loader *l, const config_setting_t *root)
+load_org(struct cfg *l, const config_setting_t *root)
 {
 	const config_setting_t *g;
-	struct conf	*c = l->conf;
+	struct conf	*c = CONF(l);
 
-	g = group(l, root, "organisation", org_keys);
+	g = cfg_group(l, root, "organisation", org_keys);
 	if (g == NULL) {
-		conf_error(l, root, "missing group 'organisation' "
+		cfg_error(l, root, "missing group 'organisation' "
 		    "(name, address, domain)");
 		return;
 	}
-	c->org_name = get_str(l, g, "name", NULL);
-	c->org_address = get_str(l, g, "address", NULL);
-	c->org_domain = get_str(l, g, "domain", NULL);
+	c->org_name = cfg_str(l, g, "name", NULL);
+	c->org_address = cfg_str(l, g, "address", NULL);
+	c->org_domain = cfg_str(l, g, "domain", NULL);
 	if (c->org_name == NULL || c->org_address == NULL ||
 	    c->org_domain == NULL)
-		conf_error(l, g, "organisation needs name, address and domain");
+		cfg_error(l, g, "organisation needs name, address and domain");
 	else if (strchr(c->org_address, '@') == NULL)
-		conf_error(l, config_setting_get_member(g, "address"),
+		cfg_error(l, config_setting_get_member(g, "address"),
 		    "address \"%s\" is not an e-mail address", c->org_address);
 }
 
 static void
-load_paths(struct loader *l, const config_setting_t *root)
+load_paths(struct cfg *l, const config_setting_t *root)
 {
-	struct conf	*c = l->conf;
+	struct conf	*c = CONF(l);
 
-	c->database = get_path(l, root, "database",
+	c->database = cfg_path(l, root, "database",
 	    LOCALSTATEDIR "/lib/recoursd/recoursd.db");
-	c->spool = get_path(l, root, "spool", LOCALSTATEDIR "/lib/recoursd");
-	c->rules = get_path(l, root, "rules", SYSCONFDIR "/recoursd/rules");
-	c->templates = get_path(l, root, "templates",
+	c->spool = cfg_path(l, root, "spool", LOCALSTATEDIR "/lib/recoursd");
+	c->rules = cfg_path(l, root, "rules", SYSCONFDIR "/recoursd/rules");
+	c->templates = cfg_path(l, root, "templates",
 	    DATADIR "/recoursd/templates");
-	c->language = get_str(l, root, "language", "fr");
+	c->language = cfg_str(l, root, "language", "fr");
 	if (c->language != NULL && strcmp(c->language, "fr") != 0 &&
 	    strcmp(c->language, "en") != 0)
-		conf_error(l, config_setting_get_member(root, "language"),
+		cfg_error(l, config_setting_get_member(root, "language"),
 		    "language must be \"fr\" or \"en\"");
 }
 
 static void
-load_mailboxes(struct loader *l, const config_setting_t *root)
+load_mailboxes(struct cfg *l, const config_setting_t *root)
 {
 	const config_setting_t *list;
 	int	 i, n;
@@ -363,7 +185,7 @@ load_mailboxes(struct loader *l, const config_setting_t *root)
 	if (list == NULL)
 		return;
 	if (config_setting_type(list) != CONFIG_TYPE_LIST) {
-		conf_error(l, list, "'mailboxes' must be a list ( { ... }, ... )");
+		cfg_error(l, list, "'mailboxes' must be a list ( { ... }, ... )");
 		return;
 	}
 	n = config_setting_length(list);
@@ -371,16 +193,16 @@ load_mailboxes(struct loader *l, const config_setting_t *root)
 		const config_setting_t *m = config_setting_get_elem(list, i);
 
 		if (config_setting_type(m) != CONFIG_TYPE_GROUP) {
-			conf_error(l, m, "each mailbox must be a group { ... }");
+			cfg_error(l, m, "each mailbox must be a group { ... }");
 			continue;
 		}
-		check_keys(l, m, mailbox_keys);
+		cfg_check_keys(l, m, mailbox_keys);
 		load_mailbox(l, m);
 	}
 }
 
 static void
-load_mailbox(struct loader *l, const config_setting_t *s)
+load_mailbox(struct cfg *l, const config_setting_t *s)
 {
 	struct conf_mailbox *mb;
 	char		*after;
@@ -389,31 +211,31 @@ load_mailbox(struct loader *l, const config_setting_t *s)
 	mb = g_new0(struct conf_mailbox, 1);
 	mb->file = g_intern_string(config_setting_source_file(s));
 	mb->line = (int)config_setting_source_line(s);
-	mb->name = get_str(l, s, "name", NULL);
-	mb->host = get_str(l, s, "host", NULL);
+	mb->name = cfg_str(l, s, "name", NULL);
+	mb->host = cfg_str(l, s, "host", NULL);
 	port = get_security(l, s, &mb->security, &mb->allow_plaintext);
-	mb->port = (int)get_int(l, s, "port", port, 1, 65535);
-	mb->user = get_str(l, s, "user", NULL);
+	mb->port = (int)cfg_int(l, s, "port", port, 1, 65535);
+	mb->user = cfg_str(l, s, "user", NULL);
 	mb->password = get_secret(l, s);
-	mb->folder = get_str(l, s, "folder", "INBOX");
-	mb->role = get_str(l, s, "role", "client");
-	mb->ca_file = get_path(l, s, "ca_file", NULL);
-	mb->poll_interval = (int)get_int(l, s, "poll_interval", 60, 1, 86400);
-	mb->move_to = get_str(l, s, "move_to", NULL);
-	after = get_str(l, s, "after", "leave");
-	g_ptr_array_add(l->conf->mailboxes, mb);
+	mb->folder = cfg_str(l, s, "folder", "INBOX");
+	mb->role = cfg_str(l, s, "role", "client");
+	mb->ca_file = cfg_path(l, s, "ca_file", NULL);
+	mb->poll_interval = (int)cfg_int(l, s, "poll_interval", 60, 1, 86400);
+	mb->move_to = cfg_str(l, s, "move_to", NULL);
+	after = cfg_str(l, s, "after", "leave");
+	g_ptr_array_add(CONF(l)->mailboxes, mb);
 
 	if (mb->name == NULL || mb->host == NULL || mb->user == NULL)
-		conf_error(l, s, "a mailbox needs name, host and user");
-	else if (conf_mailbox(l->conf, mb->name) != mb)
-		conf_error(l, s, "mailbox name \"%s\" is used twice", mb->name);
+		cfg_error(l, s, "a mailbox needs name, host and user");
+	else if (conf_mailbox(CONF(l), mb->name) != mb)
+		cfg_error(l, s, "mailbox name \"%s\" is used twice", mb->name);
 	if (config_setting_get_member(s, "password") == NULL &&
 	    config_setting_get_member(s, "password_file") == NULL)
-		conf_error(l, s, "mailbox \"%s\" needs password or "
+		cfg_error(l, s, "mailbox \"%s\" needs password or "
 		    "password_file", mb->name != NULL ? mb->name : "?");
 	if (mb->security == CONF_SEC_NONE && !is_loopback(mb->host) &&
 	    !mb->allow_plaintext)
-		conf_error(l, config_setting_get_member(s, "security"),
+		cfg_error(l, config_setting_get_member(s, "security"),
 		    "security \"none\" would send the password in clear to "
 		    "%s; allowed on loopback only, unless allow_plaintext = "
 		    "true", mb->host != NULL ? mb->host : "?");
@@ -424,79 +246,79 @@ load_mailbox(struct loader *l, const config_setting_t *s)
 	else if (strcmp(after, "move") == 0) {
 		mb->after = CONF_AFTER_MOVE;
 		if (mb->move_to == NULL)
-			conf_error(l, config_setting_get_member(s, "after"),
+			cfg_error(l, config_setting_get_member(s, "after"),
 			    "after = \"move\" needs move_to = \"FOLDER\"");
 	} else
-		conf_error(l, config_setting_get_member(s, "after"),
+		cfg_error(l, config_setting_get_member(s, "after"),
 		    "after must be \"leave\", \"seen\" or \"move\", not \"%s\"",
 		    after);
 	g_free(after);
 }
 
 static void
-load_smtp(struct loader *l, const config_setting_t *root)
+load_smtp(struct cfg *l, const config_setting_t *root)
 {
 	const config_setting_t *s;
-	struct conf_smtp *smtp = &l->conf->smtp;
+	struct conf_smtp *smtp = &CONF(l)->smtp;
 	int		 port;
 
-	s = group(l, root, "smtp", smtp_keys);
+	s = cfg_group(l, root, "smtp", smtp_keys);
 	if (s == NULL)
 		return;
-	l->conf->has_smtp = TRUE;
-	smtp->host = get_str(l, s, "host", NULL);
+	CONF(l)->has_smtp = TRUE;
+	smtp->host = cfg_str(l, s, "host", NULL);
 	(void)get_security(l, s, &smtp->security, &smtp->allow_plaintext);
 	port = smtp->security == CONF_SEC_IMAPS ? 465 :
 	    smtp->security == CONF_SEC_STARTTLS ? 587 : 25;
-	smtp->port = (int)get_int(l, s, "port", port, 1, 65535);
-	smtp->user = get_str(l, s, "user", NULL);
+	smtp->port = (int)cfg_int(l, s, "port", port, 1, 65535);
+	smtp->user = cfg_str(l, s, "user", NULL);
 	smtp->password = get_secret(l, s);
-	smtp->ca_file = get_path(l, s, "ca_file", NULL);
+	smtp->ca_file = cfg_path(l, s, "ca_file", NULL);
 	/* 4xx replies are retried until the row is this old: 5 days. */
-	smtp->max_age = get_int(l, s, "max_age", 5 * 86400, 60, 30 * 86400);
+	smtp->max_age = cfg_int(l, s, "max_age", 5 * 86400, 60, 30 * 86400);
 	if (smtp->host == NULL)
-		conf_error(l, s, "smtp needs host");
+		cfg_error(l, s, "smtp needs host");
 	if (smtp->user != NULL && smtp->password == NULL)
-		conf_error(l, s, "smtp user needs password or password_file");
+		cfg_error(l, s, "smtp user needs password or password_file");
 	if (smtp->security == CONF_SEC_NONE && !is_loopback(smtp->host) &&
 	    !smtp->allow_plaintext)
-		conf_error(l, config_setting_get_member(s, "security"),
+		cfg_error(l, config_setting_get_member(s, "security"),
 		    "security \"none\" is allowed on loopback only, unless "
 		    "allow_plaintext = true");
 }
 
 static void
-load_limits(struct loader *l, const config_setting_t *root)
+load_limits(struct cfg *l, const config_setting_t *root)
 {
 	const config_setting_t *s;
-	struct conf_limits *lim = &l->conf->limits;
+	struct conf_limits *lim = &CONF(l)->limits;
 
-	s = group(l, root, "limits", limits_keys);
-	lim->message_size = get_int(l, s, "message_size", 64 << 20,
+	s = cfg_group(l, root, "limits", limits_keys);
+	lim->message_size = cfg_int(l, s, "message_size", 64 << 20,
 	    1024, G_GINT64_CONSTANT(4) << 30);
-	lim->parts = (int)get_int(l, s, "parts", 1000, 1, 100000);
-	lim->header_size = get_int(l, s, "header_size", 1 << 20, 1024,
+	lim->parts = (int)cfg_int(l, s, "parts", 1000, 1, 100000);
+	lim->header_size = cfg_int(l, s, "header_size", 1 << 20, 1024,
 	    64 << 20);
-	lim->depth = (int)get_int(l, s, "depth", 20, 1, 1000);
-	lim->parse_seconds = get_float(l, s, "parse_seconds", 30.0, 0.1,
+	lim->depth = (int)cfg_int(l, s, "depth", 20, 1, 1000);
+	lim->parse_seconds = cfg_float(l, s, "parse_seconds", 30.0, 0.1,
 	    3600.0);
-	lim->stream_threshold = get_int(l, s, "stream_threshold", 1 << 20,
+	lim->stream_threshold = cfg_int(l, s, "stream_threshold", 1 << 20,
 	    1024, G_GINT64_CONSTANT(4) << 30);
 }
 
 static void
-load_imap(struct loader *l, const config_setting_t *root)
+load_imap(struct cfg *l, const config_setting_t *root)
 {
 	const config_setting_t *s;
-	struct conf_imap *imap = &l->conf->imap;
+	struct conf_imap *imap = &CONF(l)->imap;
 
-	s = group(l, root, "imap", imap_keys);
-	imap->timeout = (int)get_int(l, s, "timeout", 60, 1, 3600);
+	s = cfg_group(l, root, "imap", imap_keys);
+	imap->timeout = (int)cfg_int(l, s, "timeout", 60, 1, 3600);
 	/* RFC 2177: re-issue IDLE at least every 29 minutes. */
-	imap->idle_restart = (int)get_int(l, s, "idle_restart", 23 * 60, 5,
+	imap->idle_restart = (int)cfg_int(l, s, "idle_restart", 23 * 60, 5,
 	    29 * 60);
-	imap->backoff_max = (int)get_int(l, s, "backoff_max", 600, 1, 86400);
-	imap->fetch_batch = (int)get_int(l, s, "fetch_batch", 100, 1, 10000);
+	imap->backoff_max = (int)cfg_int(l, s, "backoff_max", 600, 1, 86400);
+	imap->fetch_batch = (int)cfg_int(l, s, "fetch_batch", 100, 1, 10000);
 }
 
 static gboolean
@@ -515,13 +337,13 @@ parse_date(const char *text, GDate *d)
 }
 
 static void
-load_calendar(struct loader *l, const config_setting_t *root)
+load_calendar(struct cfg *l, const config_setting_t *root)
 {
 	const config_setting_t *s, *list;
 	int	 i, n;
 
-	s = group(l, root, "calendar", calendar_keys);
-	l->conf->alsace_moselle = get_bool(l, s, "alsace_moselle", FALSE);
+	s = cfg_group(l, root, "calendar", calendar_keys);
+	CONF(l)->alsace_moselle = cfg_bool(l, s, "alsace_moselle", FALSE);
 	list = s != NULL ? config_setting_get_member(s, "closures") : NULL;
 	if (list == NULL)
 		return;
@@ -533,32 +355,32 @@ load_calendar(struct loader *l, const config_setting_t *root)
 
 		memset(&cl, 0, sizeof(cl));
 		if (config_setting_type(c) != CONFIG_TYPE_GROUP) {
-			conf_error(l, c, "a closure is { from = \"YYYY-MM-DD\"; "
+			cfg_error(l, c, "a closure is { from = \"YYYY-MM-DD\"; "
 			    "to = \"YYYY-MM-DD\"; label = \"...\"; }");
 			continue;
 		}
-		check_keys(l, c, closure_keys);
-		from = get_str(l, c, "from", NULL);
-		to = get_str(l, c, "to", NULL);
-		cl.label = get_str(l, c, "label", "fermeture");
+		cfg_check_keys(l, c, closure_keys);
+		from = cfg_str(l, c, "from", NULL);
+		to = cfg_str(l, c, "to", NULL);
+		cl.label = cfg_str(l, c, "label", "fermeture");
 		if (!parse_date(from, &cl.from) || !parse_date(to, &cl.to))
-			conf_error(l, c, "closure dates must be YYYY-MM-DD");
+			cfg_error(l, c, "closure dates must be YYYY-MM-DD");
 		else if (g_date_compare(&cl.from, &cl.to) > 0)
-			conf_error(l, c, "closure ends before it starts");
-		g_array_append_val(l->conf->closures, cl);
+			cfg_error(l, c, "closure ends before it starts");
+		g_array_append_val(CONF(l)->closures, cl);
 		g_free(from);
 		g_free(to);
 	}
 }
 
 static void
-load_alerts(struct loader *l, const config_setting_t *root)
+load_alerts(struct cfg *l, const config_setting_t *root)
 {
 	const config_setting_t *s;
 
-	s = group(l, root, "alerts", alerts_keys);
-	l->conf->admin = get_str(l, s, "admin", NULL);
-	l->conf->mailbox_alert_after = (int)get_int(l, s,
+	s = cfg_group(l, root, "alerts", alerts_keys);
+	CONF(l)->admin = cfg_str(l, s, "admin", NULL);
+	CONF(l)->mailbox_alert_after = (int)cfg_int(l, s,
 	    "mailbox_down_after", 900, 10, 7 * 86400);
 }
 
@@ -566,7 +388,7 @@ struct conf *
 conf_load(const char *path, GString *errors)
 {
 	config_t	 cfg;
-	struct loader	 l;
+	struct cfg	 l;
 	struct conf	*c;
 	const config_setting_t *root;
 
@@ -576,25 +398,16 @@ conf_load(const char *path, GString *errors)
 	c->closures = g_array_new(FALSE, TRUE, sizeof(struct conf_closure));
 	g_array_set_clear_func(c->closures, closure_clear);
 	memset(&l, 0, sizeof(l));
-	l.conf = c;
+	l.owner = c;
 	l.errors = errors;
+	l.path = c->path;
 	l.dir = g_path_get_dirname(path);
 
 	config_init(&cfg);
-	if (!config_read_file(&cfg, path)) {
-		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
-			g_string_append_printf(errors, "%s: %s\n", path,
-			    g_strerror(errno));
-		else
-			g_string_append_printf(errors, "%s:%d: %s\n",
-			    config_error_file(&cfg) != NULL ?
-			    config_error_file(&cfg) : path,
-			    config_error_line(&cfg), config_error_text(&cfg));
-		l.nerrors++;
+	if (!cfg_read(&l, &cfg, path))
 		goto out;
-	}
 	root = config_root_setting(&cfg);
-	check_keys(&l, root, top_keys);
+	cfg_check_keys(&l, root, top_keys);
 	load_org(&l, root);
 	load_paths(&l, root);
 	load_mailboxes(&l, root);

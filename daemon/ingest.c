@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "case.h"
 #include "imap.h"
 #include "ingest.h"
 #include "log.h"
@@ -22,7 +23,8 @@
 #include "store.h"
 
 struct ingest {
-	const struct conf	*conf;
+	const struct setup	*setup;
+	const struct conf	*conf;		/* setup->conf */
 	struct store		*store;		/* main thread's, borrowed */
 	GPtrArray		*fetchers;
 	gint			 wake_queued;	/* atomic */
@@ -37,27 +39,30 @@ static gint64	 file_size(const char *);
 static gboolean	 spool_file(const char *, const char *, char *, int64_t *,
 		    GError **);
 static gboolean	 record_parsed(struct store *, int64_t, const struct msg *,
-		    GError **);
+		    int64_t *, GError **);
 struct prepared;
 static char	*quarantine_reason(struct store *, const struct conf *,
 		    const struct store_inbound_row *, struct msg **);
 static gboolean	 prepare(struct store *, const struct conf *, int64_t,
 		    struct prepared *, GError **);
-static gboolean	 apply(struct store *, const struct prepared *, int64_t,
-		    GError **);
+static gboolean	 apply(struct store *, const struct setup *,
+		    const struct prepared *, int64_t, GError **);
+static gboolean	 route(struct store *, const struct setup *,
+		    const struct prepared *, int64_t, int64_t, GError **);
 static void	 prepared_clear(struct prepared *);
 
 struct ingest *
-ingest_start(const struct conf *conf, struct store *st, GError **err)
+ingest_start(const struct setup *setup, struct store *st, GError **err)
 {
 	struct ingest	*in;
 
 	in = g_new0(struct ingest, 1);
-	in->conf = conf;
+	in->setup = setup;
+	in->conf = setup->conf;
 	in->store = st;
 	in->fetchers = g_ptr_array_new();
 	/* Rows stored before a crash or a stop are processed first. */
-	if (ingest_process_pending(in->store, conf, err) < 0 ||
+	if (ingest_process_pending(in->store, setup, err) < 0 ||
 	    !start_fetchers(in, err))
 		goto fail;
 	return in;
@@ -96,12 +101,13 @@ stop_fetchers(struct ingest *in)
 
 /* The mailboxes may have changed: restart every fetcher on the new one. */
 gboolean
-ingest_reload(struct ingest *in, const struct conf *conf)
+ingest_reload(struct ingest *in, const struct setup *setup)
 {
 	GError	*err = NULL;
 
 	stop_fetchers(in);
-	in->conf = conf;
+	in->setup = setup;
+	in->conf = setup->conf;
 	if (!start_fetchers(in, &err)) {
 		log_warnx("reload: %s", err->message);
 		g_error_free(err);
@@ -138,7 +144,7 @@ process_cb(gpointer data)
 	GError		*err = NULL;
 
 	g_atomic_int_set(&in->wake_queued, 0);
-	if (ingest_process_pending(in->store, in->conf, &err) < 0) {
+	if (ingest_process_pending(in->store, in->setup, &err) < 0) {
 		log_warnx("ingest: %s", err->message);
 		g_error_free(err);
 	}
@@ -230,8 +236,11 @@ prepare(struct store *st, const struct conf *conf, int64_t id,
  * which is success.
  */
 static gboolean
-apply(struct store *st, const struct prepared *p, int64_t now, GError **err)
+apply(struct store *st, const struct setup *s, const struct prepared *p,
+    int64_t now, GError **err)
 {
+	int64_t	 row;
+
 	if (p->skip || p->mailbox == NULL)
 		return TRUE;
 	if (p->reason != NULL) {
@@ -242,12 +251,33 @@ apply(struct store *st, const struct prepared *p, int64_t now, GError **err)
 		    " quarantined: %s", p->mailbox, p->id, p->reason);
 		return TRUE;
 	}
-	if (!record_parsed(st, p->id, p->m, err) ||
+	if (!record_parsed(st, p->id, p->m, &row, err) ||
+	    !route(st, s, p, row, now, err) ||
 	    !store_inbound_set_state(st, p->id, "processed", NULL, now, err))
 		return FALSE;
-	log_debug("ingest: %s: inbound %" G_GINT64_FORMAT " parsed",
-	    p->mailbox, p->id);
 	return TRUE;
+}
+
+/* The message's case: opened, joined, or the same message again. */
+static gboolean
+route(struct store *st, const struct setup *s, const struct prepared *p,
+    int64_t row, int64_t now, GError **err)
+{
+	const struct conf_mailbox *mb = conf_mailbox(s->conf, p->mailbox);
+	struct case_decision d;
+	gboolean	 ok;
+
+	ok = case_decide(st, s->rules, s->cal, p->m, mb != NULL ? mb->role :
+	    NULL, now, &d, err) &&
+	    case_apply(st, &d, p->m, row, p->mailbox, now, err);
+	if (ok)
+		log_info("ingest: %s: inbound %" G_GINT64_FORMAT ": %s %s%s%s",
+		    p->mailbox, p->id, d.action == CASE_OPEN ? "opened" :
+		    d.action == CASE_JOIN ? "joins" : "already in",
+		    d.existing.ref, d.missing != NULL && d.missing->len > 0 ?
+		    " (incomplete)" : "", d.out_of_time ? " (out of time)" : "");
+	case_decision_clear(&d);
+	return ok;
 }
 
 /*
@@ -259,9 +289,10 @@ apply(struct store *st, const struct prepared *p, int64_t now, GError **err)
 #define BATCH	64
 
 int
-ingest_process_pending(struct store *st, const struct conf *conf,
+ingest_process_pending(struct store *st, const struct setup *s,
     GError **err)
 {
+	const struct conf *conf = s->conf;
 	struct prepared	 p[BATCH];
 	GArray		*ids;
 	guint		 i, k;
@@ -279,7 +310,7 @@ ingest_process_pending(struct store *st, const struct conf *conf,
 		ok = ok && store_begin(st, err);
 		for (i = 0; ok && i < k; i++)
 			ok = store_savepoint(st, err) &&
-			    apply(st, &p[i], g_get_real_time() / G_USEC_PER_SEC,
+			    apply(st, s, &p[i], g_get_real_time() / G_USEC_PER_SEC,
 			    err) && store_release(st, TRUE, err);
 		if (ok)
 			ok = store_commit(st, err);
@@ -294,14 +325,14 @@ ingest_process_pending(struct store *st, const struct conf *conf,
 }
 
 gboolean
-ingest_process_one(struct store *st, const struct conf *conf, int64_t id,
+ingest_process_one(struct store *st, const struct setup *s, int64_t id,
     GError **err)
 {
 	struct prepared	 p;
 	gboolean	 ok;
 
-	ok = prepare(st, conf, id, &p, err) && store_begin(st, err);
-	if (ok && !apply(st, &p, g_get_real_time() / G_USEC_PER_SEC, err)) {
+	ok = prepare(st, s->conf, id, &p, err) && store_begin(st, err);
+	if (ok && !apply(st, s, &p, g_get_real_time() / G_USEC_PER_SEC, err)) {
 		store_rollback(st);
 		ok = FALSE;
 	} else if (ok)
@@ -326,11 +357,10 @@ join_ids(GPtrArray *ids)
 /* The message row and its attachments; inside the caller's transaction. */
 static gboolean
 record_parsed(struct store *st, int64_t inbound_id, const struct msg *m,
-    GError **err)
+    int64_t *id, GError **err)
 {
 	struct store_message sm;
 	char	*to, *cc, *refs, *reply_to = NULL;
-	int64_t	 id;
 	guint	 i;
 	gboolean ok;
 
@@ -356,11 +386,11 @@ record_parsed(struct store *st, int64_t inbound_id, const struct msg *m,
 	sm.date = m->date;
 	sm.body = m->body;
 	sm.flags = m->tnef_problem;
-	ok = store_message_add(st, &sm, &id, err);
+	ok = store_message_add(st, &sm, id, err);
 	for (i = 0; ok && i < m->attachments->len; i++) {
 		const struct msg_attachment *a = g_ptr_array_index(m->attachments, i);
 
-		ok = store_attachment_add(st, id, a->filename, a->content_type,
+		ok = store_attachment_add(st, *id, a->filename, a->content_type,
 		    a->size, a->sha256, err);
 	}
 	g_free(to);
@@ -375,9 +405,10 @@ record_parsed(struct store *st, int64_t inbound_id, const struct msg *m,
  * streamed to the spool first.
  */
 gboolean
-ingest_inject(struct store *st, const struct conf *conf, const char *mailbox,
+ingest_inject(struct store *st, const struct setup *s, const char *mailbox,
     const char *file, int64_t *id, GError **err)
 {
+	const struct conf *conf = s->conf;
 	struct store_inbound in;
 	enum store_added added;
 	char	*data = NULL, *sum;

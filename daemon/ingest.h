@@ -12,35 +12,36 @@
 
 #include <glib.h>
 
-#include "conf.h"
+#include "check.h"
 #include "store.h"
 
 struct ingest;
 
 /*
- * conf and store (the main thread's connection) are borrowed; conf must
- * outlive the ingest or be swapped by ingest_reload().
+ * setup and store (the main thread's connection) are borrowed; setup
+ * must outlive the ingest or be swapped by ingest_reload().
  */
-struct ingest	*ingest_start(const struct conf *, struct store *, GError **);
-gboolean	 ingest_reload(struct ingest *, const struct conf *);
+struct ingest	*ingest_start(const struct setup *, struct store *, GError **);
+gboolean	 ingest_reload(struct ingest *, const struct setup *);
 void		 ingest_stop(struct ingest *);
 
 /*
- * Parse one inbound row and record it, in one transaction.  Used by the
- * daemon and by recoursctl (reprocess).  FALSE only on a store error: a
- * message that does not parse is quarantined, which is success.
+ * Parse one inbound row and record it with its case (opened or joined),
+ * in one transaction.  Used by the daemon and by recoursctl (reprocess).
+ * FALSE only on a store error: a message that does not parse is
+ * quarantined, which is success.
  */
-gboolean	 ingest_process_one(struct store *, const struct conf *,
+gboolean	 ingest_process_one(struct store *, const struct setup *,
 		    int64_t inbound_id, GError **);
 /* Process every 'new' row; returns how many, or -1 on a store error. */
-int		 ingest_process_pending(struct store *, const struct conf *,
+int		 ingest_process_pending(struct store *, const struct setup *,
 		    GError **);
 
 /*
  * Queue a raw message file as if fetched from mailbox (recoursctl inject).
  * Durable when it returns TRUE.
  */
-gboolean	 ingest_inject(struct store *, const struct conf *,
+gboolean	 ingest_inject(struct store *, const struct setup *,
 		    const char *mailbox, const char *file, int64_t *id,
 		    GError **);
 

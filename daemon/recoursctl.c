@@ -20,7 +20,8 @@
 
 struct ctl {
 	const char	*conf_path;
-	struct conf	*conf;
+	struct setup	*setup;
+	struct conf	*conf;		/* setup->conf */
 	struct store	*store;
 };
 
@@ -107,13 +108,14 @@ setup(struct ctl *ctl, int needs)
 	if (needs == 0)
 		return 0;
 	errors = g_string_new(NULL);
-	ctl->conf = check_load(ctl->conf_path, errors);
-	if (ctl->conf == NULL) {
+	ctl->setup = check_load(ctl->conf_path, errors);
+	if (ctl->setup == NULL) {
 		fputs(errors->str, stderr);
 		g_string_free(errors, TRUE);
 		return -1;
 	}
 	g_string_free(errors, TRUE);
+	ctl->conf = ctl->setup->conf;
 	if ((needs & (NEED_STORE_RO | NEED_STORE_RW)) == 0)
 		return 0;
 	ctl->store = store_open(ctl->conf->database,
@@ -142,8 +144,9 @@ cmd_check(struct ctl *ctl, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	printf("%s: configuration OK, %u mailbox(es)\n", ctl->conf->path,
-	    ctl->conf->mailboxes->len);
+	printf("%s: configuration and rules OK, %u mailbox(es), %u case "
+	    "type(s)\n", ctl->conf->path, ctl->conf->mailboxes->len,
+	    ctl->setup->rules->types->len);
 	return 0;
 }
 
@@ -193,12 +196,11 @@ cmd_deadline(struct ctl *ctl, int argc, char **argv)
 		    "[--explain]\n");
 		return 2;
 	}
-	cal = check_calendar(ctl->conf);
+	cal = ctl->setup->cal;
 	if (!cal_parse_duration(argv[2], &d, &err) ||
 	    (start = cal_parse_instant(cal, argv[1], &err)) == NULL) {
 		fprintf(stderr, "recoursctl: %s\n", err->message);
 		g_error_free(err);
-		cal_free(cal);
 		if (explain != NULL)
 			g_ptr_array_free(explain, TRUE);
 		return 1;
@@ -213,7 +215,6 @@ cmd_deadline(struct ctl *ctl, int argc, char **argv)
 	g_date_time_unref(start);
 	if (explain != NULL)
 		g_ptr_array_free(explain, TRUE);
-	cal_free(cal);
 	return 0;
 }
 
@@ -291,7 +292,7 @@ cmd_inject(struct ctl *ctl, int argc, char **argv)
 		    ctl->conf->path, mailbox);
 		return 1;
 	}
-	if (!ingest_inject(ctl->store, ctl->conf, mailbox, argv[optind], &id,
+	if (!ingest_inject(ctl->store, ctl->setup, mailbox, argv[optind], &id,
 	    &err)) {
 		fprintf(stderr, "recoursctl: %s\n", err->message);
 		g_error_free(err);
@@ -373,7 +374,7 @@ cmd_reprocess(struct ctl *ctl, int argc, char **argv)
 	}
 	store_inbound_row_clear(&r);
 	if (!store_inbound_set_state(ctl->store, id, "new", NULL, 0, &err) ||
-	    !ingest_process_one(ctl->store, ctl->conf, id, &err) ||
+	    !ingest_process_one(ctl->store, ctl->setup, id, &err) ||
 	    !store_inbound_get(ctl->store, id, &r, &err)) {
 		fprintf(stderr, "recoursctl: %s\n", err->message);
 		g_error_free(err);
@@ -432,7 +433,7 @@ main(int argc, char *argv[])
 	else
 		rc = commands[i].run(&ctl, argc, argv);
 	store_close(ctl.store);
-	conf_free(ctl.conf);
+	setup_free(ctl.setup);
 	g_mime_shutdown();
 	return rc;
 }

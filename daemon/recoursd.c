@@ -29,7 +29,7 @@
 
 struct daemon {
 	GMainLoop		*loop;
-	struct conf		*conf;
+	struct setup		*setup;		/* conf, rules, calendar */
 	struct store		*store;		/* the main thread's */
 	struct ingest		*ingest;
 	struct smtp_sender	*sender;
@@ -74,35 +74,35 @@ static gboolean
 on_reload(gpointer data)
 {
 	struct daemon	*d = data;
-	struct conf	*c;
+	struct setup	*n;
 	GString		*errors = g_string_new(NULL);
 
 	sd_notify(0, "RELOADING=1\nSTATUS=Reloading");
-	c = check_load(d->conf_path, errors);
-	if (c == NULL) {
+	n = check_load(d->conf_path, errors);
+	if (n == NULL) {
 		log_warnx("reload: %s: errors, keeping the running "
 		    "configuration:\n%s", d->conf_path, errors->str);
-	} else if (strcmp(c->database, d->conf->database) != 0 ||
-	    strcmp(c->spool, d->conf->spool) != 0) {
+	} else if (strcmp(n->conf->database, d->setup->conf->database) != 0 ||
+	    strcmp(n->conf->spool, d->setup->conf->spool) != 0) {
 		log_warnx("reload: %s: database and spool are read at start-up "
 		    "only; restart recoursd to move them", d->conf_path);
-		conf_free(c);
-	} else if (!ingest_reload(d->ingest, c)) {
+		setup_free(n);
+	} else if (!ingest_reload(d->ingest, n)) {
 		log_warnx("reload: %s: cannot apply it, keeping the running "
 		    "configuration", d->conf_path);
-		ingest_reload(d->ingest, d->conf);
-		conf_free(c);
+		ingest_reload(d->ingest, d->setup);
+		setup_free(n);
 	} else {
 		GError	*err = NULL;
 
 		smtp_sender_stop(d->sender);
-		if ((d->sender = smtp_sender_start(c, &err)) == NULL &&
-		    c->has_smtp) {
+		if ((d->sender = smtp_sender_start(n->conf, &err)) == NULL &&
+		    n->conf->has_smtp) {
 			log_warnx("reload: %s", err->message);
 			g_error_free(err);
 		}
-		conf_free(d->conf);
-		d->conf = c;
+		setup_free(d->setup);
+		d->setup = n;
 		log_info("reloaded %s", d->conf_path);
 	}
 	g_string_free(errors, TRUE);
@@ -126,7 +126,7 @@ on_health(gpointer data)
 	GError		*err = NULL;
 	int		 n;
 
-	n = health_check(d->store, d->conf, g_get_real_time() / G_USEC_PER_SEC,
+	n = health_check(d->store, d->setup->conf, g_get_real_time() / G_USEC_PER_SEC,
 	    &err);
 	if (n < 0) {
 		log_warnx("health: %s", err->message);
@@ -142,14 +142,14 @@ start(struct daemon *d)
 {
 	GError	*err = NULL;
 
-	if (!spool_init(d->conf->spool, &err) ||
-	    (d->store = store_open(d->conf->database, STORE_CREATE, &err)) ==
+	if (!spool_init(d->setup->conf->spool, &err) ||
+	    (d->store = store_open(d->setup->conf->database, STORE_CREATE, &err)) ==
 	    NULL)
 		fatalx("%s", err->message);
-	if (d->conf->has_smtp &&
-	    (d->sender = smtp_sender_start(d->conf, &err)) == NULL)
+	if (d->setup->conf->has_smtp &&
+	    (d->sender = smtp_sender_start(d->setup->conf, &err)) == NULL)
 		fatalx("%s", err->message);
-	if ((d->ingest = ingest_start(d->conf, d->store, &err)) == NULL)
+	if ((d->ingest = ingest_start(d->setup, d->store, &err)) == NULL)
 		fatalx("%s", err->message);
 	g_timeout_add_seconds(HEALTH_EVERY, on_health, d);
 }
@@ -197,15 +197,16 @@ main(int argc, char *argv[])
 	log_init("recoursd", foreground || check_only, verbose);
 	g_mime_init();
 	errors = g_string_new(NULL);
-	d.conf = check_load(d.conf_path, errors);
-	if (d.conf == NULL) {
+	d.setup = check_load(d.conf_path, errors);
+	if (d.setup == NULL) {
 		fputs(errors->str, stderr);
 		return 1;
 	}
 	g_string_free(errors, TRUE);
 	if (check_only) {
-		printf("%s: configuration OK\n", d.conf_path);
-		conf_free(d.conf);
+		printf("%s: configuration and rules OK, %u case type(s)\n",
+		    d.conf_path, d.setup->rules->types->len);
+		setup_free(d.setup);
 		return 0;
 	}
 	if (!foreground)
@@ -222,7 +223,7 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	start_watchdog();
 	log_info("started, %u mailbox(es), database %s",
-	    d.conf->mailboxes->len, d.conf->database);
+	    d.setup->conf->mailboxes->len, d.setup->conf->database);
 	sd_notify(0, "READY=1\nSTATUS=Running");
 	g_main_loop_run(d.loop);
 
@@ -230,7 +231,7 @@ main(int argc, char *argv[])
 	smtp_sender_stop(d.sender);
 	store_close(d.store);
 	g_main_loop_unref(d.loop);
-	conf_free(d.conf);
+	setup_free(d.setup);
 	g_mime_shutdown();
 	log_info("stopped");
 	return 0;

@@ -91,6 +91,51 @@ static const char *const migrations[] = {
 	"  reply TEXT"
 	") STRICT;"
 	"CREATE INDEX outbox_due ON outbox(state, next_at);",
+	/*
+	 * 3: cases and their events.  References are allocated from
+	 * case_seq inside the transaction that opens the case: no gap, no
+	 * duplicate.  Events are append-only, each hashed over the previous
+	 * one (the audit chain).
+	 */
+	"CREATE TABLE cases ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ref TEXT NOT NULL UNIQUE,"
+	"  type TEXT NOT NULL,"
+	"  prefix TEXT NOT NULL,"
+	"  year INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  mailbox TEXT,"
+	"  subject TEXT,"
+	"  complainant_name TEXT,"
+	"  complainant_addr TEXT,"
+	"  reply_to TEXT,"
+	"  opened_at INTEGER NOT NULL,"
+	"  closed_at INTEGER,"
+	"  linked_to INTEGER REFERENCES cases(id),"
+	"  missing TEXT,"
+	"  out_of_time INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (prefix, year, seq)"
+	") STRICT;"
+	"CREATE TABLE case_seq ("
+	"  prefix TEXT NOT NULL,"
+	"  year INTEGER NOT NULL,"
+	"  last INTEGER NOT NULL,"
+	"  PRIMARY KEY (prefix, year)"
+	") STRICT;"
+	"CREATE TABLE event ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER REFERENCES cases(id),"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  detail TEXT,"
+	"  prev TEXT NOT NULL,"
+	"  hash TEXT NOT NULL"
+	") STRICT;"
+	"CREATE INDEX event_by_case ON event(case_id, id);"
+	"ALTER TABLE message ADD COLUMN case_id INTEGER REFERENCES cases(id);"
+	"CREATE INDEX message_by_case ON message(case_id);",
 };
 #define NMIGRATIONS	((int)G_N_ELEMENTS(migrations))
 
@@ -118,6 +163,17 @@ enum stmt_id {
 	S_OUTBOX_LIST,
 	S_OUTBOX_RETRY,
 	S_MAILBOX_ALL,
+	S_CASE_SEQ,
+	S_CASE_INSERT,
+	S_CASE_BY_REF,
+	S_CASE_BY_ID,
+	S_CASE_SET_STATE,
+	S_CASE_SET_MISSING,
+	S_CASE_BY_MSGID,
+	S_CASE_TEXTS,
+	S_MESSAGE_SET_CASE,
+	S_EVENT_LAST,
+	S_EVENT_INSERT,
 	S_COUNT
 };
 
@@ -179,6 +235,31 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "WHERE ?1 IS NULL OR state = ?1 ORDER BY id",
 	[S_OUTBOX_RETRY] = "UPDATE outbox SET state = 'pending', next_at = ?2 "
 	    "WHERE id = ?1 AND state = 'failed'",
+	[S_CASE_SEQ] = "INSERT INTO case_seq (prefix, year, last) VALUES "
+	    "(?1, ?2, 1) ON CONFLICT (prefix, year) DO UPDATE SET "
+	    "last = last + 1 RETURNING last",
+	[S_CASE_INSERT] = "INSERT INTO cases (ref, type, prefix, year, seq, "
+	    "state, mailbox, subject, complainant_name, complainant_addr, "
+	    "reply_to, opened_at, linked_to, missing, out_of_time) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+	[S_CASE_BY_REF] = "SELECT id, ref, type, state, mailbox, subject, "
+	    "complainant_name, complainant_addr, reply_to, opened_at, "
+	    "missing, out_of_time FROM cases WHERE ref = ?1",
+	[S_CASE_BY_ID] = "SELECT id, ref, type, state, mailbox, subject, "
+	    "complainant_name, complainant_addr, reply_to, opened_at, "
+	    "missing, out_of_time FROM cases WHERE id = ?1",
+	[S_CASE_SET_STATE] = "UPDATE cases SET state = ?2, closed_at = "
+	    "CASE WHEN ?2 = 'closed' THEN ?3 ELSE NULL END WHERE id = ?1",
+	[S_CASE_SET_MISSING] = "UPDATE cases SET missing = ?2 WHERE id = ?1",
+	[S_CASE_BY_MSGID] = "SELECT case_id FROM message WHERE message_id = ?1 "
+	    "AND case_id IS NOT NULL ORDER BY id LIMIT 1",
+	[S_CASE_TEXTS] = "SELECT coalesce(subject, '') || char(10) || "
+	    "coalesce(body, '') FROM message WHERE case_id = ?1 AND "
+	    "direction = 'in' ORDER BY id",
+	[S_MESSAGE_SET_CASE] = "UPDATE message SET case_id = ?2 WHERE id = ?1",
+	[S_EVENT_LAST] = "SELECT hash FROM event ORDER BY id DESC LIMIT 1",
+	[S_EVENT_INSERT] = "INSERT INTO event (case_id, at, actor, kind, "
+	    "detail, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[S_MAILBOX_ALL] = "SELECT mailbox, uidvalidity, last_uid, "
 	    "failing_since, alerted, last_error FROM mailbox_state "
 	    "ORDER BY mailbox",
@@ -198,6 +279,9 @@ static gboolean	 exec_bound(struct store *, const char *, const char *, int,
 static void	 outbox_row_clear(gpointer);
 static GArray	*outbox_rows(struct store *, sqlite3_stmt *, GError **);
 static void	 health_row_clear(gpointer);
+static int64_t	 case_seq(struct store *, const char *, int, GError **);
+static gboolean	 case_row(struct store *, sqlite3_stmt *, struct store_case *,
+		    GError **);
 static sqlite3_stmt *stmt(struct store *, enum stmt_id, GError **);
 static gboolean	 step_done(struct store *, sqlite3_stmt *, GError **);
 static gboolean	 migrate(struct store *, GError **);
@@ -1027,4 +1111,237 @@ store_mailbox_set_alerted(struct store *st, const char *mailbox,
 {
 	return exec_bound(st, "UPDATE mailbox_state SET alerted = ?2 WHERE "
 	    "mailbox = ?1", mailbox, alerted, err);
+}
+
+/* The next number of prefix in year, inside the caller's transaction. */
+static int64_t
+case_seq(struct store *st, const char *prefix, int year, GError **err)
+{
+	sqlite3_stmt	*s;
+	int64_t		 n = -1;
+
+	if ((s = stmt(st, S_CASE_SEQ, err)) == NULL)
+		return -1;
+	bind_text(s, 1, prefix);
+	sqlite3_bind_int(s, 2, year);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (n < 0)
+		sql_fail(st, err, "case numbering");
+	return n;
+}
+
+gboolean
+store_case_open(struct store *st, struct store_case *c, GError **err)
+{
+	sqlite3_stmt	*s;
+	int64_t		 seq;
+
+	if ((seq = case_seq(st, c->prefix, c->year, err)) < 0 ||
+	    (s = stmt(st, S_CASE_INSERT, err)) == NULL)
+		return FALSE;
+	g_free(c->ref);
+	c->ref = g_strdup_printf("%s-%d-%04" G_GINT64_FORMAT, c->prefix,
+	    c->year, seq);
+	bind_text(s, 1, c->ref);
+	bind_text(s, 2, c->type);
+	bind_text(s, 3, c->prefix);
+	sqlite3_bind_int(s, 4, c->year);
+	sqlite3_bind_int64(s, 5, seq);
+	bind_text(s, 6, c->state);
+	bind_text(s, 7, c->mailbox);
+	bind_text(s, 8, c->subject);
+	bind_text(s, 9, c->complainant_name);
+	bind_text(s, 10, c->complainant_addr);
+	bind_text(s, 11, c->reply_to);
+	sqlite3_bind_int64(s, 12, c->opened_at);
+	if (c->linked_to > 0)
+		sqlite3_bind_int64(s, 13, c->linked_to);
+	bind_text(s, 14, c->missing);
+	sqlite3_bind_int(s, 15, c->out_of_time ? 1 : 0);
+	if (!step_done(st, s, err))
+		return FALSE;
+	c->id = sqlite3_last_insert_rowid(st->db);
+	return TRUE;
+}
+
+static gboolean
+case_row(struct store *st, sqlite3_stmt *s, struct store_case *c, GError **err)
+{
+	int	 rc = sqlite3_step(s);
+
+	memset(c, 0, sizeof(*c));
+	if (rc == SQLITE_ROW) {
+		c->id = sqlite3_column_int64(s, 0);
+		c->ref = dup_column(s, 1);
+		c->type = dup_column(s, 2);
+		c->state = dup_column(s, 3);
+		c->mailbox = dup_column(s, 4);
+		c->subject = dup_column(s, 5);
+		c->complainant_name = dup_column(s, 6);
+		c->complainant_addr = dup_column(s, 7);
+		c->reply_to = dup_column(s, 8);
+		c->opened_at = sqlite3_column_int64(s, 9);
+		c->missing = dup_column(s, 10);
+		c->out_of_time = sqlite3_column_int(s, 11) != 0;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(st, err, "case");
+	return rc == SQLITE_ROW;
+}
+
+gboolean
+store_case_by_ref(struct store *st, const char *ref, struct store_case *c,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_CASE_BY_REF, err)) == NULL)
+		return FALSE;
+	bind_text(s, 1, ref);
+	return case_row(st, s, c, err);
+}
+
+gboolean
+store_case_by_id(struct store *st, int64_t id, struct store_case *c,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_CASE_BY_ID, err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, id);
+	return case_row(st, s, c, err);
+}
+
+void
+store_case_clear(struct store_case *c)
+{
+	g_free(c->ref);
+	g_free(c->type);
+	g_free(c->prefix);
+	g_free(c->state);
+	g_free(c->mailbox);
+	g_free(c->subject);
+	g_free(c->complainant_name);
+	g_free(c->complainant_addr);
+	g_free(c->reply_to);
+	g_free(c->missing);
+	memset(c, 0, sizeof(*c));
+}
+
+gboolean
+store_case_set_state(struct store *st, int64_t id, const char *state,
+    int64_t now, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_CASE_SET_STATE, err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, state);
+	sqlite3_bind_int64(s, 3, now);
+	return step_done(st, s, err);
+}
+
+gboolean
+store_case_set_missing(struct store *st, int64_t id, const char *missing,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_CASE_SET_MISSING, err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, missing);
+	return step_done(st, s, err);
+}
+
+int64_t
+store_case_by_message_id(struct store *st, const char *msgid, GError **err)
+{
+	sqlite3_stmt	*s;
+	int64_t		 id = 0;
+
+	if (msgid == NULL || (s = stmt(st, S_CASE_BY_MSGID, err)) == NULL)
+		return msgid == NULL ? 0 : -1;
+	bind_text(s, 1, msgid);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return id;
+}
+
+char *
+store_case_texts(struct store *st, int64_t id, GError **err)
+{
+	sqlite3_stmt	*s;
+	GString		*all;
+
+	if ((s = stmt(st, S_CASE_TEXTS, err)) == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, id);
+	all = g_string_new(NULL);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		g_string_append_printf(all, "%s\n",
+		    (const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	return g_string_free(all, FALSE);
+}
+
+gboolean
+store_message_set_case(struct store *st, int64_t message, int64_t case_id,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_MESSAGE_SET_CASE, err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, message);
+	sqlite3_bind_int64(s, 2, case_id);
+	return step_done(st, s, err);
+}
+
+/*
+ * Append an event; its hash covers the previous event's hash and every
+ * field, so that an edit or a deletion breaks the chain (recoursctl
+ * verify).
+ */
+gboolean
+store_event_add(struct store *st, int64_t case_id, int64_t at,
+    const char *actor, const char *kind, const char *detail, GError **err)
+{
+	sqlite3_stmt	*s;
+	char		*prev = NULL, *input, *hash;
+	gboolean	 ok;
+
+	if ((s = stmt(st, S_EVENT_LAST, err)) == NULL)
+		return FALSE;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		prev = dup_column(s, 0);
+	sqlite3_reset(s);
+	input = g_strdup_printf("%s|%" G_GINT64_FORMAT "|%" G_GINT64_FORMAT
+	    "|%s|%s|%s", prev != NULL ? prev : "", case_id, at, actor, kind,
+	    detail != NULL ? detail : "");
+	hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, input, -1);
+	if ((s = stmt(st, S_EVENT_INSERT, err)) == NULL) {
+		ok = FALSE;
+		goto out;
+	}
+	if (case_id > 0)
+		sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int64(s, 2, at);
+	bind_text(s, 3, actor);
+	bind_text(s, 4, kind);
+	bind_text(s, 5, detail);
+	bind_text(s, 6, prev != NULL ? prev : "");
+	bind_text(s, 7, hash);
+	ok = step_done(st, s, err);
+out:
+	g_free(prev);
+	g_free(input);
+	g_free(hash);
+	return ok;
 }

@@ -174,4 +174,46 @@ GArray		*store_mailbox_all(struct store *, GError **);
 gboolean	 store_mailbox_set_alerted(struct store *, const char *,
 		    gboolean, GError **);
 
+/* A case.  Strings are owned when read (store_case_clear()). */
+struct store_case {
+	int64_t		 id;
+	char		*ref;		/* set by store_case_open() */
+	char		*type;
+	char		*prefix;
+	int		 year;
+	char		*state;
+	char		*mailbox;
+	char		*subject;
+	char		*complainant_name;
+	char		*complainant_addr;
+	char		*reply_to;	/* when it differs from From: */
+	int64_t		 opened_at;
+	int64_t		 linked_to;	/* 0: none */
+	char		*missing;	/* labels, one per line; NULL: complete */
+	gboolean	 out_of_time;
+};
+/* Number it (no gap, no duplicate) and insert it; sets c->ref and c->id. */
+gboolean	 store_case_open(struct store *, struct store_case *, GError **);
+/* FALSE with no error when there is none. */
+gboolean	 store_case_by_ref(struct store *, const char *,
+		    struct store_case *, GError **);
+gboolean	 store_case_by_id(struct store *, int64_t, struct store_case *,
+		    GError **);
+void		 store_case_clear(struct store_case *);
+gboolean	 store_case_set_state(struct store *, int64_t, const char *state,
+		    int64_t now, GError **);
+gboolean	 store_case_set_missing(struct store *, int64_t,
+		    const char *missing, GError **);
+/* The case of a stored message with this Message-ID; 0 none, -1 error. */
+int64_t		 store_case_by_message_id(struct store *, const char *,
+		    GError **);
+/* Subjects and bodies of the case's inbound messages; caller frees. */
+char		*store_case_texts(struct store *, int64_t, GError **);
+gboolean	 store_message_set_case(struct store *, int64_t message,
+		    int64_t case_id, GError **);
+/* Append a hash-chained event (case_id 0: not about one case). */
+gboolean	 store_event_add(struct store *, int64_t case_id, int64_t at,
+		    const char *actor, const char *kind, const char *detail,
+		    GError **);
+
 #endif

@@ -110,6 +110,7 @@ write_conf() {
 organisation = { name = "Test"; address = "recours@example.test"; domain = "example.test"; };
 database = "state/recoursd.db";
 spool = "state";
+rules = "$top_srcdir/rules";
 templates = "templates";
 $2
 EOC

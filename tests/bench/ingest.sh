@@ -52,6 +52,7 @@ cat > "$d/recoursd.conf" <<EOC
 organisation = { name = "Bench"; address = "recours@example.test"; domain = "example.test"; };
 database = "state/recoursd.db";
 spool = "state";
+rules = "$top_srcdir/rules";
 templates = "templates";
 mailboxes = ( { name = "client"; host = "127.0.0.1"; port = $TESTBED_IMAP_PORT;
     security = "none"; user = "$user"; password = "$TESTBED_PASS"; } );

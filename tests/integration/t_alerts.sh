@@ -19,6 +19,7 @@ conf() {	# conf IMAP_PASSWORD ADMIN SMTP_CA
 organisation = { name = "Organisme (test)"; address = "recours@example.test"; domain = "example.test"; };
 database = "state/recoursd.db";
 spool = "state";
+rules = "$top_srcdir/rules";
 imap = { timeout = 5; backoff_max = 1; };
 alerts = { admin = "$2"; mailbox_down_after = 10; };
 smtp = { host = "localhost"; port = $TESTBED_SMTP_PORT; security = "starttls";

@@ -9,24 +9,25 @@ write_conf "$d"
 
 out=$("$RECOURSD" -n -f "$d/recoursd.conf" 2>&1); rc=$?
 is "$rc" 0 "recoursd -n accepts a valid configuration"
-like "$out" "configuration OK" "recoursd -n says so"
+like "$out" "configuration and rules OK, 3 case type\(s\)" "recoursd -n says so, with the rules it read"
 
 printf 'colour = "blue";\nimap = { timeout = "x"; };\n' >> "$d/recoursd.conf"
 out=$("$RECOURSD" -n -f "$d/recoursd.conf" 2>&1); rc=$?
 is "$rc" 1 "recoursd -n rejects unknown and mistyped options"
-like "$out" "recoursd.conf:6: unknown option 'colour'" "error names file:line of the unknown option"
-like "$out" "recoursd.conf:7: 'timeout' must be a whole number" "every error of the file in one run"
+like "$out" "recoursd.conf:7: unknown option 'colour'" "error names file:line of the unknown option"
+like "$out" "recoursd.conf:8: 'timeout' must be a whole number" "every error of the file in one run"
 
 # The shipped sample, once its password file exists, is valid as it is.
 echo secret > "$d/client.password"
-sed "s|/etc/recoursd/client.password|$d/client.password|" \
+sed -e "s|/etc/recoursd/client.password|$d/client.password|" \
+    -e "s|^# rules = .*|rules = \"$top_srcdir/rules\";|" \
     "$top_srcdir/contrib/recoursd.conf" > "$d/sample.conf"
 out=$("$RECOURSD" -n -f "$d/sample.conf" 2>&1); rc=$?
 is "$rc" 0 "the sample configuration passes recoursd -n"
 [ "$rc" -eq 0 ] || echo "$out" | sed 's/^/#   /'
 rm "$d/client.password"
 out=$("$RECOURSD" -n -f "$d/sample.conf" 2>&1)
-like "$out" "sample.conf:41: Failed to open file .*client.password" "a missing password file is one error at its line"
+like "$out" "sample.conf:42: Failed to open file .*client.password" "a missing password file is one error at its line"
 is "$(echo "$out" | wc -l)" 1 "and only one"
 
 printf 'organisation = { name = "x"; \n' > "$d/broken.conf"

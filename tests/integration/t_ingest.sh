@@ -18,6 +18,7 @@ cat > "$d/recoursd.conf" <<EOC
 organisation = { name = "Test"; address = "recours@example.test"; domain = "example.test"; };
 database = "state/recoursd.db";
 spool = "state";
+rules = "$top_srcdir/rules";
 templates = "templates";
 imap = { timeout = 10; backoff_max = 2; };
 mailboxes = (

@@ -1,0 +1,352 @@
+/*
+ * case.c: see case.h.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "case.h"
+#include "classify.h"
+
+static gboolean	 find_case(struct store *, const struct rules *,
+		    const struct msg *, struct case_decision *, GError **);
+static GPtrArray *missing_fields(const struct rules_type *, const char *);
+static char	*message_text(const struct msg *);
+static void	 check_admissibility(const struct cal *,
+		    const struct rules_type *, const char *, int64_t,
+		    struct case_decision *);
+static void	 decide_join(struct store *, const struct rules *,
+		    const struct msg *, struct case_decision *, GError **);
+static char	*join_labels(GPtrArray *);
+static char	*actor_of(const struct msg *);
+static gboolean	 apply_open(struct store *, struct case_decision *,
+		    const struct msg *, int64_t, const char *, int64_t, GError **);
+static gboolean	 apply_join(struct store *, struct case_decision *,
+		    const struct msg *, int64_t, const char *, int64_t, GError **);
+
+void
+case_decision_clear(struct case_decision *d)
+{
+	store_case_clear(&d->existing);
+	g_free(d->joined_by);
+	if (d->missing != NULL)
+		g_ptr_array_unref(d->missing);
+	g_free(d->admissibility);
+	memset(d, 0, sizeof(*d));
+}
+
+static char *
+message_text(const struct msg *m)
+{
+	return g_strdup_printf("%s\n%s", m->subject, m->body);
+}
+
+/* Labels of the type's required fields that text does not contain. */
+static GPtrArray *
+missing_fields(const struct rules_type *t, const char *text)
+{
+	GPtrArray	*missing = g_ptr_array_new_with_free_func(g_free);
+	guint		 i;
+
+	for (i = 0; i < t->fields->len; i++) {
+		const struct rules_field *f = g_ptr_array_index(t->fields, i);
+
+		if (!g_regex_match(f->pattern, text, 0, NULL))
+			g_ptr_array_add(missing, g_strdup(f->label));
+	}
+	return missing;
+}
+
+/*
+ * An appeal must be lodged within the type's window after the decision
+ * was notified; the date comes from the message when the rules give a
+ * pattern.  Out of time is flagged for staff, never silently refused.
+ */
+static void
+check_admissibility(const struct cal *cal, const struct rules_type *t,
+    const char *text, int64_t received_at, struct case_decision *d)
+{
+	GMatchInfo	*mi = NULL;
+	GDateTime	*notified = NULL, *due, *received;
+	char		*date = NULL, *iso, *due_text;
+	unsigned	 dd, mm, yy;
+
+	if (!t->has_admissibility)
+		return;
+	d->admissibility_checked = TRUE;
+	if (t->admissibility.date_pattern != NULL &&
+	    g_regex_match(t->admissibility.date_pattern, text, 0, &mi))
+		date = g_match_info_fetch(mi, 1);
+	g_match_info_free(mi);
+	if (date != NULL && sscanf(date, "%u/%u/%u", &dd, &mm, &yy) == 3 &&
+	    g_date_valid_dmy((GDateDay)dd, (GDateMonth)mm, (GDateYear)yy)) {
+		iso = g_strdup_printf("%04u-%02u-%02u", yy, mm, dd);
+		notified = cal_parse_instant(cal, iso, NULL);
+		g_free(iso);
+	}
+	if (notified == NULL) {
+		d->admissibility = g_strdup("decision date not found in the "
+		    "message: staff to give it (#notification-decision DATE)");
+		g_free(date);
+		return;
+	}
+	due = cal_due(cal, notified, &t->admissibility.within, NULL);
+	received = g_date_time_new_from_unix_utc(received_at);
+	d->out_of_time = g_date_time_compare(received, due) >= 0;
+	due_text = cal_format(due);
+	d->admissibility = g_strdup_printf("decision notified %s: lodged %s "
+	    "the limit %s", date, d->out_of_time ? "AFTER" : "before",
+	    due_text);
+	g_free(due_text);
+	g_free(date);
+	g_date_time_unref(received);
+	g_date_time_unref(due);
+	g_date_time_unref(notified);
+}
+
+/*
+ * The case this message belongs to, if any: same message delivered
+ * again, a reference in the subject, our Message-IDs in the threading
+ * headers (newest first).
+ */
+static gboolean
+find_case(struct store *st, const struct rules *r, const struct msg *m,
+    struct case_decision *d, GError **err)
+{
+	char	*ref;
+	int64_t	 id;
+	guint	 i;
+
+	if ((id = store_case_by_message_id(st, m->message_id, err)) < 0)
+		return FALSE;
+	if (id > 0) {
+		d->action = CASE_ALREADY;
+		d->joined_by = g_strdup("the same message is already in it "
+		    "(delivered to another mailbox)");
+		return store_case_by_id(st, id, &d->existing, err);
+	}
+	if ((ref = classify_find_ref(r, m->subject)) != NULL &&
+	    store_case_by_ref(st, ref, &d->existing, err)) {
+		d->action = CASE_JOIN;
+		d->joined_by = g_strdup_printf("reference %s in the subject", ref);
+		g_free(ref);
+		return TRUE;
+	}
+	g_free(ref);
+	id = store_case_by_message_id(st, m->in_reply_to, err);
+	for (i = m->references->len; id == 0 && i > 0; i--)
+		id = store_case_by_message_id(st,
+		    g_ptr_array_index(m->references, i - 1), err);
+	if (id < 0)
+		return FALSE;
+	if (id > 0) {
+		d->action = CASE_JOIN;
+		d->joined_by = g_strdup("it answers a message of the case "
+		    "(In-Reply-To/References)");
+		return store_case_by_id(st, id, &d->existing, err);
+	}
+	d->action = CASE_OPEN;
+	return TRUE;
+}
+
+/* A message to an existing case: completion, closed-case policy. */
+static void
+decide_join(struct store *st, const struct rules *r, const struct msg *m,
+    struct case_decision *d, GError **err)
+{
+	enum case_state	 cur = CASE_RECEIVED;
+	char		*texts, *mine, *all;
+
+	d->type = rules_type(r, d->existing.type);
+	case_state_parse(d->existing.state, &cur);
+	d->state = cur;
+	if (d->type == NULL)
+		return;		/* a type since removed from the rules */
+	if (cur == CASE_INCOMPLETE) {
+		texts = store_case_texts(st, d->existing.id, err);
+		mine = message_text(m);
+		all = g_strconcat(texts != NULL ? texts : "", mine, NULL);
+		d->missing = missing_fields(d->type, all);
+		if (d->missing->len == 0) {
+			d->completes = TRUE;
+			d->state = CASE_RECEIVED;
+			d->state_changes = TRUE;
+		}
+		g_free(texts);
+		g_free(mine);
+		g_free(all);
+	} else if (cur == CASE_CLOSED) {
+		switch (d->type->on_closed) {
+		case RULES_REOPEN:
+			d->state = CASE_REOPENED;
+			d->state_changes = TRUE;
+			break;
+		case RULES_NEW_CASE:
+			d->action = CASE_OPEN;	/* linked to d->existing */
+			break;
+		case RULES_ANSWER_CLOSED:
+			d->closed_answer = TRUE;
+			break;
+		}
+	}
+}
+
+gboolean
+case_decide(struct store *st, const struct rules *r, const struct cal *cal,
+    const struct msg *m, const char *role, int64_t received_at,
+    struct case_decision *d, GError **err)
+{
+	struct classify_result c;
+	char	*text;
+
+	memset(d, 0, sizeof(*d));
+	if (!find_case(st, r, m, d, err))
+		return FALSE;
+	if (d->action == CASE_JOIN)
+		decide_join(st, r, m, d, err);
+	if (d->action != CASE_OPEN)
+		return err == NULL || *err == NULL;
+	if (d->existing.id != 0)	/* a new case linked to a closed one */
+		d->type = rules_type(r, d->existing.type);
+	else {
+		classify_subject(r, m->subject, role, &c);
+		d->type = c.type != NULL ? c.type : r->triage;
+		d->tag = c.tag;
+		d->by_default = c.by_default;
+	}
+	if (d->type == NULL)
+		d->type = r->triage;
+	text = message_text(m);
+	d->missing = missing_fields(d->type, text);
+	d->state = d->missing->len > 0 ? CASE_INCOMPLETE : CASE_RECEIVED;
+	check_admissibility(cal, d->type, text, received_at, d);
+	g_free(text);
+	return TRUE;
+}
+
+/* One label per line, or NULL when nothing is missing; caller frees. */
+static char *
+join_labels(GPtrArray *labels)
+{
+	GString	*s;
+	guint	 i;
+
+	if (labels == NULL || labels->len == 0)
+		return NULL;
+	s = g_string_new(NULL);
+	for (i = 0; i < labels->len; i++)
+		g_string_append_printf(s, "%s%s", i > 0 ? "\n" : "",
+		    (const char *)g_ptr_array_index(labels, i));
+	return g_string_free(s, FALSE);
+}
+
+static char *
+actor_of(const struct msg *m)
+{
+	return g_strdup_printf("complainant <%s>", m->from.addr != NULL ?
+	    m->from.addr : "?");
+}
+
+static gboolean
+apply_open(struct store *st, struct case_decision *d, const struct msg *m,
+    int64_t message_row, const char *mailbox, int64_t now, GError **err)
+{
+	struct store_case c;
+	GDateTime	*t = g_date_time_new_from_unix_local(now);
+	char		*actor = actor_of(m), *detail, *tag;
+	int64_t		 linked = d->existing.id;
+	gboolean	 ok;
+
+	memset(&c, 0, sizeof(c));
+	c.type = d->type->name;
+	c.prefix = d->type->prefix;
+	c.year = g_date_time_get_year(t);
+	c.state = (char *)case_state_name(d->state);
+	c.mailbox = (char *)mailbox;
+	c.subject = m->subject;
+	c.complainant_name = m->from.name;
+	c.complainant_addr = m->from.addr;
+	if (m->reply_to.addr != NULL && m->from.addr != NULL &&
+	    g_ascii_strcasecmp(m->reply_to.addr, m->from.addr) != 0)
+		c.reply_to = m->reply_to.addr;
+	c.opened_at = now;
+	c.linked_to = linked;
+	c.missing = join_labels(d->missing);
+	c.out_of_time = d->out_of_time;
+	ok = store_case_open(st, &c, err) &&
+	    store_message_set_case(st, message_row, c.id, err);
+	if (d->tag != NULL) {
+		detail = g_strstrip(g_strdup(d->tag));
+		tag = g_strdup_printf("tag \"%s\"", detail);
+		g_free(detail);
+	} else
+		tag = g_strdup(d->by_default ? "the mailbox's default type" :
+		    "no tag: triage");
+	detail = g_strdup_printf("%s opened (%s) from mailbox %s%s%s%s%s",
+	    c.ref, tag, mailbox,
+	    linked ? "; linked to the closed case " : "",
+	    linked ? d->existing.ref : "", c.reply_to ? "; Reply-To " : "",
+	    c.reply_to ? c.reply_to : "");
+	ok = ok && store_event_add(st, c.id, now, actor, "opened", detail, err);
+	g_free(detail);
+	g_free(tag);
+	if (ok && c.missing != NULL)
+		ok = store_event_add(st, c.id, now, "recoursd", "incomplete",
+		    c.missing, err);
+	if (ok && d->admissibility != NULL)
+		ok = store_event_add(st, c.id, now, "recoursd", d->out_of_time ?
+		    "out-of-time" : "admissibility", d->admissibility, err);
+	/* The decision now names the new case, for the caller and the log. */
+	store_case_clear(&d->existing);
+	d->existing.id = c.id;
+	d->existing.ref = c.ref;
+	g_free(c.missing);
+	g_free(actor);
+	g_date_time_unref(t);
+	return ok;
+}
+
+static gboolean
+apply_join(struct store *st, struct case_decision *d, const struct msg *m,
+    int64_t message_row, const char *mailbox, int64_t now, GError **err)
+{
+	char	*actor = actor_of(m), *detail, *missing;
+	gboolean ok;
+
+	ok = store_message_set_case(st, message_row, d->existing.id, err);
+	detail = g_strdup_printf("%s (mailbox %s): %s", d->action == CASE_ALREADY ?
+	    "delivered again" : "message", mailbox, d->joined_by);
+	ok = ok && store_event_add(st, d->existing.id, now, actor,
+	    d->action == CASE_ALREADY ? "duplicate" : "message", detail, err);
+	g_free(detail);
+	if (ok && d->closed_answer)
+		ok = store_event_add(st, d->existing.id, now, "recoursd",
+		    "closed-case-mail", "a message to a closed case: kept, "
+		    "the case stays closed (rules: on_closed = answer)", err);
+	if (ok && d->state_changes) {
+		ok = store_case_set_state(st, d->existing.id,
+		    case_state_name(d->state), now, err);
+		detail = g_strdup_printf("%s -> %s", d->existing.state,
+		    case_state_name(d->state));
+		ok = ok && store_event_add(st, d->existing.id, now, "recoursd",
+		    d->completes ? "complete" : "state", detail, err);
+		g_free(detail);
+	}
+	if (ok && d->missing != NULL) {
+		missing = join_labels(d->missing);
+		ok = store_case_set_missing(st, d->existing.id, missing, err);
+		g_free(missing);
+	}
+	g_free(actor);
+	return ok;
+}
+
+gboolean
+case_apply(struct store *st, struct case_decision *d, const struct msg *m,
+    int64_t message_row, const char *mailbox, int64_t now, GError **err)
+{
+	if (d->action == CASE_OPEN)
+		return apply_open(st, d, m, message_row, mailbox, now, err);
+	return apply_join(st, d, m, message_row, mailbox, now, err);
+}

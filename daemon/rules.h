@@ -1,0 +1,74 @@
+/*
+ * rules.h: the rule files administrators tune (see recoursd.rules(5)).
+ *
+ * Every *.conf file of the rules directory is read in name order; each
+ * may define case types, and one may define the triage type and the
+ * per-role defaults.  Everything is checked when the files are loaded,
+ * with "file:line: message" errors, all of them in one run: unknown keys,
+ * duplicate names and prefixes, a tag shared by two types of the same
+ * priority, bad durations and patterns.  A running daemon keeps its last
+ * good rules when new ones have errors.
+ */
+#ifndef RECOURSD_RULES_H
+#define RECOURSD_RULES_H
+
+#include <glib.h>
+
+#include "calendar.h"
+
+/* What mail to a closed case does. */
+enum rules_on_closed {
+	RULES_REOPEN,		/* the case is reopened */
+	RULES_NEW_CASE,		/* a new case, linked to the closed one */
+	RULES_ANSWER_CLOSED	/* kept in the case, staff told; no reopening */
+};
+
+struct rules_field {
+	char		*name;
+	char		*label;		/* what the acknowledgement asks for */
+	GRegex		*pattern;	/* found in subject or body: present */
+};
+
+/* When an appeal must be lodged, counted from a decision's notification. */
+struct rules_admissibility {
+	struct cal_duration within;
+	GRegex		*date_pattern;	/* group 1: DD/MM/YYYY; may be NULL */
+};
+
+struct rules_type {
+	char		*name;		/* "claim": used in #type commands */
+	char		*label_fr;
+	char		*label_en;
+	char		*prefix;	/* "REC": references REC-2026-0042 */
+	GPtrArray	*tags;		/* folded (see classify.h), char * */
+	int		 priority;	/* higher wins when tags of two match */
+	GPtrArray	*roles;		/* mailbox roles accepting it; empty: all */
+	GPtrArray	*fields;	/* struct rules_field *: required */
+	gboolean	 has_admissibility;
+	struct rules_admissibility admissibility;
+	enum rules_on_closed on_closed;
+	guint		 states;	/* bit set of case states it uses */
+	const char	*file;		/* interned, for messages */
+	int		 line;
+};
+
+struct rules {
+	GPtrArray	*types;		/* struct rules_type *, in file order */
+	struct rules_type *triage;	/* the type of untagged mail */
+	GHashTable	*role_default;	/* role -> struct rules_type * */
+};
+
+/*
+ * Load every *.conf in dir.  NULL with one "file:line: message" line per
+ * problem appended to errors.  Caller frees with rules_free().
+ */
+struct rules	*rules_load(const char *dir, GString *errors);
+void		 rules_free(struct rules *);
+
+/* Borrowed; NULL when unknown. */
+const struct rules_type *rules_type(const struct rules *, const char *name);
+const struct rules_type *rules_type_by_prefix(const struct rules *,
+		    const char *prefix);
+gboolean	 rules_role_accepts(const struct rules_type *, const char *role);
+
+#endif
