@@ -12,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "case.h"
 #include "check.h"
 #include "conf.h"
 #include "ingest.h"
 #include "log.h"
+#include "msg.h"
 #include "store.h"
 
 struct ctl {
@@ -44,8 +46,14 @@ static int	 cmd_reprocess(struct ctl *, int, char **);
 static int	 cmd_status(struct ctl *, int, char **);
 static int	 cmd_deadline(struct ctl *, int, char **);
 static int	 cmd_outbox(struct ctl *, int, char **);
+static int	 cmd_rules(struct ctl *, int, char **);
 static void	 help(FILE *);
 static int	 parse_id(const char *, int64_t *);
+static void	 remove_tree(const char *);
+static char	*json_str(const char *);
+static const char *action_name(enum case_action);
+static void	 print_decision(const char *, const struct msg *,
+		    const struct case_decision *, gboolean);
 static int	 setup(struct ctl *, int);
 
 static const struct command commands[] = {
@@ -55,6 +63,9 @@ static const struct command commands[] = {
 	    NEED_CONF, cmd_check },
 	{ "status", "status", "count inbound messages by state",
 	    NEED_CONF | NEED_STORE_RO, cmd_status },
+	{ "rules", "rules test FILE.eml... [--mailbox NAME] [--json]",
+	    "what the rules would do with a message, writing nothing",
+	    NEED_CONF, cmd_rules },
 	{ "deadline", "deadline START DURATION [--explain]",
 	    "print when a deadline falls due, as the daemon computes it",
 	    NEED_CONF, cmd_deadline },
@@ -83,6 +94,25 @@ help(FILE *fp)
 	for (i = 0; i < G_N_ELEMENTS(commands); i++)
 		fprintf(fp, "  %-36s %s\n", commands[i].usage,
 		    commands[i].summary);
+}
+
+/* A temporary directory of ours, and what is in it. */
+static void
+remove_tree(const char *path)
+{
+	GDir		*d;
+	const char	*name;
+
+	if ((d = g_dir_open(path, 0, NULL)) != NULL) {
+		while ((name = g_dir_read_name(d)) != NULL) {
+			char	*p = g_build_filename(path, name, NULL);
+
+			remove_tree(p);
+			g_free(p);
+		}
+		g_dir_close(d);
+	}
+	remove(path);
 }
 
 static int
@@ -262,6 +292,174 @@ cmd_outbox(struct ctl *ctl, int argc, char **argv)
 	}
 	g_array_unref(rows);
 	return 0;
+}
+
+/* A JSON string literal of s (or null); caller frees. */
+static char *
+json_str(const char *s)
+{
+	GString		*o;
+	const char	*p;
+
+	if (s == NULL)
+		return g_strdup("null");
+	o = g_string_new("\"");
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			g_string_append_printf(o, "\\%c", *p);
+		else if ((unsigned char)*p < 0x20)
+			g_string_append_printf(o, "\\u%04x", *p);
+		else
+			g_string_append_c(o, *p);
+	}
+	g_string_append_c(o, '"');
+	return g_string_free(o, FALSE);
+}
+
+static const char *
+action_name(enum case_action a)
+{
+	return a == CASE_OPEN ? "open" : a == CASE_JOIN ? "join" : "already";
+}
+
+static void
+print_decision(const char *file, const struct msg *m,
+    const struct case_decision *d, gboolean json)
+{
+	char	*tag = d->tag != NULL ? g_strstrip(g_strdup(d->tag)) : NULL;
+	char	*f, *sub, *t, *tg, *c, *j, *a, *miss;
+	GString	*list = g_string_new(NULL);
+	guint	 i;
+
+	for (i = 0; d->missing != NULL && i < d->missing->len; i++) {
+		char	*one = json_str(g_ptr_array_index(d->missing, i));
+
+		g_string_append_printf(list, "%s%s", i ? ", " : "", one);
+		g_free(one);
+	}
+	if (json) {
+		f = json_str(file);
+		sub = json_str(m->subject);
+		t = json_str(d->type != NULL ? d->type->name : NULL);
+		tg = json_str(tag);
+		c = json_str(d->existing.ref);
+		j = json_str(d->joined_by);
+		a = json_str(d->admissibility);
+		printf("{\"file\": %s, \"subject\": %s, \"action\": \"%s\", "
+		    "\"type\": %s, \"tag\": %s, \"case\": %s, \"joined_by\": %s, "
+		    "\"state\": \"%s\", \"missing\": [%s], \"admissibility\": %s, "
+		    "\"out_of_time\": %s}\n", f, sub, action_name(d->action), t,
+		    tg, c, j, case_state_name(d->state), list->str, a,
+		    d->out_of_time ? "true" : "false");
+		g_free(f);
+		g_free(sub);
+		g_free(t);
+		g_free(tg);
+		g_free(c);
+		g_free(j);
+		g_free(a);
+	} else {
+		miss = g_strdup(list->str);
+		printf("%s\n  subject:  %s\n", file, m->subject);
+		if (d->action == CASE_OPEN)
+			printf("  decision: open a new %s case (%s, references "
+			    "%s-YYYY-NNNN)%s%s%s\n", d->type->name,
+			    d->type->label_fr, d->type->prefix,
+			    d->existing.ref != NULL ? ", linked to closed case " :
+			    "", d->existing.ref != NULL ? d->existing.ref : "",
+			    "");
+		else
+			printf("  decision: %s case %s: %s\n",
+			    d->action == CASE_JOIN ? "joins" : "already in",
+			    d->existing.ref, d->joined_by);
+		printf("  matched:  %s\n", tag != NULL ? tag : d->by_default ?
+		    "(the mailbox's default type)" : d->action == CASE_OPEN ?
+		    "(no tag: triage)" : "-");
+		printf("  state:    %s%s\n", case_state_name(d->state),
+		    d->closed_answer ? " (the case stays closed)" : "");
+		if (list->len > 0)
+			printf("  missing:  %s\n", miss);
+		if (d->admissibility != NULL)
+			printf("  admissibility: %s%s\n", d->admissibility,
+			    d->out_of_time ? "  [OUT OF TIME: flagged for staff]" :
+			    "");
+		g_free(miss);
+	}
+	g_free(tag);
+	g_string_free(list, TRUE);
+}
+
+/*
+ * recoursctl rules test FILE.eml... [--mailbox NAME] [--json]: what the
+ * daemon would decide for each message, against the current database (or
+ * an empty one), writing nothing.
+ */
+static int
+cmd_rules(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "mailbox", required_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct conf_mailbox *mb = NULL;
+	struct msg_limits lim = msg_limits_default();
+	struct store	*st;
+	GError		*err = NULL;
+	gboolean	 json = FALSE;
+	char		*tmp;
+	int		 ch, i, rc = 0;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "m:j", opts, NULL)) != -1) {
+		if (ch == 'j')
+			json = TRUE;
+		else if (ch == 'm' &&
+		    (mb = conf_mailbox(ctl->conf, optarg)) == NULL) {
+			fprintf(stderr, "recoursctl: %s: no mailbox named \"%s\"\n",
+			    ctl->conf->path, optarg);
+			return 1;
+		} else if (ch != 'm')
+			return 2;
+	}
+	if (optind >= argc - 1 || strcmp(argv[optind], "test") != 0) {
+		fprintf(stderr, "usage: recoursctl rules test FILE.eml... "
+		    "[--mailbox NAME] [--json]\n");
+		return 2;
+	}
+	st = store_open(ctl->conf->database, STORE_READONLY, NULL);
+	if (st == NULL && (st = store_open(":memory:", STORE_CREATE, &err)) ==
+	    NULL) {
+		fprintf(stderr, "recoursctl: %s\n", err->message);
+		g_error_free(err);
+		return 1;
+	}
+	tmp = g_dir_make_tmp("recoursctl.XXXXXX", NULL);
+	for (i = optind + 1; i < argc; i++) {
+		struct case_decision d;
+		struct msg	*m;
+
+		if ((m = msg_parse_file(argv[i], &lim, tmp, &err)) == NULL) {
+			printf("%s\n  quarantine: %s\n", argv[i], err->message);
+			g_clear_error(&err);
+			continue;
+		}
+		if (case_decide(st, ctl->setup->rules, ctl->setup->cal, m,
+		    mb != NULL ? mb->role : NULL, g_get_real_time() /
+		    G_USEC_PER_SEC, &d, &err))
+			print_decision(argv[i], m, &d, json);
+		else {
+			fprintf(stderr, "recoursctl: %s\n", err->message);
+			g_clear_error(&err);
+			rc = 1;
+		}
+		case_decision_clear(&d);
+		msg_free(m);
+	}
+	remove_tree(tmp);
+	g_free(tmp);
+	store_close(st);
+	return rc;
 }
 
 static int

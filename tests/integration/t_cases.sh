@@ -1,0 +1,116 @@
+#!/bin/bash
+# t_cases.sh: cases opened and threaded from real mail (Postfix -> Dovecot
+# -> recoursd): an incomplete claim completed by the complainant's reply,
+# joining by reference and by In-Reply-To, the same message delivered to
+# client@ and secretariat@ opening one case, triage of untagged mail, an
+# appeal lodged too late flagged (not refused), forged tracking headers
+# ignored, Reply-To kept beside From, and the event chain intact.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/testbed.sh"
+
+testbed_usable || skip_all "$testbed_why"
+scratch
+testbed_start >"$d/testbed.out" 2>&1 || { cat "$d/testbed.out"; echo "Bail out! test bed did not start"; exit 1; }
+at_exit testbed_stop
+db=$d/state/recoursd.db
+year=$(date +%Y)
+
+mkdir -p "$d/rules"
+cat > "$d/rules/00-test.conf" <<'EOR'
+types = (
+	{ name = "appeal"; label = { fr = "appel"; }; prefix = "APP"; tags = ( "appel" );
+	  priority = 30; on_closed = "answer";
+	  admissibility = { within = "5 jours ouvrés";
+	    date_pattern = "notifi\\S* le (\\d{1,2}/\\d{1,2}/\\d{4})"; }; },
+	{ name = "complaint"; label = { fr = "plainte"; }; prefix = "PLA"; tags = ( "plainte" );
+	  priority = 20; },
+	{ name = "claim"; label = { fr = "réclamation"; }; prefix = "REC";
+	  tags = ( "réclamation" ); priority = 10;
+	  required = ( { name = "firm"; label = "le nom de l'entreprise concernée";
+	                 pattern = "entreprise\\s*:"; } ); }
+);
+EOR
+cat > "$d/recoursd.conf" <<EOC
+organisation = { name = "Test"; address = "recours@example.test"; domain = "example.test"; };
+database = "state/recoursd.db";
+spool = "state";
+rules = "rules";
+mailboxes = (
+  { name = "client"; host = "localhost"; port = $TESTBED_IMAPS_PORT; ca_file = "$TESTBED_CA";
+    user = "client"; password = "$TESTBED_PASS"; role = "client"; },
+  { name = "secretariat"; host = "localhost"; port = $TESTBED_IMAPS_PORT; ca_file = "$TESTBED_CA";
+    user = "secretariat"; password = "$TESTBED_PASS"; role = "secretariat"; }
+);
+EOC
+out=$("$RECOURSD" -n -f "$d/recoursd.conf" 2>&1)
+like "$out" "configuration and rules OK, 3 case type" "recoursd -n checks the rule files"
+
+mail() {	# mail FILE MSGID SUBJECT BODY [EXTRA-HEADER]
+	printf 'From: Alice <alice@example.test>\r\nTo: client@example.test\r\nSubject: %s\r\nMessage-ID: <%s@example.test>\r\nDate: %s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n%s\r\n%s\r\n' \
+	    "$3" "$2" "$(date -R)" "${5:+$5
+}" "$4" | sed 's/$/\r/; s/\r\r$/\r/' > "$1"
+}
+"$RECOURSD" -d -v -f "$d/recoursd.conf" >"$d/recoursd.log" 2>&1 &
+pid=$!
+at_exit "kill_wait $pid"
+processed() { [ "$(sql "$db" "SELECT count(*) FROM inbound WHERE state = 'processed'" 2>/dev/null)" -ge "$1" ]; }
+
+mail "$d/1.eml" c1 "[Réclamation] Audit du 12 novembre" "Bonjour, l'audit s'est mal passé."
+testbed_send alice@example.test client@example.test "$d/1.eml"
+wait_for 20 processed 1
+is "$(sql "$db" "SELECT ref || ' ' || state FROM cases")" "REC-$year-0001 incomplete" \
+    "a claim without the required field opens REC-$year-0001, incomplete"
+is "$(sql "$db" "SELECT missing FROM cases")" "le nom de l'entreprise concernée" "the missing item is recorded"
+
+mail "$d/2.eml" c2 "Re: [Réclamation] Audit du 12 novembre" "Entreprise : ACME SARL" \
+    "In-Reply-To: <c1@example.test>"
+testbed_send alice@example.test client@example.test "$d/2.eml"
+wait_for 20 processed 2
+is "$(sql "$db" "SELECT count(*) || ' ' || state FROM cases")" "1 received" \
+    "the reply joins the case (In-Reply-To) and completes it"
+is "$(sql "$db" "SELECT kind FROM event WHERE kind = 'complete'")" "complete" "a 'complete' event"
+
+mail "$d/3.eml" c3 "Complément REC-$year-0001" "Pièce jointe à suivre."
+testbed_send bob@example.test client@example.test "$d/3.eml"
+wait_for 20 processed 3
+is "$(sql "$db" "SELECT count(DISTINCT case_id) FROM message")" 1 "a reference in the subject joins the case"
+
+mail "$d/4.eml" c4 "[Plainte] auditeur" "Texte" "Reply-To: Bureau <bureau@example.test>"
+testbed_send alice@example.test client@example.test,secretariat@example.test "$d/4.eml"
+wait_for 20 processed 5
+is "$(sql "$db" "SELECT count(*) FROM cases WHERE type = 'complaint'")" 1 \
+    "one message to client@ and secretariat@ opens one case"
+is "$(sql "$db" "SELECT count(*) FROM event WHERE kind = 'duplicate'")" 1 "the second delivery is recorded"
+is "$(sql "$db" "SELECT complainant_addr || ' / ' || reply_to FROM cases WHERE type = 'complaint'")" \
+    "alice@example.test / bureau@example.test" "From and a different Reply-To are both kept"
+
+mail "$d/5.eml" c5 "Question" "Bonjour" "X-Recoursd-Case: REC-$year-0001
+X-Loop: recoursd@example.test"
+testbed_send alice@example.test client@example.test "$d/5.eml"
+wait_for 20 processed 6
+is "$(sql "$db" "SELECT ref FROM cases ORDER BY id DESC LIMIT 1")" "TRI-$year-0001" \
+    "untagged mail with forged tracking headers opens a triage case, joins nothing"
+
+mail "$d/6.eml" c6 "[Appel] Décision" "Décision notifiée le 02/01/2020, je fais appel."
+testbed_send alice@example.test client@example.test "$d/6.eml"
+wait_for 20 processed 7
+is "$(sql "$db" "SELECT ref || ' ' || out_of_time FROM cases WHERE type = 'appeal'")" "APP-$year-0001 1" \
+    "an appeal lodged after 5 jours ouvrés is flagged out of time, not refused"
+like "$(sql "$db" "SELECT detail FROM event WHERE kind = 'out-of-time'")" \
+    "decision notified 02/01/2020: lodged AFTER the limit 2020-01-10T00:00:00\+01:00" \
+    "with the limit computed in jours ouvrés"
+
+# The chain: each event's prev is the hash of the one before.
+broken=$(sql "$db" "SELECT count(*) FROM event e JOIN event p ON p.id = (SELECT max(id) FROM event WHERE id < e.id) WHERE e.prev <> p.hash")
+is "$broken" 0 "the events form an unbroken hash chain ($(sql "$db" "SELECT count(*) FROM event") events)"
+
+mail "$d/7.eml" c7 "Re: dossier" "Merci." "In-Reply-To: <c2@example.test>"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" rules test "$d/7.eml" 2>&1)
+like "$out" "decision: joins case REC-$year-0001" "rules test: a new reply would join its case"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" rules test "$d/2.eml" 2>&1)
+like "$out" "decision: already in case REC-$year-0001" "rules test: a stored message is recognised"
+before=$(sql "$db" "SELECT count(*) FROM event")
+"$RECOURSCTL" -f "$d/recoursd.conf" rules test --json "$d/1.eml" "$d/6.eml" > "$d/json" 2>&1
+is "$(grep -c '^{"file"' "$d/json")" 2 "rules test --json: one object per file"
+is "$(sql "$db" "SELECT count(*) FROM event")" "$before" "rules test writes nothing"
+done_testing || { tail -20 "$d/recoursd.log" | sed 's/^/# log: /'; exit 1; }
