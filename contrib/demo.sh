@@ -2,10 +2,12 @@
 # demo.sh BUILD_DIR: the main job, end to end, in a sandbox.
 #
 # Starts a private Dovecot and Postfix on 127.0.0.1 (tests/testbed.sh),
-# sends contrib/samples/plainte.eml to client@example.test through Postfix,
-# runs recoursd on that mailbox over IMAPS (certificate checked against the
-# sandbox's own CA), and shows what recoursd stored.  Stops everything it
-# started, by PID, whatever happens.  Called by "contrib/dev.sh demo".
+# sends contrib/samples/plainte.eml from alice@ to client@example.test
+# through Postfix, runs recoursd on that mailbox over IMAPS (certificate
+# checked against the sandbox's own CA), and shows the case it opened and
+# the acknowledgement that reaches Alice's mailbox, sent back through
+# Postfix (STARTTLS, AUTH).  Stops everything it started, by PID, whatever
+# happens.  Called by "contrib/dev.sh demo".
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/_build}
@@ -26,6 +28,9 @@ organisation = { name = "Organisme de certification (démo)"; address = "recours
 database = "state/recoursd.db";
 spool = "state";
 rules = "$top/rules";
+templates = "$top/templates";
+smtp = { host = "localhost"; port = $TESTBED_SMTP_PORT; security = "starttls";
+    ca_file = "$TESTBED_CA"; user = "secretariat"; password = "$TESTBED_PASS"; };
 mailboxes = (
   { name = "client"; host = "localhost"; port = $TESTBED_IMAPS_PORT; security = "imaps";
     ca_file = "$TESTBED_CA"; user = "client"; password = "$TESTBED_PASS"; after = "seen"; }
@@ -47,21 +52,34 @@ echo "== Alice sends a complaint to client@example.test through Postfix"
 sed -n 's/^Subject: //p' "$top/contrib/samples/plainte.eml" | head -1 | sed 's/^/   Subject (raw): /'
 TESTBED_SEND_AUTH=1 testbed_send alice@example.test client@example.test "$top/contrib/samples/plainte.eml"
 db=$d/state/recoursd.db
-stored() { [ "$(sqlite3 -cmd ".timeout 5000" "$db" "SELECT count(*) FROM message" 2>/dev/null)" = 1 ]; }
-wait_for 20 stored || { echo "demo: recoursd did not store the message"; cat "$d/recoursd.log"; exit 1; }
+acked() { testbed_mailbox_has alice 1; }
+wait_for 30 acked || { echo "demo: no acknowledgement arrived"; cat "$d/recoursd.log"; exit 1; }
 
 echo
-echo "== What recoursd stored (recoursctl status, then the database)"
-"$RECOURSCTL" -f "$d/recoursd.conf" status
-sqlite3 -cmd ".timeout 5000" -line "$db" "SELECT subject, from_name, from_addr, datetime(date, 'unixepoch') AS date, message_id FROM message"
-sqlite3 -cmd ".timeout 5000" -line "$db" "SELECT filename, content_type, size, sha256 FROM attachment"
-echo "   body:"
-sqlite3 -cmd ".timeout 5000" "$db" "SELECT body FROM message" | sed 's/^/   | /'
-testbed_mailbox_seen client 1 && echo "   (the message is now \\Seen on the server: after = \"seen\")"
+echo "== The case recoursd opened"
+sqlite3 -cmd ".timeout 5000" -line "$db" "SELECT ref, type, state, complainant_name, complainant_addr, datetime(opened_at, 'unixepoch', 'localtime') AS opened FROM cases"
+echo "   attachments kept with it:"
+sqlite3 -cmd ".timeout 5000" "$db" "SELECT '   - ' || filename || ' (' || content_type || ', ' || size || ' bytes)' FROM attachment"
+echo "   its events (hash-chained):"
+sqlite3 -cmd ".timeout 5000" "$db" "SELECT '   ' || datetime(at, 'unixepoch', 'localtime') || '  ' || kind || '  ' || actor FROM event ORDER BY id"
+
+echo
+echo "== The acknowledgement in Alice's mailbox (read back over IMAPS)"
+testbed_imap_fetch alice 1 | tr -d '\r' | python3 -c '
+import email, sys
+from email.header import decode_header, make_header
+m = email.message_from_binary_file(sys.stdin.buffer)
+for h in ("From", "To", "Subject", "Date", "Message-ID", "In-Reply-To", "Auto-Submitted", "Content-Language"):
+    if m[h] is not None:
+        print("   %s: %s" % (h, make_header(decode_header(m[h]))))
+print()
+for line in m.get_payload(decode=True).decode("utf-8").splitlines():
+    print("   | " + line)
+'
+echo
+echo "== recoursctl outbox (the server's reply is kept as proof of sending)"
+"$RECOURSCTL" -f "$d/recoursd.conf" outbox list | sed 's/^/   /'
 
 echo
 echo "== recoursd's log"
 sed 's/^/   /' "$d/recoursd.log"
-echo
-echo "Cases, acknowledgements and deadlines are the next steps of the pipeline"
-echo "(see README.md, 'What works today')."

@@ -12,13 +12,22 @@
 #include "calendar.h"
 #include "conf.h"
 #include "rules.h"
+#include "template.h"
 
 /* What the daemon runs on, loaded and checked together. */
 struct setup {
 	struct conf	*conf;
 	struct rules	*rules;		/* from conf->rules */
 	struct cal	*cal;		/* from conf's calendar group */
+	GHashTable	*templates;	/* "fr/accuse-reception" -> struct tpl */
 };
+
+/* The variables of an acknowledgement (template.h schema). */
+extern const struct tpl_decl check_ack_schema[];
+
+/* The template name in lang, else in French; NULL if neither. */
+const struct tpl *check_template(const struct setup *, const char *lang,
+		    const char *name);
 
 /*
  * NULL with "file:line: message" lines appended to errors on failure (all

@@ -73,6 +73,8 @@ compose_message(const struct compose_mail *m, char **message_id,
 	GMimeFormatOptions *fmt;
 	GMimeMessage	*msg;
 	GMimeTextPart	*body;
+	GMimeStream	*stream;
+	GMimeDataWrapper *wrapper;
 	GDateTime	*date;
 	char		*id, *subject, *text, *s, *loop, *refs = NULL;
 
@@ -94,7 +96,13 @@ compose_message(const struct compose_mail *m, char **message_id,
 		    NULL, m->reply_to);
 	subject = one_line(m->subject);
 	g_mime_message_set_subject(msg, subject, "utf-8");
-	date = g_date_time_new_from_unix_local(m->date);
+	date = g_date_time_new_from_unix_utc(m->date);
+	if (m->tz != NULL) {
+		GDateTime *local = g_date_time_to_timezone(date, m->tz);
+
+		g_date_time_unref(date);
+		date = local;
+	}
 	g_mime_message_set_date(msg, date);
 	g_date_time_unref(date);
 	id = g_mime_utils_generate_message_id(m->domain);
@@ -114,8 +122,19 @@ compose_message(const struct compose_mail *m, char **message_id,
 	set_header(GMIME_OBJECT(msg), "Content-Language",
 	    m->lang != NULL ? m->lang : "fr");
 
+	/*
+	 * The text as UTF-8 bytes: g_mime_text_part_set_text() would pick a
+	 * "best" charset (often ISO-8859-1) and convert to it.
+	 */
 	body = g_mime_text_part_new_with_subtype("plain");
-	g_mime_text_part_set_text(body, m->body != NULL ? m->body : "");
+	text = g_utf8_make_valid(m->body != NULL ? m->body : "", -1);
+	stream = g_mime_stream_mem_new_with_buffer(text, strlen(text));
+	wrapper = g_mime_data_wrapper_new_with_stream(stream,
+	    GMIME_CONTENT_ENCODING_DEFAULT);
+	g_mime_part_set_content(GMIME_PART(body), wrapper);
+	g_object_unref(wrapper);
+	g_object_unref(stream);
+	g_free(text);
 	g_mime_text_part_set_charset(body, "utf-8");
 	g_mime_part_set_content_encoding(GMIME_PART(body),
 	    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);

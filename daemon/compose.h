@@ -27,6 +27,7 @@ struct compose_mail {
 	const char	*references;	/* space separated, without <> */
 	const char	*domain;	/* right side of the Message-ID */
 	gint64		 date;		/* Unix time (the injectable clock) */
+	GTimeZone	*tz;		/* of the Date: header; NULL: UTC */
 };
 
 /*

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ack.h"
 #include "case.h"
 #include "imap.h"
 #include "ingest.h"
@@ -26,6 +27,8 @@ struct ingest {
 	const struct setup	*setup;
 	const struct conf	*conf;		/* setup->conf */
 	struct store		*store;		/* main thread's, borrowed */
+	ingest_queued_fn	*queued;
+	void			*queued_data;
 	GPtrArray		*fetchers;
 	gint			 wake_queued;	/* atomic */
 };
@@ -52,11 +55,14 @@ static gboolean	 route(struct store *, const struct setup *,
 static void	 prepared_clear(struct prepared *);
 
 struct ingest *
-ingest_start(const struct setup *setup, struct store *st, GError **err)
+ingest_start(const struct setup *setup, struct store *st,
+    ingest_queued_fn *queued, void *data, GError **err)
 {
 	struct ingest	*in;
 
 	in = g_new0(struct ingest, 1);
+	in->queued = queued;
+	in->queued_data = data;
 	in->setup = setup;
 	in->conf = setup->conf;
 	in->store = st;
@@ -65,6 +71,7 @@ ingest_start(const struct setup *setup, struct store *st, GError **err)
 	if (ingest_process_pending(in->store, setup, err) < 0 ||
 	    !start_fetchers(in, err))
 		goto fail;
+	in->queued(in->queued_data);
 	return in;
 fail:
 	ingest_stop(in);
@@ -148,6 +155,7 @@ process_cb(gpointer data)
 		log_warnx("ingest: %s", err->message);
 		g_error_free(err);
 	}
+	in->queued(in->queued_data);	/* acknowledgements, at once */
 	return G_SOURCE_REMOVE;
 }
 
@@ -265,17 +273,19 @@ route(struct store *st, const struct setup *s, const struct prepared *p,
 {
 	const struct conf_mailbox *mb = conf_mailbox(s->conf, p->mailbox);
 	struct case_decision d;
-	gboolean	 ok;
+	gboolean	 ok, queued = FALSE;
 
 	ok = case_decide(st, s->rules, s->cal, p->m, mb != NULL ? mb->role :
 	    NULL, now, &d, err) &&
-	    case_apply(st, &d, p->m, row, p->mailbox, now, err);
+	    case_apply(st, &d, p->m, row, p->mailbox, now, err) &&
+	    ack_queue(st, s, &d, p->m, now, &queued, err);
 	if (ok)
-		log_info("ingest: %s: inbound %" G_GINT64_FORMAT ": %s %s%s%s",
+		log_info("ingest: %s: inbound %" G_GINT64_FORMAT ": %s %s%s%s%s",
 		    p->mailbox, p->id, d.action == CASE_OPEN ? "opened" :
 		    d.action == CASE_JOIN ? "joins" : "already in",
 		    d.existing.ref, d.missing != NULL && d.missing->len > 0 ?
-		    " (incomplete)" : "", d.out_of_time ? " (out of time)" : "");
+		    " (incomplete)" : "", d.out_of_time ? " (out of time)" : "",
+		    queued ? ", acknowledgement queued" : "");
 	case_decision_clear(&d);
 	return ok;
 }

@@ -17,11 +17,15 @@
 
 struct ingest;
 
+/* Called on the main thread when processing may have queued mail. */
+typedef void	 ingest_queued_fn(void *data);
+
 /*
  * setup and store (the main thread's connection) are borrowed; setup
  * must outlive the ingest or be swapped by ingest_reload().
  */
-struct ingest	*ingest_start(const struct setup *, struct store *, GError **);
+struct ingest	*ingest_start(const struct setup *, struct store *,
+		    ingest_queued_fn *, void *data, GError **);
 gboolean	 ingest_reload(struct ingest *, const struct setup *);
 void		 ingest_stop(struct ingest *);
 

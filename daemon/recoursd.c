@@ -42,6 +42,7 @@ static gboolean	 on_reload(gpointer);
 static gboolean	 on_watchdog(gpointer);
 static gboolean	 on_health(gpointer);
 static void	 start(struct daemon *);
+static void	 on_queued(void *);
 static void	 start_watchdog(void);
 
 static void
@@ -136,6 +137,15 @@ on_health(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* Processing queued mail: the sender looks at the outbox now. */
+static void
+on_queued(void *data)
+{
+	struct daemon	*d = data;
+
+	smtp_sender_kick(d->sender);
+}
+
 /* Open what the daemon runs on; any failure here is fatal. */
 static void
 start(struct daemon *d)
@@ -149,7 +159,8 @@ start(struct daemon *d)
 	if (d->setup->conf->has_smtp &&
 	    (d->sender = smtp_sender_start(d->setup->conf, &err)) == NULL)
 		fatalx("%s", err->message);
-	if ((d->ingest = ingest_start(d->setup, d->store, &err)) == NULL)
+	if ((d->ingest = ingest_start(d->setup, d->store, on_queued, d,
+	    &err)) == NULL)
 		fatalx("%s", err->message);
 	g_timeout_add_seconds(HEALTH_EVERY, on_health, d);
 }

@@ -16,9 +16,12 @@
 static const char *const top_keys[] = { "types", "triage", "defaults", NULL };
 static const char *const type_keys[] = {
 	"name", "label", "prefix", "tags", "priority", "roles", "required",
-	"admissibility", "on_closed", "states", NULL
+	"admissibility", "on_closed", "states", "ack", "ack_template",
+	"response", NULL
 };
-static const char *const triage_keys[] = { "label", "prefix", NULL };
+static const char *const triage_keys[] = {
+	"label", "prefix", "ack", "ack_template", "response", NULL
+};
 static const char *const label_keys[] = { "fr", "en", NULL };
 static const char *const field_keys[] = { "name", "label", "pattern", NULL };
 static const char *const adm_keys[] = { "within", "date_pattern", NULL };
@@ -34,6 +37,8 @@ static void	 load_fields(struct cfg *, const config_setting_t *,
 static void	 load_admissibility(struct cfg *, const config_setting_t *,
 		    struct rules_type *);
 static void	 load_states(struct cfg *, const config_setting_t *,
+		    struct rules_type *);
+static void	 load_ack(struct cfg *, const config_setting_t *,
 		    struct rules_type *);
 static void	 load_defaults(struct cfg *, const config_setting_t *);
 static GRegex	*compile(struct cfg *, const config_setting_t *, const char *);
@@ -127,6 +132,27 @@ load_admissibility(struct cfg *l, const config_setting_t *s,
 	g_free(within);
 }
 
+/* The acknowledgement, and when the answer is due. */
+static void
+load_ack(struct cfg *l, const config_setting_t *s, struct rules_type *t)
+{
+	GError	*err = NULL;
+	char	*response;
+
+	t->ack = cfg_bool(l, s, "ack", TRUE);
+	t->ack_template = cfg_str(l, s, "ack_template", "accuse-reception");
+	if ((response = cfg_str(l, s, "response", NULL)) == NULL)
+		return;
+	if (cal_parse_duration(response, &t->response, &err))
+		t->has_response = TRUE;
+	else {
+		cfg_error(l, config_setting_get_member(s, "response"), "%s",
+		    err->message);
+		g_error_free(err);
+	}
+	g_free(response);
+}
+
 static void
 load_states(struct cfg *l, const config_setting_t *s, struct rules_type *t)
 {
@@ -179,6 +205,7 @@ load_type(struct cfg *l, const config_setting_t *s, gboolean triage)
 	load_fields(l, s, t);
 	load_admissibility(l, s, t);
 	load_states(l, s, t);
+	load_ack(l, s, t);
 	on_closed = cfg_str(l, s, "on_closed", "reopen");
 	if (strcmp(on_closed, "reopen") == 0)
 		t->on_closed = RULES_REOPEN;
@@ -351,6 +378,8 @@ rules_load(const char *dir, GString *errors)
 		r->triage->roles = g_ptr_array_new();
 		r->triage->fields = g_ptr_array_new();
 		r->triage->states = CASE_ALL_STATES;
+		r->triage->ack = TRUE;
+		r->triage->ack_template = g_strdup("accuse-reception");
 		r->triage->file = "(built in)";
 	}
 	g_ptr_array_unref(files);
@@ -385,6 +414,7 @@ type_free(gpointer p)
 	g_free(t->label_fr);
 	g_free(t->label_en);
 	g_free(t->prefix);
+	g_free(t->ack_template);
 	if (t->tags != NULL)
 		g_ptr_array_unref(t->tags);
 	if (t->roles != NULL)

@@ -47,6 +47,10 @@ struct rules_type {
 	gboolean	 has_admissibility;
 	struct rules_admissibility admissibility;
 	enum rules_on_closed on_closed;
+	gboolean	 ack;		/* acknowledge a new case by mail */
+	char		*ack_template;	/* template name, per language */
+	gboolean	 has_response;
+	struct cal_duration response;	/* the answer is due within this */
 	guint		 states;	/* bit set of case states it uses */
 	const char	*file;		/* interned, for messages */
 	int		 line;

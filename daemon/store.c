@@ -251,8 +251,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_CASE_SET_STATE] = "UPDATE cases SET state = ?2, closed_at = "
 	    "CASE WHEN ?2 = 'closed' THEN ?3 ELSE NULL END WHERE id = ?1",
 	[S_CASE_SET_MISSING] = "UPDATE cases SET missing = ?2 WHERE id = ?1",
+	/* Ours too: a reply to our acknowledgement threads into its case. */
 	[S_CASE_BY_MSGID] = "SELECT case_id FROM message WHERE message_id = ?1 "
-	    "AND case_id IS NOT NULL ORDER BY id LIMIT 1",
+	    "AND case_id IS NOT NULL UNION ALL SELECT case_id FROM outbox "
+	    "WHERE message_id = ?1 AND case_id IS NOT NULL LIMIT 1",
 	[S_CASE_TEXTS] = "SELECT coalesce(subject, '') || char(10) || "
 	    "coalesce(body, '') FROM message WHERE case_id = ?1 AND "
 	    "direction = 'in' ORDER BY id",

@@ -111,7 +111,7 @@ organisation = { name = "Test"; address = "recours@example.test"; domain = "exam
 database = "state/recoursd.db";
 spool = "state";
 rules = "$top_srcdir/rules";
-templates = "templates";
+templates = "$top_srcdir/templates";
 $2
 EOC
 }

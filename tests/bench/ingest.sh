@@ -53,7 +53,7 @@ organisation = { name = "Bench"; address = "recours@example.test"; domain = "exa
 database = "state/recoursd.db";
 spool = "state";
 rules = "$top_srcdir/rules";
-templates = "templates";
+templates = "$top_srcdir/templates";
 mailboxes = ( { name = "client"; host = "127.0.0.1"; port = $TESTBED_IMAP_PORT;
     security = "none"; user = "$user"; password = "$TESTBED_PASS"; } );
 EOC

@@ -20,6 +20,7 @@ organisation = { name = "Organisme (test)"; address = "recours@example.test"; do
 database = "state/recoursd.db";
 spool = "state";
 rules = "$top_srcdir/rules";
+templates = "$top_srcdir/templates";
 imap = { timeout = 5; backoff_max = 1; };
 alerts = { admin = "$2"; mailbox_down_after = 10; };
 smtp = { host = "localhost"; port = $TESTBED_SMTP_PORT; security = "starttls";

@@ -21,6 +21,7 @@ like "$out" "recoursd.conf:8: 'timeout' must be a whole number" "every error of 
 echo secret > "$d/client.password"
 sed -e "s|/etc/recoursd/client.password|$d/client.password|" \
     -e "s|^# rules = .*|rules = \"$top_srcdir/rules\";|" \
+    -e "s|^# templates = .*|templates = \"$top_srcdir/templates\";|" \
     "$top_srcdir/contrib/recoursd.conf" > "$d/sample.conf"
 out=$("$RECOURSD" -n -f "$d/sample.conf" 2>&1); rc=$?
 is "$rc" 0 "the sample configuration passes recoursd -n"

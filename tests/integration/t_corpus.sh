@@ -24,6 +24,7 @@ organisation = { name = "Test"; address = "recours@example.test"; domain = "exam
 database = "state/recoursd.db";
 spool = "state";
 rules = "$top_srcdir/rules";
+templates = "$top_srcdir/templates";
 mailboxes = ( { name = "client"; host = "localhost"; port = $TESTBED_IMAPS_PORT;
     ca_file = "$TESTBED_CA"; user = "client"; password = "$TESTBED_PASS"; } );
 EOC

@@ -21,7 +21,7 @@ organisation = { name = "Test"; address = "recours@example.test"; domain = "exam
 database = "state/recoursd.db";
 spool = "state";
 rules = "$top_srcdir/rules";
-templates = "templates";
+templates = "$top_srcdir/templates";
 imap = { timeout = 10; backoff_max = 1; fetch_batch = 7; };
 mailboxes = ( { name = "client"; host = "localhost"; port = $TESTBED_IMAPS_PORT;
     ca_file = "$TESTBED_CA"; user = "client"; password = "$TESTBED_PASS"; after = "seen"; } );

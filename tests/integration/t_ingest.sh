@@ -19,7 +19,7 @@ organisation = { name = "Test"; address = "recours@example.test"; domain = "exam
 database = "state/recoursd.db";
 spool = "state";
 rules = "$top_srcdir/rules";
-templates = "templates";
+templates = "$top_srcdir/templates";
 imap = { timeout = 10; backoff_max = 2; };
 mailboxes = (
   { name = "client"; host = "localhost"; port = $TESTBED_IMAPS_PORT; security = "imaps";

@@ -1,0 +1,172 @@
+/*
+ * ack.c: see ack.h.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "ack.h"
+#include "compose.h"
+#include "template.h"
+
+static char	*response_date(const struct setup *, const struct rules_type *,
+		    int64_t);
+static struct tpl_vars *variables(const struct setup *,
+		    const struct case_decision *, const struct msg *, int64_t);
+static gboolean	 queue(struct store *, const struct setup *, int64_t,
+		    const char *, const char *, const struct msg *, int64_t,
+		    GError **);
+
+const char *
+ack_refusal(const struct msg *m, const struct conf *c)
+{
+	const char	*loop = msg_header(m, "X-Loop");
+	char		*ours = g_strdup_printf("recoursd@%s", c->org_domain);
+	gboolean	 looped = loop != NULL && strstr(loop, ours) != NULL;
+
+	g_free(ours);
+	if (looped)
+		return "it carries our own X-Loop";
+	if (m->auto_submitted != NULL &&
+	    g_ascii_strncasecmp(g_strstrip(m->auto_submitted), "no", 2) != 0)
+		return "it is automatic (Auto-Submitted)";
+	if (m->precedence != NULL &&
+	    (g_ascii_strcasecmp(m->precedence, "bulk") == 0 ||
+	    g_ascii_strcasecmp(m->precedence, "list") == 0 ||
+	    g_ascii_strcasecmp(m->precedence, "junk") == 0))
+		return "it is bulk or list mail (Precedence)";
+	if (m->list_id != NULL)
+		return "it comes from a mailing list (List-Id)";
+	if (m->from.addr == NULL || *m->from.addr == '\0' ||
+	    g_ascii_strncasecmp(m->from.addr, "mailer-daemon@", 14) == 0 ||
+	    g_ascii_strncasecmp(m->from.addr, "postmaster@", 11) == 0)
+		return "it has no sender to answer, or is a bounce";
+	return NULL;
+}
+
+/* "lundi 7 décembre 2026": the last day on which the answer is due. */
+static char *
+response_date(const struct setup *s, const struct rules_type *t, int64_t now)
+{
+	GDateTime	*start, *due, *last;
+	char		*text;
+
+	if (!t->has_response)
+		return NULL;
+	start = g_date_time_new_from_unix_utc(now);
+	due = cal_due(s->cal, start, &t->response, NULL);
+	/* Days end at 24:00, given as 00:00 the next day: name the day. */
+	last = t->response.unit == CAL_HOURS ? g_date_time_ref(due) :
+	    g_date_time_add_seconds(due, -1);
+	text = tpl_format_date(last, s->conf->language);
+	g_date_time_unref(last);
+	g_date_time_unref(due);
+	g_date_time_unref(start);
+	return text;
+}
+
+static struct tpl_vars *
+variables(const struct setup *s, const struct case_decision *d,
+    const struct msg *m, int64_t now)
+{
+	struct tpl_vars	*v = tpl_vars_new();
+	char		*due = response_date(s, d->type, now);
+	guint		 i;
+
+	tpl_vars_set(v, "case.ref", d->existing.ref);
+	tpl_vars_set(v, "case.type", strcmp(s->conf->language, "en") == 0 ?
+	    d->type->label_en : d->type->label_fr);
+	tpl_vars_set(v, "complainant.name", m->from.name);
+	tpl_vars_set(v, "deadline.response", due);
+	tpl_vars_set(v, "org.name", s->conf->org_name);
+	tpl_vars_set_list(v, "missing_fields", NULL);
+	for (i = 0; d->missing != NULL && i < d->missing->len; i++)
+		tpl_vars_append(v, "missing_fields",
+		    g_ptr_array_index(d->missing, i));
+	g_free(due);
+	return v;
+}
+
+/* Compose and add the row; To: the Reply-To when there is one. */
+static gboolean
+queue(struct store *st, const struct setup *s, int64_t case_id,
+    const char *subject, const char *body, const struct msg *m, int64_t now,
+    GError **err)
+{
+	struct compose_mail c;
+	struct store_outbox o;
+	GPtrArray	*refs = m->references;
+	GString		*r = g_string_new(NULL);
+	GBytes		*data;
+	char		*id = NULL;
+	guint		 i;
+	gboolean	 ok;
+
+	for (i = 0; i < refs->len; i++)
+		g_string_append_printf(r, "%s%s", i ? " " : "",
+		    (const char *)g_ptr_array_index(refs, i));
+	memset(&c, 0, sizeof(c));
+	c.from_name = s->conf->org_name;
+	c.from_addr = s->conf->org_address;
+	c.to_name = m->reply_to.addr != NULL ? m->reply_to.name : m->from.name;
+	c.to_addr = m->reply_to.addr != NULL ? m->reply_to.addr : m->from.addr;
+	c.subject = subject;
+	c.body = body;
+	c.lang = s->conf->language;
+	c.auto_submitted = "auto-replied";
+	c.in_reply_to = m->message_id;
+	c.references = r->str;
+	c.domain = s->conf->org_domain;
+	c.date = now;
+	c.tz = cal_zone(s->cal);
+	data = compose_message(&c, &id, err);
+	g_string_free(r, TRUE);
+	if (data == NULL)
+		return FALSE;
+	memset(&o, 0, sizeof(o));
+	o.kind = "ack";
+	o.case_id = case_id;
+	o.mail_from = s->conf->org_address;
+	o.rcpt = c.to_addr;
+	o.message_id = id;
+	o.data = data;
+	o.queued_at = now;
+	/* Our Message-ID joins the case: a reply to it is threaded. */
+	ok = store_outbox_add(st, &o, NULL, err) &&
+	    store_event_add(st, case_id, now, "recoursd", "ack",
+	    id, err);
+	g_bytes_unref(data);
+	g_free(id);
+	return ok;
+}
+
+gboolean
+ack_queue(struct store *st, const struct setup *s,
+    const struct case_decision *d, const struct msg *m, int64_t now,
+    gboolean *queued, GError **err)
+{
+	const struct tpl *tpl;
+	const char	*why;
+	struct tpl_vars	*v;
+	char		*subject = NULL, *body = NULL;
+	gboolean	 ok;
+
+	*queued = FALSE;
+	if (d->action != CASE_OPEN || !d->type->ack)
+		return TRUE;
+	if ((why = ack_refusal(m, s->conf)) != NULL)
+		return store_event_add(st, d->existing.id, now, "recoursd",
+		    "no-ack", why, err);
+	if (!s->conf->has_smtp)
+		return store_event_add(st, d->existing.id, now, "recoursd",
+		    "no-ack", "no smtp server is configured", err);
+	tpl = check_template(s, s->conf->language, d->type->ack_template);
+	v = variables(s, d, m, now);
+	ok = tpl != NULL && tpl_render(tpl, v, &subject, &body, err) &&
+	    queue(st, s, d->existing.id, subject, body, m, now, err);
+	tpl_vars_free(v);
+	g_free(subject);
+	g_free(body);
+	*queued = ok;
+	return ok;
+}

@@ -1,0 +1,32 @@
+/*
+ * ack.h: the acknowledgement of a new case, queued in the outbox in the
+ * transaction that opens the case.
+ *
+ * RFC 3834: nothing automatic is answered.  A message with
+ * Auto-Submitted other than "no", Precedence bulk, list or junk, a
+ * List-Id, a bounce sender (MAILER-DAEMON, postmaster, an empty From),
+ * or our own X-Loop gets no acknowledgement; the case is still opened,
+ * and the reason is an event.
+ */
+#ifndef RECOURSD_ACK_H
+#define RECOURSD_ACK_H
+
+#include <glib.h>
+
+#include "case.h"
+#include "check.h"
+#include "msg.h"
+#include "store.h"
+
+/* NULL if m may be answered, else why not (static string). */
+const char	*ack_refusal(const struct msg *, const struct conf *);
+
+/*
+ * Render the type's template for the case d opened, compose it and
+ * queue it, with an event.  *queued tells whether a row was added.
+ */
+gboolean	 ack_queue(struct store *, const struct setup *,
+		    const struct case_decision *, const struct msg *,
+		    int64_t now, gboolean *queued, GError **);
+
+#endif
