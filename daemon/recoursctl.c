@@ -47,9 +47,13 @@ static int	 cmd_status(struct ctl *, int, char **);
 static int	 cmd_deadline(struct ctl *, int, char **);
 static int	 cmd_outbox(struct ctl *, int, char **);
 static int	 cmd_rules(struct ctl *, int, char **);
+static int	 cmd_list(struct ctl *, int, char **);
+static int	 cmd_show(struct ctl *, int, char **);
+static int	 cmd_verify(struct ctl *, int, char **);
 static void	 help(FILE *);
 static int	 parse_id(const char *, int64_t *);
 static void	 remove_tree(const char *);
+static char	*local_time(struct ctl *, int64_t);
 static char	*json_str(const char *);
 static const char *action_name(enum case_action);
 static void	 print_decision(const char *, const struct msg *,
@@ -63,6 +67,14 @@ static const struct command commands[] = {
 	    NEED_CONF, cmd_check },
 	{ "status", "status", "count inbound messages by state",
 	    NEED_CONF | NEED_STORE_RO, cmd_status },
+	{ "list", "list [--type T] [--state S] [--year Y] [--json]",
+	    "cases, oldest first", NEED_CONF | NEED_STORE_RO, cmd_list },
+	{ "show", "show REF [--json]",
+	    "a case and its timeline of events", NEED_CONF | NEED_STORE_RO,
+	    cmd_show },
+	{ "verify", "verify",
+	    "check the hash chain of events; name the first altered one",
+	    NEED_CONF | NEED_STORE_RO, cmd_verify },
 	{ "rules", "rules test FILE.eml... [--mailbox NAME] [--json]",
 	    "what the rules would do with a message, writing nothing",
 	    NEED_CONF, cmd_rules },
@@ -460,6 +472,210 @@ cmd_rules(struct ctl *ctl, int argc, char **argv)
 	g_free(tmp);
 	store_close(st);
 	return rc;
+}
+
+/* "2026-11-23 09:14" in the calendar's zone; caller frees. */
+static char *
+local_time(struct ctl *ctl, int64_t t)
+{
+	GDateTime	*u = g_date_time_new_from_unix_utc(t);
+	GDateTime	*l = g_date_time_to_timezone(u, cal_zone(ctl->setup->cal));
+	char		*s = g_date_time_format(l, "%Y-%m-%d %H:%M");
+
+	g_date_time_unref(u);
+	g_date_time_unref(l);
+	return s;
+}
+
+static int
+cmd_list(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "type", required_argument, NULL, 't' },
+		{ "state", required_argument, NULL, 's' },
+		{ "year", required_argument, NULL, 'y' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*type = NULL, *state = NULL;
+	GArray		*rows;
+	GError		*err = NULL;
+	gboolean	 json = FALSE;
+	int		 ch, year = 0;
+	guint		 i;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "t:s:y:j", opts, NULL)) != -1) {
+		switch (ch) {
+		case 't':
+			type = optarg;
+			break;
+		case 's':
+			state = optarg;
+			break;
+		case 'y':
+			if ((year = atoi(optarg)) < 1970 || year > 9999) {
+				fprintf(stderr, "recoursctl: %s: not a year\n",
+				    optarg);
+				return 1;
+			}
+			break;
+		case 'j':
+			json = TRUE;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (type != NULL && rules_type(ctl->setup->rules, type) == NULL) {
+		fprintf(stderr, "recoursctl: no case type \"%s\" in the rules\n",
+		    type);
+		return 1;
+	}
+	if ((rows = store_case_list(ctl->store, type, state, year, &err)) ==
+	    NULL) {
+		fprintf(stderr, "recoursctl: %s\n", err->message);
+		g_error_free(err);
+		return 1;
+	}
+	if (!json && rows->len > 0)
+		printf("%-14s %-10s %-12s %-16s %s\n", "REFERENCE", "TYPE",
+		    "STATE", "OPENED", "COMPLAINANT");
+	for (i = 0; i < rows->len; i++) {
+		const struct store_case *c = &g_array_index(rows,
+		    struct store_case, i);
+		char	*when = local_time(ctl, c->opened_at);
+
+		if (json) {
+			char	*r = json_str(c->ref), *t = json_str(c->type);
+			char	*st = json_str(c->state), *a = json_str(
+			    c->complainant_addr), *sub = json_str(c->subject);
+
+			printf("{\"ref\": %s, \"type\": %s, \"state\": %s, "
+			    "\"opened_at\": %" G_GINT64_FORMAT ", \"complainant\": "
+			    "%s, \"subject\": %s, \"out_of_time\": %s}\n", r, t,
+			    st, c->opened_at, a, sub,
+			    c->out_of_time ? "true" : "false");
+			g_free(r);
+			g_free(t);
+			g_free(st);
+			g_free(a);
+			g_free(sub);
+		} else
+			printf("%-14s %-10.10s %-12.12s %-16s %.24s%s\n", c->ref,
+			    c->type, c->state, when, c->complainant_addr ?
+			    c->complainant_addr : "-", c->out_of_time ? " !late" : "");
+		g_free(when);
+	}
+	g_array_unref(rows);
+	return 0;
+}
+
+static int
+cmd_show(struct ctl *ctl, int argc, char **argv)
+{
+	struct store_case c;
+	GArray		*evs;
+	GError		*err = NULL;
+	gboolean	 json = argc == 3 && strcmp(argv[2], "--json") == 0;
+	guint		 i;
+	char		*when;
+
+	if (argc != 2 && !json) {
+		fprintf(stderr, "usage: recoursctl show REF [--json]\n");
+		return 2;
+	}
+	if (!store_case_by_ref(ctl->store, argv[1], &c, &err)) {
+		fprintf(stderr, "recoursctl: %s\n", err != NULL ? err->message :
+		    "no such case");
+		g_clear_error(&err);
+		return 1;
+	}
+	if ((evs = store_case_events(ctl->store, c.id, &err)) == NULL) {
+		fprintf(stderr, "recoursctl: %s\n", err->message);
+		g_error_free(err);
+		store_case_clear(&c);
+		return 1;
+	}
+	when = local_time(ctl, c.opened_at);
+	if (json) {
+		char	*r = json_str(c.ref), *t = json_str(c.type);
+		char	*st = json_str(c.state), *sub = json_str(c.subject);
+
+		printf("{\"ref\": %s, \"type\": %s, \"state\": %s, "
+		    "\"subject\": %s, \"opened_at\": %" G_GINT64_FORMAT
+		    ", \"events\": [", r, t, st, sub, c.opened_at);
+		for (i = 0; i < evs->len; i++) {
+			const struct store_event *e = &g_array_index(evs,
+			    struct store_event, i);
+			char	*k = json_str(e->kind), *a = json_str(e->actor);
+			char	*dt = json_str(e->detail);
+
+			printf("%s{\"at\": %" G_GINT64_FORMAT ", \"kind\": %s, "
+			    "\"actor\": %s, \"detail\": %s}", i ? ", " : "",
+			    e->at, k, a, dt);
+			g_free(k);
+			g_free(a);
+			g_free(dt);
+		}
+		printf("]}\n");
+		g_free(r);
+		g_free(t);
+		g_free(st);
+		g_free(sub);
+	} else {
+		printf("%s  %s, %s\n", c.ref, c.type, c.state);
+		printf("  subject:     %s\n", c.subject ? c.subject : "");
+		printf("  complainant: %s <%s>%s%s\n", c.complainant_name ?
+		    c.complainant_name : "", c.complainant_addr ?
+		    c.complainant_addr : "", c.reply_to ? "  Reply-To: " : "",
+		    c.reply_to ? c.reply_to : "");
+		printf("  opened:      %s (mailbox %s)\n", when,
+		    c.mailbox ? c.mailbox : "-");
+		if (c.missing != NULL)
+			printf("  missing:     %s\n", c.missing);
+		if (c.out_of_time)
+			printf("  admissibility: lodged OUT OF TIME\n");
+		printf("\n");
+		for (i = 0; i < evs->len; i++) {
+			const struct store_event *e = &g_array_index(evs,
+			    struct store_event, i);
+			char	*at = local_time(ctl, e->at);
+
+			printf("  %s  %-12s %s\n", at, e->kind, e->actor);
+			if (e->detail != NULL && *e->detail != '\0')
+				printf("                    %s\n", e->detail);
+			g_free(at);
+		}
+	}
+	g_free(when);
+	g_array_unref(evs);
+	store_case_clear(&c);
+	return 0;
+}
+
+static int
+cmd_verify(struct ctl *ctl, int argc, char **argv)
+{
+	GError	*err = NULL;
+	char	*why = NULL;
+	int64_t	 bad, n = 0;
+
+	(void)argc;
+	(void)argv;
+	bad = store_verify_events(ctl->store, &n, &why, &err);
+	if (bad < 0) {
+		fprintf(stderr, "recoursctl: %s\n", err->message);
+		g_error_free(err);
+		return 1;
+	}
+	if (bad > 0) {
+		printf("chain BROKEN: %s\n", why);
+		g_free(why);
+		return 1;
+	}
+	printf("chain intact: %" G_GINT64_FORMAT " event(s)\n", n);
+	return 0;
 }
 
 static int

@@ -174,6 +174,9 @@ enum stmt_id {
 	S_MESSAGE_SET_CASE,
 	S_EVENT_LAST,
 	S_EVENT_INSERT,
+	S_CASE_LIST,
+	S_EVENT_LIST,
+	S_EVENT_ALL,
 	S_COUNT
 };
 
@@ -262,6 +265,15 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_EVENT_LAST] = "SELECT hash FROM event ORDER BY id DESC LIMIT 1",
 	[S_EVENT_INSERT] = "INSERT INTO event (case_id, at, actor, kind, "
 	    "detail, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_CASE_LIST] = "SELECT id, ref, type, state, mailbox, subject, "
+	    "complainant_name, complainant_addr, reply_to, opened_at, "
+	    "missing, out_of_time FROM cases WHERE (?1 IS NULL OR type = ?1) "
+	    "AND (?2 IS NULL OR state = ?2) AND (?3 IS NULL OR year = ?3) "
+	    "ORDER BY id",
+	[S_EVENT_LIST] = "SELECT id, case_id, at, actor, kind, detail, prev, "
+	    "hash FROM event WHERE case_id = ?1 ORDER BY id",
+	[S_EVENT_ALL] = "SELECT id, coalesce(case_id, 0), at, actor, kind, "
+	    "detail, prev, hash FROM event ORDER BY id",
 	[S_MAILBOX_ALL] = "SELECT mailbox, uidvalidity, last_uid, "
 	    "failing_since, alerted, last_error FROM mailbox_state "
 	    "ORDER BY mailbox",
@@ -281,6 +293,9 @@ static gboolean	 exec_bound(struct store *, const char *, const char *, int,
 static void	 outbox_row_clear(gpointer);
 static GArray	*outbox_rows(struct store *, sqlite3_stmt *, GError **);
 static void	 health_row_clear(gpointer);
+static void	 case_array_clear(gpointer);
+static void	 event_clear(gpointer);
+static GArray	*events(struct store *, sqlite3_stmt *, GError **);
 static int64_t	 case_seq(struct store *, const char *, int, GError **);
 static gboolean	 case_row(struct store *, sqlite3_stmt *, struct store_case *,
 		    GError **);
@@ -1316,7 +1331,7 @@ store_event_add(struct store *st, int64_t case_id, int64_t at,
     const char *actor, const char *kind, const char *detail, GError **err)
 {
 	sqlite3_stmt	*s;
-	char		*prev = NULL, *input, *hash;
+	char		*prev = NULL, *hash;
 	gboolean	 ok;
 
 	if ((s = stmt(st, S_EVENT_LAST, err)) == NULL)
@@ -1324,10 +1339,7 @@ store_event_add(struct store *st, int64_t case_id, int64_t at,
 	if (sqlite3_step(s) == SQLITE_ROW)
 		prev = dup_column(s, 0);
 	sqlite3_reset(s);
-	input = g_strdup_printf("%s|%" G_GINT64_FORMAT "|%" G_GINT64_FORMAT
-	    "|%s|%s|%s", prev != NULL ? prev : "", case_id, at, actor, kind,
-	    detail != NULL ? detail : "");
-	hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, input, -1);
+	hash = store_event_hash(prev, case_id, at, actor, kind, detail);
 	if ((s = stmt(st, S_EVENT_INSERT, err)) == NULL) {
 		ok = FALSE;
 		goto out;
@@ -1343,7 +1355,162 @@ store_event_add(struct store *st, int64_t case_id, int64_t at,
 	ok = step_done(st, s, err);
 out:
 	g_free(prev);
-	g_free(input);
 	g_free(hash);
 	return ok;
+}
+
+static void
+case_array_clear(gpointer p)
+{
+	store_case_clear(p);
+}
+
+GArray *
+store_case_list(struct store *st, const char *type, const char *state,
+    int year, GError **err)
+{
+	sqlite3_stmt	*s;
+	GArray		*rows;
+	struct store_case c;
+
+	if ((s = stmt(st, S_CASE_LIST, err)) == NULL)
+		return NULL;
+	bind_text(s, 1, type);
+	bind_text(s, 2, state);
+	if (year > 0)
+		sqlite3_bind_int(s, 3, year);
+	rows = g_array_new(FALSE, TRUE, sizeof(struct store_case));
+	g_array_set_clear_func(rows, case_array_clear);
+	for (;;) {
+		/* case_row() resets the statement: bind again each time. */
+		int	 rc = sqlite3_step(s);
+
+		if (rc != SQLITE_ROW) {
+			sqlite3_reset(s);
+			if (rc != SQLITE_DONE) {
+				g_array_unref(rows);
+				sql_fail(st, err, "cases");
+				return NULL;
+			}
+			return rows;
+		}
+		memset(&c, 0, sizeof(c));
+		c.id = sqlite3_column_int64(s, 0);
+		c.ref = dup_column(s, 1);
+		c.type = dup_column(s, 2);
+		c.state = dup_column(s, 3);
+		c.mailbox = dup_column(s, 4);
+		c.subject = dup_column(s, 5);
+		c.complainant_name = dup_column(s, 6);
+		c.complainant_addr = dup_column(s, 7);
+		c.reply_to = dup_column(s, 8);
+		c.opened_at = sqlite3_column_int64(s, 9);
+		c.missing = dup_column(s, 10);
+		c.out_of_time = sqlite3_column_int(s, 11) != 0;
+		g_array_append_val(rows, c);
+	}
+}
+
+static void
+event_clear(gpointer p)
+{
+	struct store_event *e = p;
+
+	g_free(e->actor);
+	g_free(e->kind);
+	g_free(e->detail);
+	g_free(e->prev);
+	g_free(e->hash);
+}
+
+static GArray *
+events(struct store *st, sqlite3_stmt *s, GError **err)
+{
+	GArray	*rows = g_array_new(FALSE, TRUE, sizeof(struct store_event));
+	int	 rc;
+
+	g_array_set_clear_func(rows, event_clear);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_event e;
+
+		e.id = sqlite3_column_int64(s, 0);
+		e.case_id = sqlite3_column_int64(s, 1);
+		e.at = sqlite3_column_int64(s, 2);
+		e.actor = dup_column(s, 3);
+		e.kind = dup_column(s, 4);
+		e.detail = dup_column(s, 5);
+		e.prev = dup_column(s, 6);
+		e.hash = dup_column(s, 7);
+		g_array_append_val(rows, e);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		g_array_unref(rows);
+		sql_fail(st, err, "events");
+		return NULL;
+	}
+	return rows;
+}
+
+GArray *
+store_case_events(struct store *st, int64_t case_id, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_EVENT_LIST, err)) == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, case_id);
+	return events(st, s, err);
+}
+
+char *
+store_event_hash(const char *prev, int64_t case_id, int64_t at,
+    const char *actor, const char *kind, const char *detail)
+{
+	char	*input, *hash;
+
+	input = g_strdup_printf("%s|%" G_GINT64_FORMAT "|%" G_GINT64_FORMAT
+	    "|%s|%s|%s", prev != NULL ? prev : "", case_id, at, actor, kind,
+	    detail != NULL ? detail : "");
+	hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, input, -1);
+	g_free(input);
+	return hash;
+}
+
+int64_t
+store_verify_events(struct store *st, int64_t *count, char **why,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+	GArray		*all;
+	const char	*prev = "";
+	int64_t		 bad = 0;
+	guint		 i;
+
+	if ((s = stmt(st, S_EVENT_ALL, err)) == NULL ||
+	    (all = events(st, s, err)) == NULL)
+		return -1;
+	*count = all->len;
+	for (i = 0; bad == 0 && i < all->len; i++) {
+		const struct store_event *e = &g_array_index(all,
+		    struct store_event, i);
+		char	*h = store_event_hash(e->prev, e->case_id, e->at,
+		    e->actor, e->kind, e->detail);
+
+		if (strcmp(e->prev, prev) != 0) {
+			bad = e->id;
+			*why = g_strdup_printf("event %" G_GINT64_FORMAT " does not "
+			    "follow the event before it: an event before it was "
+			    "removed or altered", e->id);
+		} else if (strcmp(h, e->hash) != 0) {
+			bad = e->id;
+			*why = g_strdup_printf("event %" G_GINT64_FORMAT " was "
+			    "altered: its content no longer matches its hash",
+			    e->id);
+		}
+		prev = e->hash;
+		g_free(h);
+	}
+	g_array_unref(all);
+	return bad;
 }

@@ -216,4 +216,30 @@ gboolean	 store_event_add(struct store *, int64_t case_id, int64_t at,
 		    const char *actor, const char *kind, const char *detail,
 		    GError **);
 
+/* Cases by type, state and year (NULL, NULL, 0: all), oldest first. */
+GArray		*store_case_list(struct store *, const char *type,
+		    const char *state, int year, GError **);
+
+struct store_event {
+	int64_t		 id;
+	int64_t		 case_id;
+	int64_t		 at;
+	char		*actor;
+	char		*kind;
+	char		*detail;
+	char		*prev;
+	char		*hash;
+};
+GArray		*store_case_events(struct store *, int64_t, GError **);
+/* SHA-256 over the previous hash and every field; caller frees. */
+char		*store_event_hash(const char *prev, int64_t case_id, int64_t at,
+		    const char *actor, const char *kind, const char *detail);
+/*
+ * Walk the chain: 0 when intact (count events checked), else the id of the
+ * first event that is altered or does not follow its predecessor, with
+ * why; -1 on a store error.
+ */
+int64_t		 store_verify_events(struct store *, int64_t *count, char **why,
+		    GError **);
+
 #endif

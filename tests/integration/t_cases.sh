@@ -114,4 +114,27 @@ before=$(sql "$db" "SELECT count(*) FROM event")
 "$RECOURSCTL" -f "$d/recoursd.conf" rules test --json "$d/1.eml" "$d/6.eml" > "$d/json" 2>&1
 is "$(grep -c '^{"file"' "$d/json")" 2 "rules test --json: one object per file"
 is "$(sql "$db" "SELECT count(*) FROM event")" "$before" "rules test writes nothing"
+kill_wait $pid
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" list 2>&1)
+is "$(echo "$out" | grep -c -- "-$year-")" 4 "recoursctl list: the 4 cases"
+like "$out" "^APP-$year-0001 +appeal +received .* !late$" "with the late appeal marked"
+is "$("$RECOURSCTL" -f "$d/recoursd.conf" list --type claim --json | grep -c '"ref": "REC-')" 1 \
+    "list --type claim --json"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" list --type nosuch 2>&1); rc=$?
+is "$rc" 1 "list with an unknown type is an error"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" show "REC-$year-0001" 2>&1)
+like "$out" "complete +recoursd" "recoursctl show: the timeline has the completion"
+like "$out" "le nom de l'entreprise concernée|received" "and the case's state"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" show REC-1999-0001 2>&1); rc=$?
+is "$rc" 1 "show of an unknown reference is an error"
+like "$out" "no such case" "a clear one"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" verify 2>&1); rc=$?
+is "$rc" 0 "recoursctl verify: the chain is intact"
+sql "$db" "UPDATE event SET detail = 'edited by hand' WHERE id = 4"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" verify 2>&1); rc=$?
+is "$rc" 1 "an edited event is caught"
+like "$out" "event 4 was altered" "and named"
+sql "$db" "DELETE FROM event WHERE id = 2"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" verify 2>&1)
+like "$out" "event 3 does not follow the event before it" "a deleted event is caught at the next one"
 done_testing || { tail -20 "$d/recoursd.log" | sed 's/^/# log: /'; exit 1; }
