@@ -114,9 +114,30 @@ before=$(sql "$db" "SELECT count(*) FROM event")
 "$RECOURSCTL" -f "$d/recoursd.conf" rules test --json "$d/1.eml" "$d/6.eml" > "$d/json" 2>&1
 is "$(grep -c '^{"file"' "$d/json")" 2 "rules test --json: one object per file"
 is "$(sql "$db" "SELECT count(*) FROM event")" "$before" "rules test writes nothing"
+# SIGHUP: a broken rule file is refused and the running rules stay.
+printf 'types = ( { name = "x"; prefix = "APP"; tags = ( "x" ); } );\n' > "$d/rules/50-broken.conf"
+kill -HUP $pid
+wait_for 5 grep -q "errors, keeping the running configuration" "$d/recoursd.log"
+ok $? "SIGHUP with a broken rule file: refused, the running rules stay"
+like "$(grep -A2 'keeping the running' "$d/recoursd.log")" "50-broken.conf:1: prefix \"APP\" is already used" \
+    "the log names file:line"
+mail "$d/8.eml" c8 "[Plainte] encore" "Texte"
+testbed_send alice@example.test client@example.test "$d/8.eml"
+wait_for 20 processed 8
+is "$(sql "$db" "SELECT count(*) FROM cases WHERE type = 'complaint'")" 2 "the daemon still runs on the old rules"
+printf 'types = ( { name = "lawsuit"; prefix = "JUR"; tags = ( "assignation" ); priority = 40; } );\n' \
+    > "$d/rules/50-broken.conf"
+kill -HUP $pid
+wait_for 5 grep -q "reloaded" "$d/recoursd.log"
+ok $? "a valid rule file is taken on SIGHUP"
+mail "$d/9.eml" c9 "Assignation en justice" "Texte"
+testbed_send alice@example.test client@example.test "$d/9.eml"
+wait_for 20 processed 9
+is "$(sql "$db" "SELECT ref FROM cases ORDER BY id DESC LIMIT 1")" "JUR-$year-0001" "and the new type is used at once"
+rm "$d/rules/50-broken.conf"
 kill_wait $pid
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" list 2>&1)
-is "$(echo "$out" | grep -c -- "-$year-")" 4 "recoursctl list: the 4 cases"
+is "$(echo "$out" | grep -c -- "-$year-")" 6 "recoursctl list: the 6 cases"
 like "$out" "^APP-$year-0001 +appeal +received .* !late$" "with the late appeal marked"
 is "$("$RECOURSCTL" -f "$d/recoursd.conf" list --type claim --json | grep -c '"ref": "REC-')" 1 \
     "list --type claim --json"
