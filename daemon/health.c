@@ -5,9 +5,9 @@
 
 #include <string.h>
 
-#include "compose.h"
 #include "health.h"
 #include "log.h"
+#include "notify.h"
 
 static gboolean	 queue_alert(struct store *, const struct conf *,
 		    const struct store_health *, gboolean, int64_t, GError **);
@@ -61,42 +61,18 @@ static gboolean
 queue_alert(struct store *st, const struct conf *c,
     const struct store_health *h, gboolean down, int64_t now, GError **err)
 {
-	struct compose_mail m;
-	struct store_outbox o;
-	char	*subject, *body, *id = NULL;
-	GBytes	*data;
-	gboolean ok;
+	char	*subject, *body;
+	gboolean ok, queued;
 
 	body = alert_text(c, h, down, now, &subject);
-	memset(&m, 0, sizeof(m));
-	m.from_name = c->org_name;
-	m.from_addr = c->org_address;
-	m.to_addr = c->admin;
-	m.subject = subject;
-	m.body = body;
-	m.lang = c->language;
-	m.auto_submitted = "auto-generated";
-	m.domain = c->org_domain;
-	m.date = now;
-	data = compose_message(&m, &id, err);
-	g_free(subject);
-	g_free(body);
-	if (data == NULL)
-		return FALSE;
-	memset(&o, 0, sizeof(o));
-	o.kind = down ? "alert-down" : "alert-up";
-	o.mail_from = c->org_address;
-	o.rcpt = c->admin;
-	o.message_id = id;
-	o.data = data;
-	o.queued_at = now;
-	ok = store_begin(st, err) && store_outbox_add(st, &o, NULL, err) &&
+	ok = store_begin(st, err) && notify_queue(st, c, down ? "alert-down" :
+	    "alert-up", 0, c->admin, subject, body, now, &queued, err) &&
 	    store_mailbox_set_alerted(st, h->mailbox, down, err) &&
 	    store_commit(st, err);
 	if (!ok)
 		store_rollback(st);
-	g_bytes_unref(data);
-	g_free(id);
+	g_free(subject);
+	g_free(body);
 	return ok;
 }
 

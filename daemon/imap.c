@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "imap.h"
 #include "log.h"
 #include "spool.h"
@@ -578,7 +579,7 @@ record(struct imap_fetcher *f, const struct fetched *got, guint n)
 	in.mailbox = f->mb->name;
 	in.uidvalidity = f->uidvalidity;
 	in.source = "imap";
-	in.now = g_get_real_time() / G_USEC_PER_SEC;
+	in.now = clock_now();
 	for (i = 0; i < n; i++) {
 		in.uid = got[i].uid;
 		in.size = got[i].size;
@@ -719,7 +720,7 @@ done:
 static void
 health(struct imap_fetcher *f, const char *error)
 {
-	int64_t	 now = g_get_real_time() / G_USEC_PER_SEC;
+	int64_t	 now = clock_now();
 
 	if (error == NULL) {
 		if (f->failing_since == 0)

@@ -16,12 +16,14 @@
 
 #include "ack.h"
 #include "case.h"
+#include "clock.h"
 #include "imap.h"
 #include "ingest.h"
 #include "log.h"
 #include "msg.h"
 #include "spool.h"
 #include "store.h"
+#include "timer.h"
 
 struct ingest {
 	const struct setup	*setup;
@@ -278,7 +280,9 @@ route(struct store *st, const struct setup *s, const struct prepared *p,
 	ok = case_decide(st, s->rules, s->cal, p->m, mb != NULL ? mb->role :
 	    NULL, now, &d, err) &&
 	    case_apply(st, &d, p->m, row, p->mailbox, now, err) &&
-	    ack_queue(st, s, &d, p->m, now, &queued, err);
+	    ack_queue(st, s, &d, p->m, now, &queued, err) &&
+	    (d.action != CASE_OPEN ||
+	    timer_schedule(st, s, d.existing.id, d.type, now, err));
 	if (ok)
 		log_info("ingest: %s: inbound %" G_GINT64_FORMAT ": %s %s%s%s%s",
 		    p->mailbox, p->id, d.action == CASE_OPEN ? "opened" :
@@ -320,7 +324,7 @@ ingest_process_pending(struct store *st, const struct setup *s,
 		ok = ok && store_begin(st, err);
 		for (i = 0; ok && i < k; i++)
 			ok = store_savepoint(st, err) &&
-			    apply(st, s, &p[i], g_get_real_time() / G_USEC_PER_SEC,
+			    apply(st, s, &p[i], clock_now(),
 			    err) && store_release(st, TRUE, err);
 		if (ok)
 			ok = store_commit(st, err);
@@ -342,7 +346,7 @@ ingest_process_one(struct store *st, const struct setup *s, int64_t id,
 	gboolean	 ok;
 
 	ok = prepare(st, s->conf, id, &p, err) && store_begin(st, err);
-	if (ok && !apply(st, s, &p, g_get_real_time() / G_USEC_PER_SEC, err)) {
+	if (ok && !apply(st, s, &p, clock_now(), err)) {
 		store_rollback(st);
 		ok = FALSE;
 	} else if (ok)
@@ -447,7 +451,7 @@ ingest_inject(struct store *st, const struct setup *s, const char *mailbox,
 	in.mailbox = mailbox;
 	in.sha256 = sha;
 	in.source = "inject";
-	in.now = g_get_real_time() / G_USEC_PER_SEC;
+	in.now = clock_now();
 	if (!store_begin(st, err) ||
 	    !store_inbound_add(st, &in, &added, id, err)) {
 		store_rollback(st);

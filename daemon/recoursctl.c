@@ -14,11 +14,13 @@
 
 #include "case.h"
 #include "check.h"
+#include "clock.h"
 #include "conf.h"
 #include "ingest.h"
 #include "log.h"
 #include "msg.h"
 #include "store.h"
+#include "timer.h"
 
 struct ctl {
 	const char	*conf_path;
@@ -54,10 +56,11 @@ static void	 help(FILE *);
 static int	 parse_id(const char *, int64_t *);
 static void	 remove_tree(const char *);
 static char	*local_time(struct ctl *, int64_t);
+static void	 print_timers(struct ctl *, int64_t);
 static char	*json_str(const char *);
 static const char *action_name(enum case_action);
-static void	 print_decision(const char *, const struct msg *,
-		    const struct case_decision *, gboolean);
+static void	 print_decision(const struct setup *, int64_t, const char *,
+		    const struct msg *, const struct case_decision *, gboolean);
 static int	 setup(struct ctl *, int);
 
 static const struct command commands[] = {
@@ -271,8 +274,7 @@ cmd_outbox(struct ctl *ctl, int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "retry") == 0) {
 		if (parse_id(argv[2], &id) == -1)
 			return 2;
-		if (!store_outbox_retry(ctl->store, id, g_get_real_time() /
-		    G_USEC_PER_SEC, &err)) {
+		if (!store_outbox_retry(ctl->store, id, clock_now(), &err)) {
 			fprintf(stderr, "recoursctl: %s\n", err->message);
 			g_error_free(err);
 			return 1;
@@ -335,8 +337,8 @@ action_name(enum case_action a)
 }
 
 static void
-print_decision(const char *file, const struct msg *m,
-    const struct case_decision *d, gboolean json)
+print_decision(const struct setup *setup, int64_t now, const char *file,
+    const struct msg *m, const struct case_decision *d, gboolean json)
 {
 	char	*tag = d->tag != NULL ? g_strstrip(g_strdup(d->tag)) : NULL;
 	char	*f, *sub, *t, *tg, *c, *j, *a, *miss;
@@ -395,6 +397,18 @@ print_decision(const char *file, const struct msg *m,
 			printf("  admissibility: %s%s\n", d->admissibility,
 			    d->out_of_time ? "  [OUT OF TIME: flagged for staff]" :
 			    "");
+		for (i = 0; d->action == CASE_OPEN && i <
+		    d->type->deadlines->len; i++) {
+			const struct rules_deadline *dl = g_ptr_array_index(
+			    d->type->deadlines, i);
+			GDateTime *due = timer_due(setup, dl, now);
+			char	*at = cal_format(due);
+
+			printf("  deadline: %-10s due %s (met by %s)\n",
+			    dl->name, at, dl->met_by);
+			g_free(at);
+			g_date_time_unref(due);
+		}
 		g_free(miss);
 	}
 	g_free(tag);
@@ -457,9 +471,9 @@ cmd_rules(struct ctl *ctl, int argc, char **argv)
 			continue;
 		}
 		if (case_decide(st, ctl->setup->rules, ctl->setup->cal, m,
-		    mb != NULL ? mb->role : NULL, g_get_real_time() /
-		    G_USEC_PER_SEC, &d, &err))
-			print_decision(argv[i], m, &d, json);
+		    mb != NULL ? mb->role : NULL, clock_now(), &d, &err))
+			print_decision(ctl->setup, clock_now(), argv[i], m, &d,
+			    json);
 		else {
 			fprintf(stderr, "recoursctl: %s\n", err->message);
 			g_clear_error(&err);
@@ -472,6 +486,30 @@ cmd_rules(struct ctl *ctl, int argc, char **argv)
 	g_free(tmp);
 	store_close(st);
 	return rc;
+}
+
+/* Each named deadline of the case on its own line, with its outcome. */
+static void
+print_timers(struct ctl *ctl, int64_t case_id)
+{
+	GArray	*timers = store_case_timers(ctl->store, case_id, NULL);
+	guint	 i;
+
+	for (i = 0; timers != NULL && i < timers->len; i++) {
+		const struct store_timer *t = &g_array_index(timers,
+		    struct store_timer, i);
+		char	*at = local_time(ctl, t->due_at);
+
+		if (strcmp(t->kind, "due") == 0)
+			printf("  deadline:    %-12s due %s  %s\n", t->deadline, at,
+			    t->state);
+		else
+			printf("  reminder:    %-12s at  %s  %s\n", t->deadline, at,
+			    t->state);
+		g_free(at);
+	}
+	if (timers != NULL)
+		g_array_unref(timers);
 }
 
 /* "2026-11-23 09:14" in the calendar's zone; caller frees. */
@@ -636,6 +674,7 @@ cmd_show(struct ctl *ctl, int argc, char **argv)
 			printf("  missing:     %s\n", c.missing);
 		if (c.out_of_time)
 			printf("  admissibility: lodged OUT OF TIME\n");
+		print_timers(ctl, c.id);
 		printf("\n");
 		for (i = 0; i < evs->len; i++) {
 			const struct store_event *e = &g_array_index(evs,

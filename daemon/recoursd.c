@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "clock.h"
 #include "conf.h"
 #include "health.h"
 #include "ingest.h"
@@ -24,6 +25,7 @@
 #include "smtp.h"
 #include "spool.h"
 #include "store.h"
+#include "timer.h"
 
 #define HEALTH_EVERY	5	/* seconds between looks at mailbox health */
 
@@ -34,6 +36,7 @@ struct daemon {
 	struct ingest		*ingest;
 	struct smtp_sender	*sender;
 	const char		*conf_path;
+	guint			 timer_source;	/* the next deadline */
 };
 
 static void	 usage(void) __attribute__((noreturn));
@@ -42,6 +45,9 @@ static gboolean	 on_reload(gpointer);
 static gboolean	 on_watchdog(gpointer);
 static gboolean	 on_health(gpointer);
 static void	 start(struct daemon *);
+static void	 arm_timers(struct daemon *);
+static gboolean	 on_timers(gpointer);
+static gboolean	 on_usr1(gpointer);
 static void	 on_queued(void *);
 static void	 start_watchdog(void);
 
@@ -104,6 +110,7 @@ on_reload(gpointer data)
 		}
 		setup_free(d->setup);
 		d->setup = n;
+		arm_timers(d);
 		log_info("reloaded %s", d->conf_path);
 	}
 	g_string_free(errors, TRUE);
@@ -127,7 +134,7 @@ on_health(gpointer data)
 	GError		*err = NULL;
 	int		 n;
 
-	n = health_check(d->store, d->setup->conf, g_get_real_time() / G_USEC_PER_SEC,
+	n = health_check(d->store, d->setup->conf, clock_now(),
 	    &err);
 	if (n < 0) {
 		log_warnx("health: %s", err->message);
@@ -144,6 +151,56 @@ on_queued(void *data)
 	struct daemon	*d = data;
 
 	smtp_sender_kick(d->sender);
+	arm_timers(d);		/* new cases bring new deadlines */
+}
+
+/*
+ * Sleep until the earliest timer: no polling.  At most an hour at a time,
+ * so that a clock set forward by the administrator is noticed.
+ */
+static void
+arm_timers(struct daemon *d)
+{
+	int64_t	 next = timer_next(d->store), wait;
+
+	if (d->timer_source != 0)
+		g_source_remove(d->timer_source);
+	d->timer_source = 0;
+	if (next == 0)
+		return;
+	wait = next - clock_now();
+	d->timer_source = wait <= 0 ? g_idle_add(on_timers, d) :
+	    g_timeout_add_seconds((guint)MIN(wait, 3600), on_timers, d);
+}
+
+static gboolean
+on_timers(gpointer data)
+{
+	struct daemon	*d = data;
+	GError		*err = NULL;
+	gboolean	 queued;
+
+	d->timer_source = 0;
+	if (timer_fire(d->store, d->setup, clock_now(), &queued, &err) < 0) {
+		log_warnx("timer: %s", err->message);
+		g_error_free(err);
+	} else if (queued)
+		smtp_sender_kick(d->sender);
+	arm_timers(d);
+	return G_SOURCE_REMOVE;
+}
+
+/* SIGUSR1: look at the timers now (after the clock was moved). */
+static gboolean
+on_usr1(gpointer data)
+{
+	struct daemon	*d = data;
+
+	if (d->timer_source != 0)
+		g_source_remove(d->timer_source);
+	d->timer_source = g_idle_add(on_timers, d);
+	smtp_sender_kick(d->sender);
+	return G_SOURCE_CONTINUE;
 }
 
 /* Open what the daemon runs on; any failure here is fatal. */
@@ -163,6 +220,9 @@ start(struct daemon *d)
 	    &err)) == NULL)
 		fatalx("%s", err->message);
 	g_timeout_add_seconds(HEALTH_EVERY, on_health, d);
+	arm_timers(d);
+	if (clock_simulated())
+		log_info("the clock is simulated (RECOURSD_CLOCK_FILE)");
 }
 
 /* Ping at half the interval the service manager asked for. */
@@ -231,6 +291,7 @@ main(int argc, char *argv[])
 	g_unix_signal_add(SIGTERM, on_stop, &d);
 	g_unix_signal_add(SIGINT, on_stop, &d);
 	g_unix_signal_add(SIGHUP, on_reload, &d);
+	g_unix_signal_add(SIGUSR1, on_usr1, &d);
 	signal(SIGPIPE, SIG_IGN);
 	start_watchdog();
 	log_info("started, %u mailbox(es), database %s",

@@ -17,10 +17,14 @@ static const char *const top_keys[] = { "types", "triage", "defaults", NULL };
 static const char *const type_keys[] = {
 	"name", "label", "prefix", "tags", "priority", "roles", "required",
 	"admissibility", "on_closed", "states", "ack", "ack_template",
-	"response", NULL
+	"response", "deadlines", "notify", "escalate_to", NULL
+};
+static const char *const deadline_keys[] = {
+	"name", "within", "remind_before", "met_by", "escalate", NULL
 };
 static const char *const triage_keys[] = {
-	"label", "prefix", "ack", "ack_template", "response", NULL
+	"label", "prefix", "ack", "ack_template", "response", "deadlines",
+	"notify", "escalate_to", NULL
 };
 static const char *const label_keys[] = { "fr", "en", NULL };
 static const char *const field_keys[] = { "name", "label", "pattern", NULL };
@@ -40,6 +44,13 @@ static void	 load_states(struct cfg *, const config_setting_t *,
 		    struct rules_type *);
 static void	 load_ack(struct cfg *, const config_setting_t *,
 		    struct rules_type *);
+static gboolean	 duration(struct cfg *, const config_setting_t *,
+		    const char *, struct cal_duration *);
+static struct rules_deadline *load_deadline(struct cfg *,
+		    const config_setting_t *);
+static void	 load_deadlines(struct cfg *, const config_setting_t *,
+		    struct rules_type *);
+static void	 deadline_free(gpointer);
 static void	 load_defaults(struct cfg *, const config_setting_t *);
 static GRegex	*compile(struct cfg *, const config_setting_t *, const char *);
 static void	 check_type(struct cfg *, const config_setting_t *,
@@ -132,6 +143,92 @@ load_admissibility(struct cfg *l, const config_setting_t *s,
 	g_free(within);
 }
 
+static gboolean
+duration(struct cfg *l, const config_setting_t *s, const char *name,
+    struct cal_duration *d)
+{
+	char	*text = cfg_str(l, s, name, NULL);
+	GError	*err = NULL;
+	gboolean ok;
+
+	if (text == NULL)
+		return FALSE;
+	if (!(ok = cal_parse_duration(text, d, &err))) {
+		cfg_error(l, config_setting_get_member(s, name), "%s",
+		    err->message);
+		g_error_free(err);
+	}
+	g_free(text);
+	return ok;
+}
+
+static struct rules_deadline *
+load_deadline(struct cfg *l, const config_setting_t *s)
+{
+	struct rules_deadline *dl = g_new0(struct rules_deadline, 1);
+	enum case_state	 st;
+
+	cfg_check_keys(l, s, deadline_keys);
+	dl->name = cfg_str(l, s, "name", NULL);
+	if (dl->name == NULL || config_setting_get_member(s, "within") == NULL)
+		cfg_error(l, s, "a deadline needs name and within");
+	else
+		duration(l, s, "within", &dl->within);
+	dl->has_remind = duration(l, s, "remind_before", &dl->remind_before);
+	if (dl->has_remind && dl->remind_before.unit != CAL_HOURS &&
+	    dl->remind_before.unit != CAL_DAYS && dl->remind_before.unit !=
+	    CAL_WEEKS)
+		cfg_error(l, config_setting_get_member(s, "remind_before"),
+		    "remind_before counts back in hours, days or weeks");
+	dl->met_by = cfg_str(l, s, "met_by", dl->name != NULL &&
+	    strcmp(dl->name, "ack") == 0 ? "ack" : "decided");
+	if (strcmp(dl->met_by, "ack") != 0 && !case_state_parse(dl->met_by, &st))
+		cfg_error(l, config_setting_get_member(s, "met_by"), "met_by is "
+		    "\"ack\" (the acknowledgement is sent) or a state: \"%s\" "
+		    "is neither", dl->met_by);
+	dl->escalate = cfg_bool(l, s, "escalate", TRUE);
+	return dl;
+}
+
+static void
+load_deadlines(struct cfg *l, const config_setting_t *s, struct rules_type *t)
+{
+	const config_setting_t *list = config_setting_get_member(s, "deadlines");
+	int	 i, n;
+	guint	 j;
+
+	t->deadlines = g_ptr_array_new_with_free_func(deadline_free);
+	n = list != NULL ? config_setting_length(list) : 0;
+	for (i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(list, i);
+		struct rules_deadline *dl;
+
+		if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
+			cfg_error(l, e, "a deadline is { name = \"...\"; within "
+			    "= \"...\"; ... }");
+			continue;
+		}
+		dl = load_deadline(l, e);
+		for (j = 0; dl->name != NULL && j < t->deadlines->len; j++)
+			if (g_strcmp0(((struct rules_deadline *)
+			    g_ptr_array_index(t->deadlines, j))->name,
+			    dl->name) == 0)
+				cfg_error(l, e, "deadline \"%s\" is defined twice",
+				    dl->name);
+		g_ptr_array_add(t->deadlines, dl);
+	}
+}
+
+static void
+deadline_free(gpointer p)
+{
+	struct rules_deadline *dl = p;
+
+	g_free(dl->name);
+	g_free(dl->met_by);
+	g_free(dl);
+}
+
 /* The acknowledgement, and when the answer is due. */
 static void
 load_ack(struct cfg *l, const config_setting_t *s, struct rules_type *t)
@@ -206,6 +303,9 @@ load_type(struct cfg *l, const config_setting_t *s, gboolean triage)
 	load_admissibility(l, s, t);
 	load_states(l, s, t);
 	load_ack(l, s, t);
+	load_deadlines(l, s, t);
+	t->notify = cfg_str(l, s, "notify", NULL);
+	t->escalate_to = cfg_str(l, s, "escalate_to", NULL);
 	on_closed = cfg_str(l, s, "on_closed", "reopen");
 	if (strcmp(on_closed, "reopen") == 0)
 		t->on_closed = RULES_REOPEN;
@@ -380,6 +480,7 @@ rules_load(const char *dir, GString *errors)
 		r->triage->states = CASE_ALL_STATES;
 		r->triage->ack = TRUE;
 		r->triage->ack_template = g_strdup("accuse-reception");
+		r->triage->deadlines = g_ptr_array_new();
 		r->triage->file = "(built in)";
 	}
 	g_ptr_array_unref(files);
@@ -421,6 +522,10 @@ type_free(gpointer p)
 		g_ptr_array_unref(t->roles);
 	if (t->fields != NULL)
 		g_ptr_array_unref(t->fields);
+	if (t->deadlines != NULL)
+		g_ptr_array_unref(t->deadlines);
+	g_free(t->notify);
+	g_free(t->escalate_to);
 	if (t->admissibility.date_pattern != NULL)
 		g_regex_unref(t->admissibility.date_pattern);
 	g_free(t);

@@ -35,6 +35,16 @@ struct rules_admissibility {
 	GRegex		*date_pattern;	/* group 1: DD/MM/YYYY; may be NULL */
 };
 
+/* A named deadline of a case, and what happens around it. */
+struct rules_deadline {
+	char		*name;		/* "ack", "response", "overall"... */
+	struct cal_duration within;
+	gboolean	 has_remind;
+	struct cal_duration remind_before; /* hours or days before due */
+	char		*met_by;	/* "ack" (sent), or a case state */
+	gboolean	 escalate;	/* a miss is mailed to escalate_to */
+};
+
 struct rules_type {
 	char		*name;		/* "claim": used in #type commands */
 	char		*label_fr;
@@ -51,6 +61,9 @@ struct rules_type {
 	char		*ack_template;	/* template name, per language */
 	gboolean	 has_response;
 	struct cal_duration response;	/* the answer is due within this */
+	GPtrArray	*deadlines;	/* struct rules_deadline * */
+	char		*notify;	/* staff reminders go here; NULL: admin */
+	char		*escalate_to;	/* missed deadlines go here; NULL: admin */
 	guint		 states;	/* bit set of case states it uses */
 	const char	*file;		/* interned, for messages */
 	int		 line;

@@ -6,6 +6,7 @@
 #include <libetpan/libetpan.h>
 #include <string.h>
 
+#include "clock.h"
 #include "compose.h"
 #include "log.h"
 #include "smtp.h"
@@ -95,7 +96,7 @@ smtp_sender_stop(struct smtp_sender *s)
 static void
 wait_until(struct smtp_sender *s, int64_t at)
 {
-	int64_t	 now = g_get_real_time() / G_USEC_PER_SEC;
+	int64_t	 now = clock_now();
 	gint64	 deadline;
 
 	if (at == 0 || at > now + MAX_SLEEP)
@@ -123,8 +124,7 @@ sender_main(gpointer arg)
 		g_mutex_unlock(&s->lock);
 		if (stop)
 			break;
-		rows = store_outbox_due(s->store, g_get_real_time() /
-		    G_USEC_PER_SEC, ROUND, &err);
+		rows = store_outbox_due(s->store, clock_now(), ROUND, &err);
 		if (rows == NULL) {
 			log_warnx("smtp: %s", err->message);
 			g_clear_error(&err);
@@ -255,7 +255,7 @@ record(struct smtp_sender *s, const struct store_outbox *o, enum outcome r,
     char *reply)
 {
 	struct store_outbox u = *o;
-	int64_t	 now = g_get_real_time() / G_USEC_PER_SEC;
+	int64_t	 now = clock_now();
 	int64_t	 backoff;
 	GError	*err = NULL;
 

@@ -136,6 +136,22 @@ static const char *const migrations[] = {
 	"CREATE INDEX event_by_case ON event(case_id, id);"
 	"ALTER TABLE message ADD COLUMN case_id INTEGER REFERENCES cases(id);"
 	"CREATE INDEX message_by_case ON message(case_id);",
+	/*
+	 * 4: timers, one per deadline of a case (kind 'due') and per
+	 * reminder before it (kind 'remind'), indexed by when they fall due.
+	 */
+	"CREATE TABLE timer ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  deadline TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('due', 'remind')),"
+	"  due_at INTEGER NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN"
+	"    ('pending', 'met', 'missed', 'sent', 'cancelled')),"
+	"  fired_at INTEGER,"
+	"  UNIQUE (case_id, deadline, kind)"
+	") STRICT;"
+	"CREATE INDEX timer_due ON timer(state, due_at);",
 };
 #define NMIGRATIONS	((int)G_N_ELEMENTS(migrations))
 
@@ -175,6 +191,13 @@ enum stmt_id {
 	S_EVENT_LAST,
 	S_EVENT_INSERT,
 	S_CASE_LIST,
+	S_TIMER_ADD,
+	S_TIMER_DUE,
+	S_TIMER_SET,
+	S_TIMER_NEXT,
+	S_TIMER_OF_CASE,
+	S_REACHED_ACK,
+	S_REACHED_STATE,
 	S_EVENT_LIST,
 	S_EVENT_ALL,
 	S_COUNT
@@ -265,6 +288,23 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_EVENT_LAST] = "SELECT hash FROM event ORDER BY id DESC LIMIT 1",
 	[S_EVENT_INSERT] = "INSERT INTO event (case_id, at, actor, kind, "
 	    "detail, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_TIMER_ADD] = "INSERT INTO timer (case_id, deadline, kind, due_at) "
+	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+	[S_TIMER_DUE] = "SELECT id, case_id, deadline, kind, due_at, state, "
+	    "fired_at FROM timer WHERE state = 'pending' AND due_at <= ?1 "
+	    "ORDER BY due_at, id LIMIT ?2",
+	[S_TIMER_SET] = "UPDATE timer SET state = ?2, fired_at = ?3 "
+	    "WHERE id = ?1 AND state = 'pending'",
+	[S_TIMER_NEXT] = "SELECT min(due_at) FROM timer WHERE state = 'pending'",
+	[S_TIMER_OF_CASE] = "SELECT id, case_id, deadline, kind, due_at, "
+	    "state, fired_at FROM timer WHERE case_id = ?1 ORDER BY due_at, id",
+	[S_REACHED_ACK] = "SELECT min(sent_at) FROM outbox WHERE case_id = ?1 "
+	    "AND kind = 'ack' AND state = 'sent'",
+	/* A case opened complete was received when it opened. */
+	[S_REACHED_STATE] = "SELECT min(at) FROM event WHERE case_id = ?1 AND "
+	    "((kind IN ('state', 'complete') AND detail LIKE '% -> ' || ?2) OR "
+	    "(kind = 'opened' AND ?2 = 'received' AND NOT EXISTS (SELECT 1 "
+	    "FROM event WHERE case_id = ?1 AND kind = 'incomplete')))",
 	[S_CASE_LIST] = "SELECT id, ref, type, state, mailbox, subject, "
 	    "complainant_name, complainant_addr, reply_to, opened_at, "
 	    "missing, out_of_time FROM cases WHERE (?1 IS NULL OR type = ?1) "
@@ -293,6 +333,8 @@ static gboolean	 exec_bound(struct store *, const char *, const char *, int,
 static void	 outbox_row_clear(gpointer);
 static GArray	*outbox_rows(struct store *, sqlite3_stmt *, GError **);
 static void	 health_row_clear(gpointer);
+static void	 timer_clear(gpointer);
+static GArray	*timer_rows(struct store *, sqlite3_stmt *, GError **);
 static void	 case_array_clear(gpointer);
 static void	 event_clear(gpointer);
 static GArray	*events(struct store *, sqlite3_stmt *, GError **);
@@ -1513,4 +1555,132 @@ store_verify_events(struct store *st, int64_t *count, char **why,
 	}
 	g_array_unref(all);
 	return bad;
+}
+
+gboolean
+store_timer_add(struct store *st, int64_t case_id, const char *deadline,
+    const char *kind, int64_t due_at, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_TIMER_ADD, err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, deadline);
+	bind_text(s, 3, kind);
+	sqlite3_bind_int64(s, 4, due_at);
+	return step_done(st, s, err);
+}
+
+static void
+timer_clear(gpointer p)
+{
+	struct store_timer *t = p;
+
+	g_free(t->deadline);
+	g_free(t->kind);
+	g_free(t->state);
+}
+
+static GArray *
+timer_rows(struct store *st, sqlite3_stmt *s, GError **err)
+{
+	GArray	*rows = g_array_new(FALSE, TRUE, sizeof(struct store_timer));
+	int	 rc;
+
+	g_array_set_clear_func(rows, timer_clear);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_timer t;
+
+		t.id = sqlite3_column_int64(s, 0);
+		t.case_id = sqlite3_column_int64(s, 1);
+		t.deadline = dup_column(s, 2);
+		t.kind = dup_column(s, 3);
+		t.due_at = sqlite3_column_int64(s, 4);
+		t.state = dup_column(s, 5);
+		t.fired_at = sqlite3_column_int64(s, 6);
+		g_array_append_val(rows, t);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		g_array_unref(rows);
+		sql_fail(st, err, "timers");
+		return NULL;
+	}
+	return rows;
+}
+
+GArray *
+store_timers_due(struct store *st, int64_t now, int limit, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_TIMER_DUE, err)) == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int(s, 2, limit);
+	return timer_rows(st, s, err);
+}
+
+GArray *
+store_case_timers(struct store *st, int64_t case_id, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_TIMER_OF_CASE, err)) == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, case_id);
+	return timer_rows(st, s, err);
+}
+
+gboolean
+store_timer_set(struct store *st, int64_t id, const char *state,
+    int64_t fired_at, gboolean *changed, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_TIMER_SET, err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, state);
+	sqlite3_bind_int64(s, 3, fired_at);
+	if (!step_done(st, s, err))
+		return FALSE;
+	*changed = sqlite3_changes(st->db) > 0;
+	return TRUE;
+}
+
+int64_t
+store_timer_next(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int64_t		 at = 0;
+
+	if ((s = stmt(st, S_TIMER_NEXT, NULL)) == NULL)
+		return 0;
+	if (sqlite3_step(s) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 0) != SQLITE_NULL)
+		at = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return at;
+}
+
+int64_t
+store_case_reached(struct store *st, int64_t case_id, const char *what,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+	int64_t		 at = 0;
+	gboolean	 ack = strcmp(what, "ack") == 0;
+
+	if ((s = stmt(st, ack ? S_REACHED_ACK : S_REACHED_STATE, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, case_id);
+	if (!ack)
+		bind_text(s, 2, what);
+	if (sqlite3_step(s) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 0) != SQLITE_NULL)
+		at = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return at;
 }

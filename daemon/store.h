@@ -242,4 +242,33 @@ char		*store_event_hash(const char *prev, int64_t case_id, int64_t at,
 int64_t		 store_verify_events(struct store *, int64_t *count, char **why,
 		    GError **);
 
+/* A deadline's timer ('due') or its reminder ('remind'). */
+struct store_timer {
+	int64_t		 id;
+	int64_t		 case_id;
+	char		*deadline;
+	char		*kind;
+	int64_t		 due_at;
+	char		*state;		/* pending, met, missed, sent, cancelled */
+	int64_t		 fired_at;
+};
+/* Once per (case, deadline, kind): scheduling twice is harmless. */
+gboolean	 store_timer_add(struct store *, int64_t case_id,
+		    const char *deadline, const char *kind, int64_t due_at,
+		    GError **);
+GArray		*store_timers_due(struct store *, int64_t now, int limit,
+		    GError **);
+GArray		*store_case_timers(struct store *, int64_t, GError **);
+/* Only a pending timer changes: *changed FALSE means it already fired. */
+gboolean	 store_timer_set(struct store *, int64_t, const char *state,
+		    int64_t fired_at, gboolean *changed, GError **);
+/* The earliest pending due_at; 0 when none. */
+int64_t		 store_timer_next(struct store *);
+/*
+ * When the case first reached what ("ack": its acknowledgement was sent;
+ * else a state): 0 never, -1 on error.
+ */
+int64_t		 store_case_reached(struct store *, int64_t case_id,
+		    const char *what, GError **);
+
 #endif

@@ -1,0 +1,242 @@
+/*
+ * timer.c: see timer.h.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "log.h"
+#include "notify.h"
+#include "timer.h"
+
+#define LATE	300	/* seconds: a timer fired later is "late" */
+
+static const struct rules_deadline *deadline_of(const struct setup *,
+		    const struct store_case *, const char *);
+static gboolean	 fire_one(struct store *, const struct setup *,
+		    const struct store_timer *, int64_t, gboolean *, GError **);
+static gboolean	 fire_due(struct store *, const struct setup *,
+		    const struct store_timer *, const struct store_case *,
+		    const struct rules_deadline *, int64_t, gboolean *,
+		    GError **);
+static gboolean	 fire_remind(struct store *, const struct setup *,
+		    const struct store_timer *, const struct store_case *,
+		    const struct rules_deadline *, int64_t, gboolean *,
+		    GError **);
+static char	*when(const struct setup *, int64_t);
+
+GDateTime *
+timer_due(const struct setup *s, const struct rules_deadline *dl,
+    int64_t start)
+{
+	GDateTime	*t = g_date_time_new_from_unix_utc(start);
+	GDateTime	*due = cal_due(s->cal, t, &dl->within, NULL);
+
+	g_date_time_unref(t);
+	return due;
+}
+
+gboolean
+timer_schedule(struct store *st, const struct setup *s, int64_t case_id,
+    const struct rules_type *t, int64_t start, GError **err)
+{
+	guint	 i;
+
+	for (i = 0; i < t->deadlines->len; i++) {
+		const struct rules_deadline *dl = g_ptr_array_index(t->deadlines,
+		    i);
+		GDateTime *due = timer_due(s, dl, start);
+		int64_t	 at = g_date_time_to_unix(due), before;
+		gboolean ok;
+
+		g_date_time_unref(due);
+		ok = store_timer_add(st, case_id, dl->name, "due", at, err);
+		if (ok && dl->has_remind) {
+			before = (int64_t)dl->remind_before.count *
+			    (dl->remind_before.unit == CAL_HOURS ? 3600 :
+			    dl->remind_before.unit == CAL_WEEKS ? 7 * 86400 :
+			    86400);
+			if (at - before > start)
+				ok = store_timer_add(st, case_id, dl->name,
+				    "remind", at - before, err);
+		}
+		if (!ok)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+int64_t
+timer_next(struct store *st)
+{
+	return store_timer_next(st);
+}
+
+/* "lundi 7 décembre 2026 à 00:00" in the calendar's zone; caller frees. */
+static char *
+when(const struct setup *s, int64_t at)
+{
+	GDateTime	*u = g_date_time_new_from_unix_utc(at);
+	GDateTime	*l = g_date_time_to_timezone(u, cal_zone(s->cal));
+	char		*text = g_date_time_format(l, "%Y-%m-%d %H:%M");
+
+	g_date_time_unref(u);
+	g_date_time_unref(l);
+	return text;
+}
+
+static const struct rules_deadline *
+deadline_of(const struct setup *s, const struct store_case *c,
+    const char *name)
+{
+	const struct rules_type *t = rules_type(s->rules, c->type);
+	guint	 i;
+
+	for (i = 0; t != NULL && i < t->deadlines->len; i++) {
+		const struct rules_deadline *dl = g_ptr_array_index(t->deadlines,
+		    i);
+
+		if (strcmp(dl->name, name) == 0)
+			return dl;
+	}
+	return NULL;
+}
+
+/* At its due time: met or missed, from the record; a miss escalates. */
+static gboolean
+fire_due(struct store *st, const struct setup *s, const struct store_timer *t,
+    const struct store_case *c, const struct rules_deadline *dl, int64_t now,
+    gboolean *queued, GError **err)
+{
+	const struct rules_type *type = rules_type(s->rules, c->type);
+	int64_t	 reached = store_case_reached(st, c->id, dl->met_by, err);
+	gboolean met = reached > 0 && reached <= t->due_at, changed;
+	char	*due = when(s, t->due_at), *detail, *subject, *body;
+	gboolean ok;
+
+	if (reached < 0 || !store_timer_set(st, t->id, met ? "met" : "missed",
+	    now, &changed, err))
+		return FALSE;
+	if (!changed)
+		return TRUE;	/* fired already: never twice */
+	detail = g_strdup_printf("%s: %s (due %s)%s", dl->name, met ? "met" :
+	    "MISSED", due, now - t->due_at > LATE ? "; checked late: "
+	    "recoursd was not running when it fell due" : "");
+	ok = store_event_add(st, c->id, now, "recoursd", met ? "deadline-met" :
+	    "deadline-missed", detail, err);
+	g_free(detail);
+	if (ok && !met && dl->escalate) {
+		subject = g_strdup_printf("[%s] Échéance dépassée : %s", c->ref,
+		    dl->name);
+		body = g_strdup_printf("L'échéance « %s » du dossier %s (%s, "
+		    "%s) est dépassée depuis le %s.\n\nObjet : %s\nPlaignant : "
+		    "%s\nÉtat : %s\n", dl->name, c->ref, c->type, c->state, due,
+		    c->subject != NULL ? c->subject : "",
+		    c->complainant_addr != NULL ? c->complainant_addr : "?",
+		    c->state);
+		ok = notify_queue(st, s->conf, "escalation", c->id,
+		    type != NULL ? type->escalate_to : NULL, subject, body, now,
+		    queued, err);
+		g_free(subject);
+		g_free(body);
+	}
+	g_free(due);
+	return ok;
+}
+
+/* Before the due time: remind staff, unless it is met or the case closed. */
+static gboolean
+fire_remind(struct store *st, const struct setup *s,
+    const struct store_timer *t, const struct store_case *c,
+    const struct rules_deadline *dl, int64_t now, gboolean *queued,
+    GError **err)
+{
+	const struct rules_type *type = rules_type(s->rules, c->type);
+	int64_t	 reached = store_case_reached(st, c->id, dl->met_by, err);
+	gboolean skip = reached > 0 || strcmp(c->state, "closed") == 0, changed;
+	GArray	*timers;
+	char	*due = NULL, *subject, *body;
+	guint	 i;
+	gboolean ok = TRUE;
+
+	if (reached < 0 || !store_timer_set(st, t->id, skip ? "cancelled" :
+	    "sent", now, &changed, err))
+		return FALSE;
+	if (skip || !changed)
+		return TRUE;
+	if ((timers = store_case_timers(st, c->id, err)) == NULL)
+		return FALSE;
+	for (i = 0; due == NULL && i < timers->len; i++) {
+		const struct store_timer *o = &g_array_index(timers,
+		    struct store_timer, i);
+
+		if (strcmp(o->deadline, dl->name) == 0 &&
+		    strcmp(o->kind, "due") == 0)
+			due = when(s, o->due_at);
+	}
+	g_array_unref(timers);
+	subject = g_strdup_printf("[%s] Rappel : échéance %s le %s", c->ref,
+	    dl->name, due != NULL ? due : "?");
+	body = g_strdup_printf("Le dossier %s (%s, %s) arrive à l'échéance "
+	    "« %s » le %s.\n\nObjet : %s\nPlaignant : %s\n", c->ref, c->type,
+	    c->state, dl->name, due != NULL ? due : "?",
+	    c->subject != NULL ? c->subject : "",
+	    c->complainant_addr != NULL ? c->complainant_addr : "?");
+	ok = store_event_add(st, c->id, now, "recoursd", "reminder", dl->name,
+	    err) && notify_queue(st, s->conf, "reminder", c->id,
+	    type != NULL ? type->notify : NULL, subject, body, now, queued, err);
+	g_free(subject);
+	g_free(body);
+	g_free(due);
+	return ok;
+}
+
+static gboolean
+fire_one(struct store *st, const struct setup *s, const struct store_timer *t,
+    int64_t now, gboolean *queued, GError **err)
+{
+	const struct rules_deadline *dl;
+	struct store_case c;
+	gboolean	 ok, changed;
+
+	if (!store_case_by_id(st, t->case_id, &c, err))
+		return err == NULL || *err == NULL;
+	if ((dl = deadline_of(s, &c, t->deadline)) == NULL)
+		/* The rules no longer have it: the timer is void. */
+		ok = store_timer_set(st, t->id, "cancelled", now, &changed, err);
+	else if (strcmp(t->kind, "due") == 0)
+		ok = fire_due(st, s, t, &c, dl, now, queued, err);
+	else
+		ok = fire_remind(st, s, t, &c, dl, now, queued, err);
+	store_case_clear(&c);
+	return ok;
+}
+
+int
+timer_fire(struct store *st, const struct setup *s, int64_t now,
+    gboolean *queued, GError **err)
+{
+	GArray	*due;
+	guint	 i;
+	int	 n = 0;
+
+	*queued = FALSE;
+	if ((due = store_timers_due(st, now, 100, err)) == NULL)
+		return -1;
+	for (i = 0; i < due->len; i++) {
+		const struct store_timer *t = &g_array_index(due,
+		    struct store_timer, i);
+		gboolean q = FALSE;
+
+		if (!store_begin(st, err) || !fire_one(st, s, t, now, &q, err) ||
+		    !store_commit(st, err)) {
+			store_rollback(st);
+			g_array_unref(due);
+			return -1;
+		}
+		*queued = *queued || q;
+		n++;
+	}
+	g_array_unref(due);
+	return n;
+}

@@ -1,0 +1,105 @@
+#!/bin/bash
+# t_deadlines.sh: the timer engine on a simulated clock (RECOURSD_CLOCK_FILE
+# + SIGUSR1), over real mail: the acknowledgement deadline met, a staff
+# reminder before the response deadline, the missed deadline escalated to
+# the manager by mail, each outcome an event; a deadline that fell due
+# while the daemon was stopped fires once after restart, marked late, and
+# never twice.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/testbed.sh"
+
+testbed_usable || skip_all "$testbed_why"
+scratch
+testbed_start >"$d/testbed.out" 2>&1 || { cat "$d/testbed.out"; echo "Bail out! test bed did not start"; exit 1; }
+at_exit testbed_stop
+db=$d/state/recoursd.db
+export RECOURSD_CLOCK_FILE=$d/clock
+t0=$(date +%s)
+echo $t0 > "$RECOURSD_CLOCK_FILE"
+at() { echo $((t0 + $1 * 3600)) > "$RECOURSD_CLOCK_FILE"; kill -USR1 $pid; }
+
+mkdir -p "$d/rules"
+cat > "$d/rules/00-test.conf" <<'EOR'
+types = (
+	{ name = "claim"; label = { fr = "réclamation"; }; prefix = "REC"; tags = ( "réclamation" );
+	  notify = "staff1@example.test"; escalate_to = "manager@example.test";
+	  response = "72 heures";
+	  deadlines = (
+	    { name = "ack"; within = "24 heures"; },
+	    { name = "response"; within = "72 heures"; remind_before = "24 heures"; }
+	  ); }
+);
+EOR
+cat > "$d/recoursd.conf" <<EOC
+organisation = { name = "Test"; address = "recours@example.test"; domain = "example.test"; };
+database = "state/recoursd.db";
+spool = "state";
+rules = "rules";
+templates = "$top_srcdir/templates";
+smtp = { host = "localhost"; port = $TESTBED_SMTP_PORT; security = "starttls";
+    ca_file = "$TESTBED_CA"; user = "secretariat"; password = "$TESTBED_PASS"; };
+mailboxes = ( { name = "client"; host = "localhost"; port = $TESTBED_IMAPS_PORT; ca_file = "$TESTBED_CA";
+    user = "client"; password = "$TESTBED_PASS"; } );
+EOC
+printf 'From: Alice <alice@example.test>\r\nTo: client@example.test\r\nSubject: [Réclamation] délai\r\nMessage-ID: <dl1@example.test>\r\n\r\nBonjour.\r\n' > "$d/1.eml"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" rules test "$d/1.eml" 2>&1)
+like "$out" "deadline: response +due .* \(met by decided\)" "rules test prints the deadlines it would schedule"
+
+"$RECOURSD" -d -v -f "$d/recoursd.conf" >"$d/recoursd.log" 2>&1 &
+pid=$!
+at_exit "kill_wait $pid"
+testbed_send alice@example.test client@example.test "$d/1.eml"
+wait_for 20 testbed_mailbox_has alice 1
+ok $? "the claim is acknowledged"
+ev() { sql "$db" "SELECT count(*) FROM event WHERE kind LIKE '$1%' AND detail LIKE '$2%'"; }
+has_ev() { [ "$(ev "$1" "$2")" -ge 1 ]; }
+
+at 25
+wait_for 10 has_ev deadline-met "ack: met"
+ok $? "at +25 h the acknowledgement deadline is met (it was sent at once)"
+is "$(testbed_mail_count staff1)" 0 "no reminder yet"
+at 49
+wait_for 20 testbed_mailbox_has staff1 1
+ok $? "at +49 h staff are reminded, 24 h before the response deadline"
+like "$(testbed_imap_fetch staff1 1 | tr -d '\r')" "Subject: .*Rappel" "the reminder says so"
+at 73
+wait_for 20 testbed_mailbox_has manager 1
+ok $? "at +73 h the missed response deadline is escalated to the manager"
+like "$(testbed_imap_fetch manager 1 | tr -d '\r')" "Subject: .*=\?(utf|UTF)-8\?" "the escalation is mailed (RFC 2047 subject)"
+has_ev deadline-missed "response: MISSED"
+ok $? "the miss is an event"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" show "REC-$(date +%Y)-0001" 2>&1)
+like "$out" "deadline: +ack +due .* met" "recoursctl show: each deadline with its outcome (ack met)"
+like "$out" "deadline: +response +due .* missed" "(response missed)"
+like "$out" "reminder: +response .* sent" "(the reminder sent)"
+
+# Downtime: a second case's ack deadline falls due while stopped.
+kill_wait $pid
+sql "$db" "UPDATE outbox SET state = 'failed' WHERE kind = 'ack' AND state = 'pending'"
+printf 'From: Bob <bob@example.test>\r\nTo: client@example.test\r\nSubject: [Réclamation] deux\r\nMessage-ID: <dl2@example.test>\r\n\r\nBonjour.\r\n' > "$d/2.eml"
+"$RECOURSCTL" -f "$d/recoursd.conf" inject "$d/2.eml" --mailbox client >/dev/null
+echo $((t0 + 100 * 3600)) > "$RECOURSD_CLOCK_FILE"
+"$RECOURSD" -d -v -f "$d/recoursd.conf" >>"$d/recoursd.log" 2>&1 &
+pid=$!
+at_exit "kill_wait $pid"
+two_cases() { [ "$(sql "$db" "SELECT count(*) FROM cases")" = 2 ]; }
+wait_for 20 two_cases
+ok $? "a second case opened at +100 h"
+echo $((t0 + 200 * 3600)) > "$RECOURSD_CLOCK_FILE"
+kill_wait $pid
+"$RECOURSD" -d -v -f "$d/recoursd.conf" >>"$d/recoursd.log" 2>&1 &
+pid=$!
+at_exit "kill_wait $pid"
+case2() { sql "$db" "SELECT e.detail FROM event e JOIN cases c ON c.id = e.case_id WHERE c.ref = 'REC-$(date +%Y)-0002' AND e.kind LIKE 'deadline-%' AND e.detail LIKE 'ack:%'"; }
+late() { case2 | grep -q "checked late"; }
+wait_for 20 late
+ok $? "after downtime the overdue deadline fires once, marked late"
+case2 | sed 's/^/# /'
+kill_wait $pid
+"$RECOURSD" -d -f "$d/recoursd.conf" >>"$d/recoursd.log" 2>&1 &
+pid=$!
+at_exit "kill_wait $pid"
+sleep 2
+is "$(sql "$db" "SELECT count(*) FROM event e JOIN cases c ON c.id = e.case_id WHERE c.ref = 'REC-$(date +%Y)-0002' AND e.kind LIKE 'deadline-%' AND e.detail LIKE 'ack:%'")" 1 \
+    "and a restart does not fire it twice"
+done_testing || { tail -30 "$d/recoursd.log" | sed 's/^/# log: /'; exit 1; }
