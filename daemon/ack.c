@@ -13,6 +13,8 @@ static char	*response_date(const struct setup *, const struct rules_type *,
 		    int64_t);
 static struct tpl_vars *variables(const struct setup *,
 		    const struct case_decision *, const struct msg *, int64_t);
+static char	*rate_limited(struct store *, const struct setup *,
+		    const struct msg *, int64_t, GError **);
 static gboolean	 queue(struct store *, const struct setup *, int64_t,
 		    const char *, const char *, const struct msg *, int64_t,
 		    GError **);
@@ -140,6 +142,26 @@ queue(struct store *st, const struct setup *s, int64_t case_id,
 	return ok;
 }
 
+/*
+ * More than limits.acks_per_hour acknowledgements to one address in an
+ * hour: an auto-responder without RFC 3834 headers, most likely.  Why
+ * (caller frees), or NULL.
+ */
+static char *
+rate_limited(struct store *st, const struct setup *s, const struct msg *m,
+    int64_t now, GError **err)
+{
+	const char	*to = m->reply_to.addr != NULL ? m->reply_to.addr :
+	    m->from.addr;
+	int64_t		 n = store_outbox_recent(st, to, "ack", now - 3600, err);
+
+	if (n < s->conf->limits.acks_per_hour)
+		return NULL;
+	return g_strdup_printf("%" G_GINT64_FORMAT " acknowledgements to %s "
+	    "within the hour already (limits.acks_per_hour): a mail loop?", n,
+	    to);
+}
+
 gboolean
 ack_queue(struct store *st, const struct setup *s,
     const struct case_decision *d, const struct msg *m, int64_t now,
@@ -160,6 +182,15 @@ ack_queue(struct store *st, const struct setup *s,
 	if (!s->conf->has_smtp)
 		return store_event_add(st, d->existing.id, now, "recoursd",
 		    "no-ack", "no smtp server is configured", err);
+	if ((why = rate_limited(st, s, m, now, err)) != NULL) {
+		gboolean ok2 = store_event_add(st, d->existing.id, now,
+		    "recoursd", "no-ack", why, err);
+
+		g_free((char *)why);
+		return ok2;
+	}
+	if (err != NULL && *err != NULL)
+		return FALSE;
 	tpl = check_template(s, s->conf->language, d->type->ack_template);
 	v = variables(s, d, m, now);
 	ok = tpl != NULL && tpl_render(tpl, v, &subject, &body, err) &&

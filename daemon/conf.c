@@ -37,7 +37,7 @@ static const char *const smtp_keys[] = {
 };
 static const char *const limits_keys[] = {
 	"message_size", "parts", "header_size", "depth", "parse_seconds",
-	"stream_threshold", NULL
+	"stream_threshold", "acks_per_hour", NULL
 };
 static const char *const imap_keys[] = {
 	"timeout", "idle_restart", "backoff_max", "fetch_batch", NULL
@@ -304,6 +304,8 @@ load_limits(struct cfg *l, const config_setting_t *root)
 	    3600.0);
 	lim->stream_threshold = cfg_int(l, s, "stream_threshold", 1 << 20,
 	    1024, G_GINT64_CONSTANT(4) << 30);
+	/* An auto-responder without RFC 3834 headers cannot loop for long. */
+	lim->acks_per_hour = (int)cfg_int(l, s, "acks_per_hour", 5, 1, 10000);
 }
 
 static void

@@ -60,6 +60,7 @@ struct conf_limits {
 	int			 depth;		/* nested multiparts/messages */
 	double			 parse_seconds;	/* time budget per message */
 	int64_t			 stream_threshold; /* fetch alone, to a file */
+	int			 acks_per_hour;	/* per sender: loops stop */
 };
 
 struct conf_imap {

@@ -15,12 +15,14 @@
 #include <unistd.h>
 
 #include "ack.h"
+#include "autoreply.h"
 #include "case.h"
 #include "clock.h"
 #include "imap.h"
 #include "ingest.h"
 #include "log.h"
 #include "msg.h"
+#include "notify.h"
 #include "spool.h"
 #include "store.h"
 #include "timer.h"
@@ -53,6 +55,11 @@ static gboolean	 prepare(struct store *, const struct conf *, int64_t,
 static gboolean	 apply(struct store *, const struct setup *,
 		    const struct prepared *, int64_t, GError **);
 static gboolean	 route(struct store *, const struct setup *,
+		    const struct prepared *, int64_t, int64_t, GError **);
+static gboolean	 route_bounce(struct store *, const struct setup *,
+		    const struct prepared *, int64_t, int64_t, gboolean *,
+		    GError **);
+static gboolean	 route_case(struct store *, const struct setup *,
 		    const struct prepared *, int64_t, int64_t, GError **);
 static void	 prepared_clear(struct prepared *);
 
@@ -268,9 +275,75 @@ apply(struct store *st, const struct setup *s, const struct prepared *p,
 	return TRUE;
 }
 
+/*
+ * A bounce of a message we sent joins that case: an event, and staff are
+ * told the complainant did not receive it.  A bounce never opens a case
+ * and is never answered.  TRUE with *handled when m was a bounce.
+ */
+static gboolean
+route_bounce(struct store *st, const struct setup *s,
+    const struct prepared *p, int64_t row, int64_t now, gboolean *handled,
+    GError **err)
+{
+	struct store_outbox o;
+	struct store_case c;
+	GPtrArray	*ids;
+	char		*detail, *subject;
+	gboolean	 ok = TRUE, queued;
+	guint		 i;
+
+	if (!(*handled = autoreply_is_bounce(p->m)))
+		return TRUE;
+	ids = autoreply_our_ids(p->m, s->conf->org_domain);
+	for (i = 0; ok && i < ids->len; i++) {
+		if (!store_outbox_by_message_id(st, g_ptr_array_index(ids, i),
+		    &o, err) || o.case_id == 0 ||
+		    !store_case_by_id(st, o.case_id, &c, err)) {
+			g_free((char *)o.rcpt);
+			g_free((char *)o.kind);
+			continue;
+		}
+		detail = g_strdup_printf("our %s to %s was not delivered "
+		    "(bounce from %s)", o.kind, o.rcpt, p->m->from.addr ?
+		    p->m->from.addr : "?");
+		subject = g_strdup_printf("[%s] Non distribué : %s à %s", c.ref,
+		    o.kind, o.rcpt);
+		ok = store_message_set_case(st, row, c.id, err) &&
+		    store_event_add(st, c.id, now, "recoursd", "bounce", detail,
+		    err) && notify_queue(st, s->conf, "bounce-notice", c.id,
+		    rules_type(s->rules, c.type) != NULL ? rules_type(s->rules,
+		    c.type)->notify : NULL, subject, detail, now, &queued, err);
+		log_warnx("ingest: %s: inbound %" G_GINT64_FORMAT ": %s", c.ref,
+		    p->id, detail);
+		g_free(detail);
+		g_free(subject);
+		g_free((char *)o.rcpt);
+		g_free((char *)o.kind);
+		store_case_clear(&c);
+	}
+	if (ids->len == 0)
+		log_info("ingest: %s: inbound %" G_GINT64_FORMAT ": a bounce of "
+		    "nothing we sent: kept, no case", p->mailbox, p->id);
+	g_ptr_array_unref(ids);
+	return ok;
+}
+
 /* The message's case: opened, joined, or the same message again. */
 static gboolean
 route(struct store *st, const struct setup *s, const struct prepared *p,
+    int64_t row, int64_t now, GError **err)
+{
+	gboolean	 bounce;
+
+	if (!route_bounce(st, s, p, row, now, &bounce, err))
+		return FALSE;
+	if (bounce)
+		return TRUE;
+	return route_case(st, s, p, row, now, err);
+}
+
+static gboolean
+route_case(struct store *st, const struct setup *s, const struct prepared *p,
     int64_t row, int64_t now, GError **err)
 {
 	const struct conf_mailbox *mb = conf_mailbox(s->conf, p->mailbox);

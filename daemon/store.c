@@ -191,6 +191,8 @@ enum stmt_id {
 	S_EVENT_LAST,
 	S_EVENT_INSERT,
 	S_CASE_LIST,
+	S_OUTBOX_RECENT,
+	S_OUTBOX_BY_MSGID,
 	S_TIMER_ADD,
 	S_TIMER_DUE,
 	S_TIMER_SET,
@@ -305,6 +307,11 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "((kind IN ('state', 'complete') AND detail LIKE '% -> ' || ?2) OR "
 	    "(kind = 'opened' AND ?2 = 'received' AND NOT EXISTS (SELECT 1 "
 	    "FROM event WHERE case_id = ?1 AND kind = 'incomplete')))",
+	[S_OUTBOX_RECENT] = "SELECT count(*) FROM outbox WHERE rcpt = ?1 AND "
+	    "kind = ?2 AND queued_at >= ?3",
+	[S_OUTBOX_BY_MSGID] = "SELECT id, kind, mail_from, rcpt, message_id, "
+	    "NULL, attempts, queued_at, state, reply, next_at, "
+	    "coalesce(case_id, 0) FROM outbox WHERE message_id = ?1",
 	[S_CASE_LIST] = "SELECT id, ref, type, state, mailbox, subject, "
 	    "complainant_name, complainant_addr, reply_to, opened_at, "
 	    "missing, out_of_time FROM cases WHERE (?1 IS NULL OR type = ?1) "
@@ -1683,4 +1690,43 @@ store_case_reached(struct store *st, int64_t case_id, const char *what,
 		at = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return at;
+}
+
+int64_t
+store_outbox_recent(struct store *st, const char *rcpt, const char *kind,
+    int64_t since, GError **err)
+{
+	sqlite3_stmt	*s;
+	int64_t		 n = -1;
+
+	if ((s = stmt(st, S_OUTBOX_RECENT, err)) == NULL)
+		return -1;
+	bind_text(s, 1, rcpt);
+	bind_text(s, 2, kind);
+	sqlite3_bind_int64(s, 3, since);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return n;
+}
+
+gboolean
+store_outbox_by_message_id(struct store *st, const char *msgid,
+    struct store_outbox *o, GError **err)
+{
+	sqlite3_stmt	*s;
+	gboolean	 found;
+
+	memset(o, 0, sizeof(*o));
+	if ((s = stmt(st, S_OUTBOX_BY_MSGID, err)) == NULL)
+		return FALSE;
+	bind_text(s, 1, msgid);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		o->case_id = sqlite3_column_int64(s, 11);
+		o->rcpt = dup_column(s, 3);
+		o->kind = dup_column(s, 1);
+	}
+	sqlite3_reset(s);
+	found = o->rcpt != NULL;
+	return found;
 }

@@ -271,4 +271,14 @@ int64_t		 store_timer_next(struct store *);
 int64_t		 store_case_reached(struct store *, int64_t case_id,
 		    const char *what, GError **);
 
+/* Rows of kind to rcpt queued since; -1 on error. */
+int64_t		 store_outbox_recent(struct store *, const char *rcpt,
+		    const char *kind, int64_t since, GError **);
+/*
+ * The row that sent msgid: o->case_id, and o->rcpt and o->kind owned by
+ * the caller (g_free).  FALSE when none.
+ */
+gboolean	 store_outbox_by_message_id(struct store *, const char *,
+		    struct store_outbox *, GError **);
+
 #endif
