@@ -105,7 +105,8 @@ compose_message(const struct compose_mail *m, char **message_id,
 	}
 	g_mime_message_set_date(msg, date);
 	g_date_time_unref(date);
-	id = g_mime_utils_generate_message_id(m->domain);
+	id = m->message_id != NULL ? g_strdup(m->message_id) :
+	    g_mime_utils_generate_message_id(m->domain);
 	g_mime_message_set_message_id(msg, id);
 	if (m->in_reply_to != NULL && *m->in_reply_to != '\0') {
 		s = g_strdup_printf("<%s>", m->in_reply_to);

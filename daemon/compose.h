@@ -28,6 +28,7 @@ struct compose_mail {
 	const char	*domain;	/* right side of the Message-ID */
 	gint64		 date;		/* Unix time (the injectable clock) */
 	GTimeZone	*tz;		/* of the Date: header; NULL: UTC */
+	const char	*message_id;	/* without <>; NULL: a new one */
 };
 
 /*

@@ -23,8 +23,10 @@
 /* Allowed members of each group: NULL-terminated. */
 static const char *const top_keys[] = {
 	"organisation", "database", "spool", "rules", "templates", "language",
-	"mailboxes", "smtp", "limits", "imap", "calendar", "alerts", NULL
+	"mailboxes", "smtp", "limits", "imap", "calendar", "alerts", "staff",
+	"staff_key", "staff_key_file", "reply_address", NULL
 };
+static const char *const staff_keys[] = { "address", "name", "role", NULL };
 static const char *const org_keys[] = { "name", "address", "domain", NULL };
 static const char *const mailbox_keys[] = {
 	"name", "host", "port", "security", "allow_plaintext", "user",
@@ -61,6 +63,8 @@ static void	 load_imap(struct cfg *, const config_setting_t *);
 static void	 load_calendar(struct cfg *, const config_setting_t *);
 static void	 load_alerts(struct cfg *, const config_setting_t *);
 static gboolean	 is_loopback(const char *);
+static void	 load_staff(struct cfg *, const config_setting_t *);
+static void	 staff_free(gpointer);
 static gboolean	 parse_date(const char *, GDate *);
 static void	 mailbox_free(gpointer);
 static void	 closure_clear(gpointer);
@@ -375,6 +379,49 @@ load_calendar(struct cfg *l, const config_setting_t *root)
 	}
 }
 
+/*
+ * Staff, and the key that signs the tokens of their notifications: a
+ * reply counts as staff's only from a staff address with a valid token.
+ */
+static void
+load_staff(struct cfg *l, const config_setting_t *root)
+{
+	const config_setting_t *list = config_setting_get_member(root, "staff");
+	struct conf	*c = CONF(l);
+	char		*file, *text = NULL;
+	GError		*err = NULL;
+	int		 i, n;
+
+	n = list != NULL ? config_setting_length(list) : 0;
+	for (i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(list, i);
+		struct conf_staff *st = g_new0(struct conf_staff, 1);
+
+		cfg_check_keys(l, e, staff_keys);
+		st->address = cfg_str(l, e, "address", NULL);
+		st->name = cfg_str(l, e, "name", st->address);
+		st->role = cfg_str(l, e, "role", "staff");
+		if (st->address == NULL || strchr(st->address, '@') == NULL)
+			cfg_error(l, e, "staff need address = \"...@...\"");
+		g_ptr_array_add(c->staff, st);
+	}
+	c->staff_key = cfg_str(l, root, "staff_key", NULL);
+	file = cfg_path(l, root, "staff_key_file", NULL);
+	if (file != NULL && !g_file_get_contents(file, &text, NULL, &err)) {
+		cfg_error(l, config_setting_get_member(root, "staff_key_file"),
+		    "%s", err->message);
+		g_error_free(err);
+	} else if (file != NULL) {
+		g_free(c->staff_key);
+		c->staff_key = g_strstrip(text);
+	}
+	g_free(file);
+	if (n > 0 && (c->staff_key == NULL || strlen(c->staff_key) < 16))
+		cfg_error(l, list, "staff need staff_key (or staff_key_file) "
+		    "of 16 characters or more: it signs their reply tokens");
+	c->reply_address = cfg_str(l, root, "reply_address", c->org_address);
+}
+
 static void
 load_alerts(struct cfg *l, const config_setting_t *root)
 {
@@ -397,6 +444,7 @@ conf_load(const char *path, GString *errors)
 	c = g_new0(struct conf, 1);
 	c->path = g_strdup(path);
 	c->mailboxes = g_ptr_array_new_with_free_func(mailbox_free);
+	c->staff = g_ptr_array_new_with_free_func(staff_free);
 	c->closures = g_array_new(FALSE, TRUE, sizeof(struct conf_closure));
 	g_array_set_clear_func(c->closures, closure_clear);
 	memset(&l, 0, sizeof(l));
@@ -418,6 +466,7 @@ conf_load(const char *path, GString *errors)
 	load_imap(&l, root);
 	load_calendar(&l, root);
 	load_alerts(&l, root);
+	load_staff(&l, root);
 out:
 	config_destroy(&cfg);
 	g_free(l.dir);
@@ -470,6 +519,11 @@ conf_free(struct conf *c)
 	g_free(c->language);
 	g_free(c->admin);
 	g_ptr_array_free(c->mailboxes, TRUE);
+	g_ptr_array_free(c->staff, TRUE);
+	if (c->staff_key != NULL)
+		explicit_bzero(c->staff_key, strlen(c->staff_key));
+	g_free(c->staff_key);
+	g_free(c->reply_address);
 	g_free(c->smtp.host);
 	g_free(c->smtp.user);
 	if (c->smtp.password != NULL)
@@ -478,6 +532,32 @@ conf_free(struct conf *c)
 	g_free(c->smtp.ca_file);
 	g_array_free(c->closures, TRUE);
 	g_free(c);
+}
+
+static void
+staff_free(gpointer p)
+{
+	struct conf_staff *st = p;
+
+	g_free(st->address);
+	g_free(st->name);
+	g_free(st->role);
+	g_free(st);
+}
+
+const struct conf_staff *
+conf_staff(const struct conf *c, const char *addr)
+{
+	guint	 i;
+
+	for (i = 0; addr != NULL && i < c->staff->len; i++) {
+		const struct conf_staff *st = g_ptr_array_index(c->staff, i);
+
+		if (st->address != NULL &&
+		    g_ascii_strcasecmp(st->address, addr) == 0)
+			return st;
+	}
+	return NULL;
 }
 
 const struct conf_mailbox *

@@ -70,6 +70,13 @@ struct conf_imap {
 	int			 fetch_batch;	/* UIDs per UID FETCH */
 };
 
+/* A member of staff: replies from this address may carry commands. */
+struct conf_staff {
+	char			*address;
+	char			*name;
+	char			*role;
+};
+
 struct conf_closure {
 	GDate			 from;
 	GDate			 to;
@@ -89,6 +96,9 @@ struct conf {
 	char			*admin;		/* gets health alerts; may be NULL */
 	int			 mailbox_alert_after; /* seconds failing */
 	GPtrArray		*mailboxes;	/* of struct conf_mailbox * */
+	GPtrArray		*staff;		/* of struct conf_staff * */
+	char			*staff_key;	/* HMAC key of reply tokens */
+	char			*reply_address;	/* where staff replies go */
 	struct conf_smtp	 smtp;
 	gboolean		 has_smtp;
 	struct conf_limits	 limits;
@@ -104,6 +114,9 @@ struct conf {
  */
 struct conf	*conf_load(const char *path, GString *errors);
 void		 conf_free(struct conf *);
+
+/* Borrowed; NULL when addr is not staff (case-insensitive). */
+const struct conf_staff *conf_staff(const struct conf *, const char *addr);
 
 /* Borrowed; NULL when no mailbox has that name. */
 const struct conf_mailbox *conf_mailbox(const struct conf *, const char *name);

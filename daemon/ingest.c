@@ -24,6 +24,7 @@
 #include "msg.h"
 #include "notify.h"
 #include "spool.h"
+#include "staff.h"
 #include "store.h"
 #include "timer.h"
 
@@ -350,10 +351,14 @@ route_case(struct store *st, const struct setup *s, const struct prepared *p,
 	struct case_decision d;
 	gboolean	 ok, queued = FALSE;
 
+	gboolean	 staff = FALSE, notified = FALSE;
+
 	ok = case_decide(st, s->rules, s->cal, p->m, mb != NULL ? mb->role :
 	    NULL, now, &d, err) &&
 	    case_apply(st, &d, p->m, row, p->mailbox, now, err) &&
-	    ack_queue(st, s, &d, p->m, now, &queued, err) &&
+	    staff_reply(st, s, &d, p->m, now, &staff, err) &&
+	    (staff || ack_queue(st, s, &d, p->m, now, &queued, err)) &&
+	    staff_notify(st, s, &d, p->m, now, &notified, err) &&
 	    (d.action != CASE_OPEN ||
 	    timer_schedule(st, s, d.existing.id, d.type, now, err));
 	if (ok)

@@ -191,6 +191,9 @@ enum stmt_id {
 	S_EVENT_LAST,
 	S_EVENT_INSERT,
 	S_CASE_LIST,
+	S_CASE_SET_TYPE,
+	S_CASE_LAST_IN,
+	S_TIMERS_CANCEL,
 	S_OUTBOX_RECENT,
 	S_OUTBOX_BY_MSGID,
 	S_TIMER_ADD,
@@ -312,6 +315,13 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_OUTBOX_BY_MSGID] = "SELECT id, kind, mail_from, rcpt, message_id, "
 	    "NULL, attempts, queued_at, state, reply, next_at, "
 	    "coalesce(case_id, 0) FROM outbox WHERE message_id = ?1",
+	[S_CASE_SET_TYPE] = "UPDATE cases SET type = ?2 WHERE id = ?1",
+	[S_CASE_LAST_IN] = "SELECT message_id FROM message WHERE case_id = ?1 "
+	    "AND direction = 'in' AND message_id IS NOT NULL AND from_addr = "
+	    "(SELECT complainant_addr FROM cases WHERE id = ?1) "
+	    "ORDER BY id DESC LIMIT 1",
+	[S_TIMERS_CANCEL] = "UPDATE timer SET state = 'cancelled', fired_at = ?2 "
+	    "WHERE case_id = ?1 AND state = 'pending'",
 	[S_CASE_LIST] = "SELECT id, ref, type, state, mailbox, subject, "
 	    "complainant_name, complainant_addr, reply_to, opened_at, "
 	    "missing, out_of_time FROM cases WHERE (?1 IS NULL OR type = ?1) "
@@ -1729,4 +1739,45 @@ store_outbox_by_message_id(struct store *st, const char *msgid,
 	sqlite3_reset(s);
 	found = o->rcpt != NULL;
 	return found;
+}
+
+gboolean
+store_case_set_type(struct store *st, int64_t id, const char *type,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_CASE_SET_TYPE, err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, type);
+	return step_done(st, s, err);
+}
+
+char *
+store_case_last_in(struct store *st, int64_t id, GError **err)
+{
+	sqlite3_stmt	*s;
+	char		*msgid = NULL;
+
+	if ((s = stmt(st, S_CASE_LAST_IN, err)) == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		msgid = dup_column(s, 0);
+	sqlite3_reset(s);
+	return msgid;
+}
+
+gboolean
+store_timers_cancel(struct store *st, int64_t case_id, int64_t now,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_TIMERS_CANCEL, err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int64(s, 2, now);
+	return step_done(st, s, err);
 }

@@ -281,4 +281,12 @@ int64_t		 store_outbox_recent(struct store *, const char *rcpt,
 gboolean	 store_outbox_by_message_id(struct store *, const char *,
 		    struct store_outbox *, GError **);
 
+gboolean	 store_case_set_type(struct store *, int64_t, const char *,
+		    GError **);
+/* The complainant's latest Message-ID in the case; caller frees. */
+char		*store_case_last_in(struct store *, int64_t, GError **);
+/* Closing a case cancels what is still pending. */
+gboolean	 store_timers_cancel(struct store *, int64_t case_id,
+		    int64_t now, GError **);
+
 #endif

@@ -1,0 +1,99 @@
+#!/bin/bash
+# t_staff.sh: staff work by email over real mail.  A new case is notified
+# to staff with a token in its Message-ID; staff's reply is relayed to the
+# complainant, quoted text and signature cut, signed with their name, and
+# a receipt comes back; #note keeps a reply internal; an unknown command
+# changes nothing and is explained; commands from a non-staff address, or
+# from staff without the token, are refused; #clore closes the case and
+# cancels its deadlines.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/testbed.sh"
+
+testbed_usable || skip_all "$testbed_why"
+scratch
+testbed_start >"$d/testbed.out" 2>&1 || { cat "$d/testbed.out"; echo "Bail out! test bed did not start"; exit 1; }
+at_exit testbed_stop
+db=$d/state/recoursd.db
+year=$(date +%Y)
+mkdir -p "$d/rules"
+sed 's/^		priority = 10;$/		priority = 10; notify = "staff1@example.test";/' \
+    "$top_srcdir/rules/00-default.conf" > "$d/rules/00-default.conf"
+cat > "$d/recoursd.conf" <<EOC
+organisation = { name = "Organisme"; address = "recours@example.test"; domain = "example.test"; };
+database = "state/recoursd.db";
+spool = "state";
+rules = "rules";
+templates = "$top_srcdir/templates";
+staff = ( { address = "staff1@example.test"; name = "Sophie Martin"; role = "secretariat"; },
+          { address = "staff2@example.test"; name = "Paul Durand"; role = "quality"; } );
+staff_key = "0123456789abcdef-test-key";
+reply_address = "client@example.test";
+smtp = { host = "localhost"; port = $TESTBED_SMTP_PORT; security = "starttls";
+    ca_file = "$TESTBED_CA"; user = "secretariat"; password = "$TESTBED_PASS"; };
+mailboxes = ( { name = "client"; host = "localhost"; port = $TESTBED_IMAPS_PORT; ca_file = "$TESTBED_CA";
+    user = "client"; password = "$TESTBED_PASS"; } );
+EOC
+"$RECOURSD" -d -v -f "$d/recoursd.conf" >"$d/recoursd.log" 2>&1 &
+pid=$!
+at_exit "kill_wait $pid"
+processed() { [ "$(sql "$db" "SELECT count(*) FROM inbound WHERE state = 'processed'" 2>/dev/null)" -ge "$1" ]; }
+
+printf 'From: Alice <alice@example.test>\r\nTo: client@example.test\r\nSubject: [Réclamation] facture\r\nMessage-ID: <s1@example.test>\r\n\r\nMa facture est fausse.\r\n' > "$d/1.eml"
+testbed_send alice@example.test client@example.test "$d/1.eml"
+wait_for 20 testbed_mailbox_has staff1 1
+ok $? "staff1 is notified of the new case"
+notif=$(testbed_imap_fetch staff1 1 | tr -d '\r')
+like "$notif" "Message-Id: <n\.REC-$year-0001\.[0-9a-f]{16}\.[0-9a-f]+@example.test>" "the Message-ID carries the token"
+like "$notif" "Reply-To: client@example.test" "Reply-To is the watched mailbox"
+like "$notif" "Ma facture est fausse" "with the complainant's text"
+nid=$(echo "$notif" | sed -n 's/^Message-Id: <\(.*\)>$/\1/p')
+
+reply() {	# reply FROM FILE BODY [IN-REPLY-TO]
+	printf 'From: %s\r\nTo: client@example.test\r\nSubject: Re: [REC-%s-0001] Nouveau dossier\r\nMessage-ID: <%s@example.test>\r\nIn-Reply-To: <%s>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n' \
+	    "$1" "$year" "$2" "${4:-$nid}" "$3" > "$d/$2.eml"
+	testbed_send "$1" client@example.test "$d/$2.eml"
+}
+reply staff1@example.test r1 "Bonjour Madame,
+
+Nous examinons votre facture.
+
+Le lun. 23 nov. 2026 à 10:00, Organisme <recours@example.test> a écrit :
+> Ma facture est fausse."
+wait_for 20 testbed_mailbox_has alice 2
+ok $? "staff1's reply reaches the complainant (after the acknowledgement)"
+relayed=$(testbed_imap_fetch alice 2 | tr -d '\r')
+like "$relayed" "Nous examinons votre facture" "the reply's text"
+like "$relayed" "Sophie Martin" "signed with the staff member's name"
+if echo "$relayed" | grep -q "a écrit"; then ok 1 "the quoted text is cut"; else ok 0 "the quoted text is cut"; fi
+like "$relayed" "From: Organisme <recours@example.test>" "from the organisation"
+wait_for 20 testbed_mailbox_has staff1 2
+like "$(testbed_imap_fetch staff1 2 | tr -d '\r')" "transmise" "staff1 gets a receipt"
+
+reply staff1@example.test r2 "#note appelée au téléphone
+
+Texte interne."
+wait_for 20 processed 3
+wait_for 20 testbed_mailbox_has staff1 3
+is "$(testbed_mail_count alice)" 2 "#note: nothing relayed"
+is "$(sql "$db" "SELECT detail FROM event WHERE kind = 'note'")" "appelée au téléphone" "the note is an event"
+
+reply staff1@example.test r3 "#frobnicate"
+wait_for 20 testbed_mailbox_has staff1 4
+like "$(testbed_imap_fetch staff1 4 | tr -d '\r')" "commande inconnue" "an unknown command is explained to its sender"
+
+reply bob@example.test r4 "#clore"
+wait_for 20 processed 5
+is "$(sql "$db" "SELECT state FROM cases")" "received" "#clore from a non-staff address changes nothing"
+is "$(sql "$db" "SELECT count(*) FROM event WHERE kind = 'commands-refused'")" 1 "and is recorded"
+
+reply staff2@example.test r5 "#clore"
+wait_for 20 testbed_mailbox_has staff2 1
+is "$(sql "$db" "SELECT state FROM cases")" "received" "staff2 without a token of theirs: refused"
+like "$(testbed_imap_fetch staff2 1 | tr -d '\r')" "rien n'a" "and told why"
+
+reply staff1@example.test r6 "#clore"
+wait_for 20 processed 7
+is "$(sql "$db" "SELECT state FROM cases")" "closed" "#clore by staff1 closes the case"
+is "$(sql "$db" "SELECT count(*) FROM timer WHERE state = 'pending'")" 0 "and cancels its deadlines"
+is "$(testbed_mail_count alice)" 2 "a command-only reply relays nothing"
+done_testing || { tail -30 "$d/recoursd.log" | sed 's/^/# log: /'; exit 1; }
