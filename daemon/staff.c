@@ -178,17 +178,20 @@ staff_notify(struct store *st, const struct setup *s,
     const struct case_decision *d, const struct msg *m, int64_t now,
     gboolean *queued, GError **err)
 {
-	const char	*to = d->type->notify != NULL ? d->type->notify :
-	    s->conf->admin;
+	const char	*to;
 	char		*tok, *id, *subject, *body, *rnd;
-	GString		*att = g_string_new(NULL);
+	GString		*att;
 	guint		 i;
 	gboolean	 ok;
 
 	*queued = FALSE;
-	if (d->action != CASE_OPEN || to == NULL || !s->conf->has_smtp ||
-	    s->conf->staff_key == NULL)
+	/* Only a new case; a message joining one has no type of its own. */
+	if (d->action != CASE_OPEN || d->type == NULL)
 		return TRUE;
+	to = d->type->notify != NULL ? d->type->notify : s->conf->admin;
+	if (to == NULL || !s->conf->has_smtp || s->conf->staff_key == NULL)
+		return TRUE;
+	att = g_string_new(NULL);
 	for (i = 0; i < m->attachments->len; i++) {
 		const struct msg_attachment *a = g_ptr_array_index(m->attachments, i);
 
