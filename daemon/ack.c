@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "ack.h"
-#include "compose.h"
+#include "notify.h"
 #include "template.h"
 
 static char	*response_date(const struct setup *, const struct rules_type *,
@@ -89,55 +89,35 @@ variables(const struct setup *s, const struct case_decision *d,
 	return v;
 }
 
-/* Compose and add the row; To: the Reply-To when there is one. */
+/* Queue it, threaded to m; To: the Reply-To when there is one. */
 static gboolean
 queue(struct store *st, const struct setup *s, int64_t case_id,
     const char *subject, const char *body, const struct msg *m, int64_t now,
     GError **err)
 {
-	struct compose_mail c;
-	struct store_outbox o;
-	GPtrArray	*refs = m->references;
-	GString		*r = g_string_new(NULL);
-	GBytes		*data;
+	struct notify_mail n;
+	GString		*refs = g_string_new(NULL);
 	char		*id = NULL;
 	guint		 i;
 	gboolean	 ok;
 
-	for (i = 0; i < refs->len; i++)
-		g_string_append_printf(r, "%s%s", i ? " " : "",
-		    (const char *)g_ptr_array_index(refs, i));
-	memset(&c, 0, sizeof(c));
-	c.from_name = s->conf->org_name;
-	c.from_addr = s->conf->org_address;
-	c.to_name = m->reply_to.addr != NULL ? m->reply_to.name : m->from.name;
-	c.to_addr = m->reply_to.addr != NULL ? m->reply_to.addr : m->from.addr;
-	c.subject = subject;
-	c.body = body;
-	c.lang = s->conf->language;
-	c.auto_submitted = "auto-replied";
-	c.in_reply_to = m->message_id;
-	c.references = r->str;
-	c.domain = s->conf->org_domain;
-	c.date = now;
-	c.tz = cal_zone(s->cal);
-	data = compose_message(&c, &id, err);
-	g_string_free(r, TRUE);
-	if (data == NULL)
-		return FALSE;
-	memset(&o, 0, sizeof(o));
-	o.kind = "ack";
-	o.case_id = case_id;
-	o.mail_from = s->conf->org_address;
-	o.rcpt = c.to_addr;
-	o.message_id = id;
-	o.data = data;
-	o.queued_at = now;
-	/* Our Message-ID joins the case: a reply to it is threaded. */
-	ok = store_outbox_add(st, &o, NULL, err) &&
-	    store_event_add(st, case_id, now, "recoursd", "ack",
-	    id, err);
-	g_bytes_unref(data);
+	for (i = 0; i < m->references->len; i++)
+		g_string_append_printf(refs, "%s%s", i ? " " : "",
+		    (const char *)g_ptr_array_index(m->references, i));
+	memset(&n, 0, sizeof(n));
+	n.kind = "ack";
+	n.case_id = case_id;
+	n.to = m->reply_to.addr != NULL ? m->reply_to.addr : m->from.addr;
+	n.to_name = m->reply_to.addr != NULL ? m->reply_to.name : m->from.name;
+	n.subject = subject;
+	n.body = body;
+	n.auto_submitted = "auto-replied";
+	n.in_reply_to = m->message_id;
+	n.references = refs->str;
+	/* Our Message-ID is kept: a reply to it is threaded to the case. */
+	ok = notify_send(st, s->conf, &n, now, &id, err) &&
+	    store_event_add(st, case_id, now, "recoursd", "ack", id, err);
+	g_string_free(refs, TRUE);
 	g_free(id);
 	return ok;
 }

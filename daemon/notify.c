@@ -9,9 +9,9 @@
 #include "notify.h"
 
 gboolean
-notify_queue(struct store *st, const struct conf *c, const char *kind,
-    int64_t case_id, const char *to, const char *subject, const char *body,
-    int64_t now, gboolean *queued, GError **err)
+notify_send(struct store *st, const struct conf *c,
+    const struct notify_mail *n, int64_t now, char **message_id_out,
+    GError **err)
 {
 	struct compose_mail m;
 	struct store_outbox o;
@@ -20,41 +20,62 @@ notify_queue(struct store *st, const struct conf *c, const char *kind,
 	char		*id = NULL;
 	gboolean	 ok;
 
-	*queued = FALSE;
-	if (to == NULL)
-		to = c->admin;
-	if (to == NULL || !c->has_smtp) {
-		if (tz != NULL)
-			g_time_zone_unref(tz);
-		return TRUE;
-	}
 	memset(&m, 0, sizeof(m));
 	m.from_name = c->org_name;
 	m.from_addr = c->org_address;
-	m.to_addr = to;
-	m.subject = subject;
-	m.body = body;
+	m.reply_to = n->reply_to_us ? c->reply_address : NULL;
+	m.to_name = n->to_name;
+	m.to_addr = n->to;
+	m.subject = n->subject;
+	m.body = n->body;
 	m.lang = c->language;
-	m.auto_submitted = "auto-generated";
+	m.auto_submitted = n->auto_submitted != NULL ? n->auto_submitted :
+	    "auto-generated";
+	m.in_reply_to = n->in_reply_to;
+	m.references = n->references;
 	m.domain = c->org_domain;
 	m.date = now;
 	m.tz = tz;
+	m.message_id = n->message_id;
 	data = compose_message(&m, &id, err);
 	if (tz != NULL)
 		g_time_zone_unref(tz);
 	if (data == NULL)
 		return FALSE;
 	memset(&o, 0, sizeof(o));
-	o.kind = kind;
-	o.case_id = case_id;
+	o.kind = n->kind;
+	o.case_id = n->case_id;
 	o.mail_from = c->org_address;
-	o.rcpt = to;
+	o.rcpt = n->to;
 	o.message_id = id;
 	o.data = data;
 	o.queued_at = now;
 	ok = store_outbox_add(st, &o, NULL, err);
-	*queued = ok;
 	g_bytes_unref(data);
-	g_free(id);
+	if (ok && message_id_out != NULL)
+		*message_id_out = id;
+	else
+		g_free(id);
 	return ok;
+}
+
+gboolean
+notify_queue(struct store *st, const struct conf *c, const char *kind,
+    int64_t case_id, const char *to, const char *subject, const char *body,
+    int64_t now, gboolean *queued, GError **err)
+{
+	struct notify_mail n;
+
+	*queued = FALSE;
+	if (to == NULL)
+		to = c->admin;
+	if (to == NULL || !c->has_smtp)
+		return TRUE;
+	memset(&n, 0, sizeof(n));
+	n.kind = kind;
+	n.case_id = case_id;
+	n.to = to;
+	n.subject = subject;
+	n.body = body;
+	return *queued = notify_send(st, c, &n, now, NULL, err);
 }

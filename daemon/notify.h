@@ -1,7 +1,8 @@
 /*
- * notify.h: short mail to staff and the administrator (health alerts,
- * reminders, escalations), queued in the outbox inside the caller's
- * transaction.  From the organisation, Auto-Submitted: auto-generated.
+ * notify.h: mail that recoursd writes itself (acknowledgements, staff
+ * notifications, relays, receipts, reminders, escalations, alerts),
+ * composed and queued in the outbox inside the caller's transaction,
+ * from the organisation, dated in Europe/Paris.
  */
 #ifndef RECOURSD_NOTIFY_H
 #define RECOURSD_NOTIFY_H
@@ -11,7 +12,29 @@
 #include "conf.h"
 #include "store.h"
 
-/* to NULL: the administrator (alerts.admin); no one: nothing queued. */
+struct notify_mail {
+	const char	*kind;		/* outbox kind: "ack", "relay"... */
+	int64_t		 case_id;	/* 0: none */
+	const char	*to;
+	const char	*to_name;	/* may be NULL */
+	const char	*subject;
+	const char	*body;
+	const char	*auto_submitted; /* NULL: "auto-generated" */
+	const char	*in_reply_to;	/* threading; may be NULL */
+	const char	*references;
+	const char	*message_id;	/* NULL: a new one */
+	gboolean	 reply_to_us;	/* Reply-To: conf->reply_address */
+};
+
+/* Queue it; NULL message_id_out or one the caller frees. */
+gboolean	 notify_send(struct store *, const struct conf *,
+		    const struct notify_mail *, int64_t now,
+		    char **message_id_out, GError **);
+
+/*
+ * A short mail to staff: to NULL is the administrator (alerts.admin);
+ * with no one to send to, or no SMTP, nothing is queued.
+ */
 gboolean	 notify_queue(struct store *, const struct conf *,
 		    const char *kind, int64_t case_id, const char *to,
 		    const char *subject, const char *body, int64_t now,

@@ -5,7 +5,6 @@
 
 #include <string.h>
 
-#include "compose.h"
 #include "notify.h"
 #include "staff.h"
 
@@ -130,47 +129,25 @@ staff_strip_quotes(const char *text)
 	return g_strstrip(out);
 }
 
-/* Compose and queue one message of the case, threaded. */
+/* One message of the case, threaded, with staff replies coming to us. */
 static gboolean
 send_to(struct store *st, const struct setup *s, const char *kind,
     int64_t case_id, const char *to, const char *subject, const char *body,
     const char *in_reply_to, const char *message_id, int64_t now,
     GError **err)
 {
-	struct compose_mail c;
-	struct store_outbox o;
-	GBytes	*data;
-	char	*id = NULL;
-	gboolean ok;
+	struct notify_mail n;
 
-	memset(&c, 0, sizeof(c));
-	c.from_name = s->conf->org_name;
-	c.from_addr = s->conf->org_address;
-	c.reply_to = s->conf->reply_address;
-	c.to_addr = to;
-	c.subject = subject;
-	c.body = body;
-	c.lang = s->conf->language;
-	c.auto_submitted = "auto-generated";
-	c.in_reply_to = in_reply_to;
-	c.domain = s->conf->org_domain;
-	c.date = now;
-	c.tz = cal_zone(s->cal);
-	c.message_id = message_id;
-	if ((data = compose_message(&c, &id, err)) == NULL)
-		return FALSE;
-	memset(&o, 0, sizeof(o));
-	o.kind = kind;
-	o.case_id = case_id;
-	o.mail_from = s->conf->org_address;
-	o.rcpt = to;
-	o.message_id = id;
-	o.data = data;
-	o.queued_at = now;
-	ok = store_outbox_add(st, &o, NULL, err);
-	g_bytes_unref(data);
-	g_free(id);
-	return ok;
+	memset(&n, 0, sizeof(n));
+	n.kind = kind;
+	n.case_id = case_id;
+	n.to = to;
+	n.subject = subject;
+	n.body = body;
+	n.in_reply_to = in_reply_to;
+	n.message_id = message_id;
+	n.reply_to_us = TRUE;
+	return notify_send(st, s->conf, &n, now, NULL, err);
 }
 
 gboolean

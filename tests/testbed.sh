@@ -122,3 +122,25 @@ testbed_use_cert() {
 		_tb_use_cert_orig "$1"
 	fi
 }
+
+# testbed_up: in a test, skip (with the reason) where the test bed cannot
+# run; else a scratch directory $d and a running test bed, both gone on
+# exit.
+testbed_up() {
+	testbed_usable || skip_all "$testbed_why"
+	scratch
+	testbed_start >"$d/testbed.out" 2>&1 || {
+		sed 's/^/# /' "$d/testbed.out"
+		echo "Bail out! test bed did not start"
+		exit 1
+	}
+	at_exit testbed_stop
+}
+
+# daemon_start: recoursd -d -v on $d/recoursd.conf, logging to
+# $d/recoursd.log; its PID in $pid; stopped by PID on exit.
+daemon_start() {
+	"$RECOURSD" -d -v -f "$d/recoursd.conf" >>"$d/recoursd.log" 2>&1 &
+	pid=$!
+	at_exit "kill_wait $pid"
+}

@@ -8,10 +8,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/testbed.sh"
 
-testbed_usable || skip_all "$testbed_why"
-scratch
-testbed_start >"$d/testbed.out" 2>&1 || { cat "$d/testbed.out"; echo "Bail out! test bed did not start"; exit 1; }
-at_exit testbed_stop
+testbed_up
 db=$d/state/recoursd.db
 
 conf() {	# conf IMAP_PASSWORD ADMIN SMTP_CA
@@ -31,9 +28,7 @@ EOC
 }
 
 conf wrong manager@example.test "$TESTBED_CA"
-"$RECOURSD" -d -v -f "$d/recoursd.conf" >"$d/recoursd.log" 2>&1 &
-pid=$!
-at_exit "kill_wait $pid"
+daemon_start
 wait_for 30 testbed_mailbox_has manager 1
 ok $? "a mailbox failing for 10 s alerts the administrator by mail"
 alert=$(testbed_imap_fetch manager 1 2>&1)
@@ -59,9 +54,7 @@ like "$(testbed_imap_fetch manager 2 2>&1)" "de nouveau accessible" "in French b
 kill_wait $pid
 conf wrong nobody@elsewhere.invalid "$TESTBED_CA"
 sql "$db" "UPDATE mailbox_state SET failing_since = 1, alerted = 0"
-"$RECOURSD" -d -v -f "$d/recoursd.conf" >>"$d/recoursd.log" 2>&1 &
-pid=$!
-at_exit "kill_wait $pid"
+daemon_start
 failed() { [ "$(sql "$db" "SELECT count(*) FROM outbox WHERE state = 'failed'")" = 1 ]; }
 wait_for 30 failed
 ok $? "a recipient refused with 5xx fails at once"
@@ -78,9 +71,7 @@ kill_wait $pid
 conf wrong manager@example.test "$TESTBED_DIR/tls/untrusted-ca.pem"
 sql "$db" "UPDATE mailbox_state SET failing_since = 1, alerted = 0; DELETE FROM outbox"
 : > "$d/recoursd.log"
-"$RECOURSD" -d -v -f "$d/recoursd.conf" >>"$d/recoursd.log" 2>&1 &
-pid=$!
-at_exit "kill_wait $pid"
+daemon_start
 wait_for 30 grep -q "certificate not trusted" "$d/recoursd.log"
 ok $? "an SMTP server whose certificate does not verify is refused"
 pending() { [ "$(sql "$db" "SELECT state FROM outbox")" = pending ]; }

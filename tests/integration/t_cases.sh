@@ -8,10 +8,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/testbed.sh"
 
-testbed_usable || skip_all "$testbed_why"
-scratch
-testbed_start >"$d/testbed.out" 2>&1 || { cat "$d/testbed.out"; echo "Bail out! test bed did not start"; exit 1; }
-at_exit testbed_stop
+testbed_up
 db=$d/state/recoursd.db
 year=$(date +%Y)
 
@@ -51,9 +48,7 @@ mail() {	# mail FILE MSGID SUBJECT BODY [EXTRA-HEADER]
 	    "$3" "$2" "$(date -R)" "${5:+$5
 }" "$4" | sed 's/$/\r/; s/\r\r$/\r/' > "$1"
 }
-"$RECOURSD" -d -v -f "$d/recoursd.conf" >"$d/recoursd.log" 2>&1 &
-pid=$!
-at_exit "kill_wait $pid"
+daemon_start
 processed() { [ "$(sql "$db" "SELECT count(*) FROM inbound WHERE state = 'processed'" 2>/dev/null)" -ge "$1" ]; }
 
 mail "$d/1.eml" c1 "[Réclamation] Audit du 12 novembre" "Bonjour, l'audit s'est mal passé."

@@ -9,10 +9,7 @@
 
 corpus=${RECOURSD_CORPUS:-$top_srcdir/../shared/corpus}
 [ -d "$corpus" ] || skip_all "no corpus at $corpus (set RECOURSD_CORPUS)"
-testbed_usable || skip_all "$testbed_why"
-scratch
-testbed_start >"$d/testbed.out" 2>&1 || { cat "$d/testbed.out"; echo "Bail out! test bed did not start"; exit 1; }
-at_exit testbed_stop
+testbed_up
 
 n=$(ls "$corpus"/*.eml | wc -l)
 testbed_imap_append client "$corpus"/*.eml

@@ -7,10 +7,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/testbed.sh"
 
-testbed_usable || skip_all "$testbed_why"
-scratch
-testbed_start >"$d/testbed.out" 2>&1 || { cat "$d/testbed.out"; echo "Bail out! test bed did not start"; exit 1; }
-at_exit testbed_stop
+testbed_up
 
 N=${CRASH_MESSAGES:-500}
 ROUNDS=${CRASH_ROUNDS:-20}

@@ -8,10 +8,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/testbed.sh"
 
-testbed_usable || skip_all "$testbed_why"
-scratch
-testbed_start >"$d/testbed.out" 2>&1 || { cat "$d/testbed.out"; echo "Bail out! test bed did not start"; exit 1; }
-at_exit testbed_stop
+testbed_up
 db=$d/state/recoursd.db
 export RECOURSD_CLOCK_FILE=$d/clock
 t0=$(date +%s)
@@ -45,9 +42,7 @@ printf 'From: Alice <alice@example.test>\r\nTo: client@example.test\r\nSubject: 
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" rules test "$d/1.eml" 2>&1)
 like "$out" "deadline: response +due .* \(met by decided\)" "rules test prints the deadlines it would schedule"
 
-"$RECOURSD" -d -v -f "$d/recoursd.conf" >"$d/recoursd.log" 2>&1 &
-pid=$!
-at_exit "kill_wait $pid"
+daemon_start
 testbed_send alice@example.test client@example.test "$d/1.eml"
 wait_for 20 testbed_mailbox_has alice 1
 ok $? "the claim is acknowledged"
@@ -79,17 +74,13 @@ sql "$db" "UPDATE outbox SET state = 'failed' WHERE kind = 'ack' AND state = 'pe
 printf 'From: Bob <bob@example.test>\r\nTo: client@example.test\r\nSubject: [Réclamation] deux\r\nMessage-ID: <dl2@example.test>\r\n\r\nBonjour.\r\n' > "$d/2.eml"
 "$RECOURSCTL" -f "$d/recoursd.conf" inject "$d/2.eml" --mailbox client >/dev/null
 echo $((t0 + 100 * 3600)) > "$RECOURSD_CLOCK_FILE"
-"$RECOURSD" -d -v -f "$d/recoursd.conf" >>"$d/recoursd.log" 2>&1 &
-pid=$!
-at_exit "kill_wait $pid"
+daemon_start
 two_cases() { [ "$(sql "$db" "SELECT count(*) FROM cases")" = 2 ]; }
 wait_for 20 two_cases
 ok $? "a second case opened at +100 h"
 echo $((t0 + 200 * 3600)) > "$RECOURSD_CLOCK_FILE"
 kill_wait $pid
-"$RECOURSD" -d -v -f "$d/recoursd.conf" >>"$d/recoursd.log" 2>&1 &
-pid=$!
-at_exit "kill_wait $pid"
+daemon_start
 case2() { sql "$db" "SELECT e.detail FROM event e JOIN cases c ON c.id = e.case_id WHERE c.ref = 'REC-$(date +%Y)-0002' AND e.kind LIKE 'deadline-%' AND e.detail LIKE 'ack:%'"; }
 late() { case2 | grep -q "checked late"; }
 wait_for 20 late

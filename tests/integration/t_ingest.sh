@@ -7,10 +7,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/testbed.sh"
 
-testbed_usable || skip_all "$testbed_why"
-scratch
-testbed_start >"$d/testbed.out" 2>&1 || { cat "$d/testbed.out"; echo "Bail out! test bed did not start"; exit 1; }
-at_exit testbed_stop
+testbed_up
 
 db=$d/state/recoursd.db
 mkdir -p "$d/templates"
@@ -43,9 +40,7 @@ ok $? "the MTA delivered 4 messages to Dovecot"
 
 processed() { [ "$(sql "$db" "SELECT count(*) FROM inbound WHERE state = 'processed'" 2>/dev/null)" = "$1" ]; }
 
-"$RECOURSD" -d -v -f "$d/recoursd.conf" >"$d/recoursd.log" 2>&1 &
-pid=$!
-at_exit "kill_wait $pid"
+daemon_start
 wait_for 20 processed 4
 ok $? "recoursd stored and parsed the 4 messages (IMAPS and STARTTLS)"
 is "$(sql "$db" "SELECT subject FROM message WHERE message_id = 'ingest-1@example.test'")" \

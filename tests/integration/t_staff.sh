@@ -9,10 +9,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/testbed.sh"
 
-testbed_usable || skip_all "$testbed_why"
-scratch
-testbed_start >"$d/testbed.out" 2>&1 || { cat "$d/testbed.out"; echo "Bail out! test bed did not start"; exit 1; }
-at_exit testbed_stop
+testbed_up
 db=$d/state/recoursd.db
 year=$(date +%Y)
 mkdir -p "$d/rules"
@@ -33,9 +30,7 @@ smtp = { host = "localhost"; port = $TESTBED_SMTP_PORT; security = "starttls";
 mailboxes = ( { name = "client"; host = "localhost"; port = $TESTBED_IMAPS_PORT; ca_file = "$TESTBED_CA";
     user = "client"; password = "$TESTBED_PASS"; } );
 EOC
-"$RECOURSD" -d -v -f "$d/recoursd.conf" >"$d/recoursd.log" 2>&1 &
-pid=$!
-at_exit "kill_wait $pid"
+daemon_start
 processed() { [ "$(sql "$db" "SELECT count(*) FROM inbound WHERE state = 'processed'" 2>/dev/null)" -ge "$1" ]; }
 
 printf 'From: Alice <alice@example.test>\r\nTo: client@example.test\r\nSubject: [Réclamation] facture\r\nMessage-ID: <s1@example.test>\r\n\r\nMa facture est fausse.\r\n' > "$d/1.eml"
