@@ -12,20 +12,53 @@
 struct run {
 	GString		*receipt;
 	gboolean	 note;		/* internal: not relayed */
-	gboolean	 refused;	/* an error: nothing was done */
+	GString		*to_complainant; /* #decision, #complexe texts */
 };
 
-static const char commands_help[] =
-    "Commandes (une par ligne, en tête de la réponse) :\n"
-    "  #note TEXTE       note interne, la réponse n'est pas transmise\n"
-    "  #type TYPE        qualifier le dossier (triage)\n"
-    "  #clore            clore le dossier (annule les échéances)\n"
-    "  #rouvrir          rouvrir un dossier clos\n"
-    "  #aide             cette liste\n"
-    "Sans commande #note, le texte de la réponse est transmis au plaignant.\n";
+/*
+ * The commands: each may move the case to a state (CASE_NSTATES: none),
+ * needs a text or not, and is written as an event.  One table drives the
+ * checks, the run and #aide.
+ */
+static const struct command {
+	const char	*name;
+	enum case_state	 to;
+	gboolean	 needs_text;
+	gboolean	 tells_complainant;	/* its text is sent */
+	const char	*help;
+} command_table[] = {
+	{ "note", CASE_NSTATES, TRUE, FALSE,
+	    "note interne ; la réponse n'est pas transmise" },
+	{ "type", CASE_NSTATES, TRUE, FALSE, "TYPE : qualifier le dossier" },
+	{ "assigner", CASE_NSTATES, TRUE, FALSE, "ADRESSE : confier le dossier" },
+	{ "complet", CASE_RECEIVED, FALSE, FALSE,
+	    "le dossier est complet (il démarre)" },
+	{ "incomplet", CASE_INCOMPLETE, TRUE, FALSE,
+	    "MANQUE : des éléments manquent" },
+	{ "recevable", CASE_ADMISSIBLE, FALSE, FALSE, "le recours est recevable" },
+	{ "irrecevable", CASE_INADMISSIBLE, TRUE, TRUE,
+	    "MOTIF : irrecevable (motif transmis au plaignant)" },
+	{ "complexe", CASE_NSTATES, TRUE, TRUE,
+	    "MOTIF : avis de complexité (motif transmis au plaignant)" },
+	{ "fondee", CASE_NSTATES, FALSE, FALSE, "la réclamation est fondée" },
+	{ "non-fondee", CASE_NSTATES, FALSE, FALSE,
+	    "la réclamation n'est pas fondée" },
+	{ "decision", CASE_DECIDED, TRUE, TRUE,
+	    "TEXTE : décision (transmise au plaignant)" },
+	{ "clore", CASE_CLOSED, FALSE, FALSE,
+	    "clore le dossier (annule les échéances)" },
+	{ "rouvrir", CASE_REOPENED, FALSE, FALSE, "rouvrir le dossier" },
+	{ "aide", CASE_NSTATES, FALSE, FALSE, "cette liste" },
+};
 
 static gboolean	 authentic(const struct conf *, const struct msg *,
 		    const char *);
+static const struct command *lookup(const char *, const char **);
+static void	 help(GString *);
+static gboolean	 run_one(struct store *, const struct setup *,
+		    const struct command *, const char *,
+		    const struct store_case *, const char *, int64_t,
+		    struct run *, GError **);
 static gboolean	 check_commands(const struct setup *, GPtrArray *,
 		    const struct store_case *, struct run *);
 static gboolean	 run_commands(struct store *, const struct setup *,
@@ -157,7 +190,7 @@ staff_notify(struct store *st, const struct setup *s,
 {
 	const char	*to;
 	char		*tok, *id, *subject, *body, *rnd;
-	GString		*att;
+	GString		*att, *howto;
 	guint		 i;
 	gboolean	 ok;
 
@@ -181,13 +214,16 @@ staff_notify(struct store *st, const struct setup *s,
 	    s->conf->org_domain);
 	subject = g_strdup_printf("[%s] Nouveau dossier (%s) : %s",
 	    d->existing.ref, d->type->label_fr, m->subject);
+	howto = g_string_new(NULL);
+	help(howto);
 	body = g_strdup_printf("Dossier : %s\nType : %s\nÉtat : %s\nPlaignant : "
-	    "%s <%s>\n%s%s\n%s%s\n-- Message du plaignant --\n%s\n\n%s",
+	    "%s <%s>\n%s%s%s%s\n-- Message du plaignant --\n%s\n\n%s",
 	    d->existing.ref, d->type->label_fr, case_state_name(d->state),
 	    m->from.name != NULL ? m->from.name : "", m->from.addr ?
-	    m->from.addr : "", att->len ? "Pièces jointes :\n" : "", att->str,
-	    d->out_of_time ? "HORS DÉLAI : " : "", d->admissibility ?
-	    d->admissibility : "", m->body, commands_help);
+	    m->from.addr : "", d->out_of_time ? "HORS DÉLAI : " : "",
+	    d->admissibility ? d->admissibility : "", att->len ?
+	    "\nPièces jointes :\n" : "", att->str, m->body, howto->str);
+	g_string_free(howto, TRUE);
 	ok = send_to(st, s, "notify", d->existing.id, to, subject, body, NULL,
 	    id, now, err);
 	*queued = ok;
@@ -200,34 +236,119 @@ staff_notify(struct store *st, const struct setup *s,
 	return ok;
 }
 
-/* All commands known and valid, or none is run. */
+/* The command written "name text"; its text in *text. */
+static const struct command *
+lookup(const char *line, const char **text)
+{
+	size_t	 i, n;
+
+	for (i = 0; i < G_N_ELEMENTS(command_table); i++) {
+		n = strlen(command_table[i].name);
+		if (strncmp(line, command_table[i].name, n) == 0 &&
+		    (line[n] == '\0' || line[n] == ' ')) {
+			*text = line + n + strspn(line + n, " ");
+			return &command_table[i];
+		}
+	}
+	return NULL;
+}
+
+static void
+help(GString *out)
+{
+	size_t	 i;
+
+	g_string_append(out, "Commandes (une par ligne, en tête de la "
+	    "réponse) :\n");
+	for (i = 0; i < G_N_ELEMENTS(command_table); i++)
+		g_string_append_printf(out, "  #%-12s %s\n", command_table[i].name,
+		    command_table[i].help);
+	g_string_append(out, "Sans #note, le texte de la réponse est transmis "
+	    "au plaignant.\n");
+}
+
+/*
+ * Every command known, with its text when it needs one, its state move
+ * allowed by the state machine and the type's states, its argument
+ * valid: or none is run.
+ */
 static gboolean
 check_commands(const struct setup *s, GPtrArray *cmds,
     const struct store_case *c, struct run *r)
 {
+	const struct rules_type *type = rules_type(s->rules, c->type);
 	enum case_state	 cur = CASE_RECEIVED;
+	const char	*why = NULL, *text;
 	guint		 i;
 
 	case_state_parse(c->state, &cur);
-	for (i = 0; i < cmds->len; i++) {
-		const char *cmd = g_ptr_array_index(cmds, i);
+	for (i = 0; why == NULL && i < cmds->len; i++) {
+		const char *line = g_ptr_array_index(cmds, i);
+		const struct command *cmd = lookup(line, &text);
 
-		if (g_str_has_prefix(cmd, "note") || strcmp(cmd, "aide") == 0)
-			continue;
-		if (g_str_has_prefix(cmd, "type ") &&
-		    rules_type(s->rules, cmd + 5) != NULL)
-			continue;
-		if (strcmp(cmd, "clore") == 0 && cur != CASE_CLOSED)
-			continue;
-		if (strcmp(cmd, "rouvrir") == 0 && cur == CASE_CLOSED)
-			continue;
-		g_string_append_printf(r->receipt, "Erreur : « #%s » : commande "
-		    "inconnue ou impossible dans l'état %s.\nRien n'a été fait."
-		    "\n\n%s", cmd, c->state, commands_help);
-		r->refused = TRUE;
-		return FALSE;
+		if (cmd == NULL)
+			why = "commande inconnue";
+		else if (cmd->needs_text && *text == '\0')
+			why = "il manque le texte de la commande";
+		else if (strcmp(cmd->name, "type") == 0 &&
+		    rules_type(s->rules, text) == NULL)
+			why = "type inconnu des règles";
+		else if (strcmp(cmd->name, "assigner") == 0 &&
+		    conf_staff(s->conf, text) == NULL)
+			why = "cette adresse n'est pas celle d'un membre du "
+			    "personnel";
+		else if (cmd->to != CASE_NSTATES && (type == NULL ||
+		    !case_state_move_ok(cur, cmd->to, type->states)))
+			why = "impossible dans l'état actuel du dossier";
+		else if (cmd->to != CASE_NSTATES)
+			cur = cmd->to;
+		if (why != NULL) {
+			g_string_append_printf(r->receipt, "Erreur : « #%s » : "
+			    "%s (état : %s).\nRien n'a été fait.\n\n", line, why,
+			    case_state_name(cur));
+			help(r->receipt);
+		}
 	}
-	return TRUE;
+	return why == NULL;
+}
+
+/* One command: its state move, its event, what it tells the complainant. */
+static gboolean
+run_one(struct store *st, const struct setup *s, const struct command *cmd,
+    const char *text, const struct store_case *c, const char *actor,
+    int64_t now, struct run *r, GError **err)
+{
+	char	*move;
+	gboolean ok = TRUE;
+
+	if (strcmp(cmd->name, "aide") == 0) {
+		help(r->receipt);
+		return TRUE;
+	}
+	if (strcmp(cmd->name, "note") == 0)
+		r->note = TRUE;
+	if (strcmp(cmd->name, "type") == 0)
+		ok = store_case_set_type(st, c->id, text, err);
+	if (ok && cmd->to != CASE_NSTATES) {
+		move = g_strdup_printf("%s -> %s", c->state,
+		    case_state_name(cmd->to));
+		ok = store_case_set_state(st, c->id, case_state_name(cmd->to),
+		    now, err) && store_event_add(st, c->id, now, actor, "state",
+		    move, err);
+		g_free(move);
+	}
+	if (ok && cmd->to == CASE_CLOSED)
+		ok = store_timers_cancel(st, c->id, now, err);
+	if (ok && cmd->to == CASE_RECEIVED)
+		ok = store_case_set_missing(st, c->id, NULL, err);
+	if (ok)
+		ok = store_event_add(st, c->id, now, actor, cmd->name, text, err);
+	if (cmd->tells_complainant)
+		g_string_append_printf(r->to_complainant, "%s\n\n", text);
+	g_string_append_printf(r->receipt, "Fait : #%s%s%s\n", cmd->name,
+	    *text ? " " : "", text);
+	(void)s;
+	return ok;
 }
 
 static gboolean
@@ -235,39 +356,21 @@ run_commands(struct store *st, const struct setup *s, GPtrArray *cmds,
     const struct store_case *c, const char *actor, int64_t now, struct run *r,
     GError **err)
 {
-	gboolean ok = TRUE;
-	guint	 i;
+	struct store_case cur;
+	const char	*text;
+	gboolean	 ok = TRUE;
+	guint		 i;
 
 	for (i = 0; ok && i < cmds->len; i++) {
-		const char *cmd = g_ptr_array_index(cmds, i);
+		const struct command *cmd = lookup(g_ptr_array_index(cmds, i),
+		    &text);
 
-		if (g_str_has_prefix(cmd, "note")) {
-			r->note = TRUE;
-			ok = store_event_add(st, c->id, now, actor, "note",
-			    g_strstrip((char *)cmd + 4), err);
-		} else if (g_str_has_prefix(cmd, "type ")) {
-			ok = store_case_set_type(st, c->id, cmd + 5, err) &&
-			    store_event_add(st, c->id, now, actor, "type", cmd + 5,
-			    err);
-		} else if (strcmp(cmd, "clore") == 0) {
-			char	*move = g_strdup_printf("%s -> closed", c->state);
-
-			ok = store_case_set_state(st, c->id, "closed", now, err) &&
-			    store_timers_cancel(st, c->id, now, err) &&
-			    store_event_add(st, c->id, now, actor, "state", move,
-			    err);
-			g_free(move);
-		} else if (strcmp(cmd, "rouvrir") == 0) {
-			ok = store_case_set_state(st, c->id, "reopened", now,
-			    err) && store_event_add(st, c->id, now, actor, "state",
-			    "closed -> reopened", err);
-		}
-		if (strcmp(cmd, "aide") == 0)
-			g_string_append(r->receipt, commands_help);
-		else
-			g_string_append_printf(r->receipt, "Fait : #%s\n", cmd);
+		/* Each move starts from the state the previous one left. */
+		if (!store_case_by_id(st, c->id, &cur, err))
+			return FALSE;
+		ok = run_one(st, s, cmd, text, &cur, actor, now, r, err);
+		store_case_clear(&cur);
 	}
-	(void)s;
 	return ok;
 }
 
@@ -304,7 +407,7 @@ staff_reply(struct store *st, const struct setup *s,
 {
 	const struct conf_staff *who = conf_staff(s->conf, m->from.addr);
 	struct store_case c;
-	struct run	 r = { g_string_new(NULL), FALSE, FALSE };
+	struct run	 r = { g_string_new(NULL), FALSE, g_string_new(NULL) };
 	GPtrArray	*cmds;
 	char		*rest, *text, *actor, *subject;
 	gboolean	 ok = TRUE;
@@ -313,6 +416,7 @@ staff_reply(struct store *st, const struct setup *s,
 	if (d->action != CASE_JOIN || !store_case_by_id(st, d->existing.id, &c,
 	    err)) {
 		g_string_free(r.receipt, TRUE);
+		g_string_free(r.to_complainant, TRUE);
 		return err == NULL || *err == NULL;
 	}
 	staff_split(m->body, &cmds, &rest);
@@ -336,6 +440,13 @@ staff_reply(struct store *st, const struct setup *s,
 	} else if (check_commands(s, cmds, &c, &r)) {
 		ok = run_commands(st, s, cmds, &c, actor, now, &r, err);
 		text = staff_strip_quotes(rest);
+		if (r.to_complainant->len > 0) {
+			char	*t = g_strconcat(r.to_complainant->str, text, NULL);
+
+			g_free(text);
+			text = g_strstrip(t);
+			r.note = FALSE;	/* a decision is always sent */
+		}
 		if (ok && !r.note && *text != '\0') {
 			ok = relay(st, s, &c, who, text, now, err);
 			g_string_append(r.receipt, "Votre réponse a été transmise "
@@ -352,6 +463,7 @@ out:
 	g_ptr_array_unref(cmds);
 	g_free(rest);
 	g_string_free(r.receipt, TRUE);
+	g_string_free(r.to_complainant, TRUE);
 	store_case_clear(&c);
 	return ok;
 }

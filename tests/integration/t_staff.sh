@@ -86,9 +86,24 @@ wait_for 20 testbed_mailbox_has staff2 1
 is "$(sql "$db" "SELECT state FROM cases")" "received" "staff2 without a token of theirs: refused"
 like "$(testbed_imap_fetch staff2 1 | tr -d '\r')" "rien n'a" "and told why"
 
-reply staff1@example.test r6 "#clore"
+reply staff1@example.test r7 "#recevable"
 wait_for 20 processed 7
+is "$(sql "$db" "SELECT state FROM cases")" "admissible" "#recevable: the case is admissible"
+reply staff1@example.test r8 "#incomplet"
+wait_for 20 processed 8
+is "$(sql "$db" "SELECT state FROM cases")" "admissible" "#incomplet without its text is refused, nothing changes"
+reply staff1@example.test r9 "#decision Votre réclamation est fondée : un avoir de 50 euros vous est accordé."
+wait_for 20 processed 9
+is "$(sql "$db" "SELECT state FROM cases")" "decided" "#decision: the case is decided"
+wait_for 20 testbed_mailbox_has alice 3
+like "$(testbed_imap_fetch alice 3 | tr -d '\r')" "avoir de 50 euros" "and the decision reaches the complainant"
+reply staff1@example.test r10 "#recevable"
+wait_for 20 processed 10
+is "$(sql "$db" "SELECT state FROM cases")" "decided" "a move the state machine forbids is refused"
+
+reply staff1@example.test r6 "#clore"
+wait_for 20 processed 11
 is "$(sql "$db" "SELECT state FROM cases")" "closed" "#clore by staff1 closes the case"
 is "$(sql "$db" "SELECT count(*) FROM timer WHERE state = 'pending'")" 0 "and cancels its deadlines"
-is "$(testbed_mail_count alice)" 2 "a command-only reply relays nothing"
+is "$(testbed_mail_count alice)" 3 "a command-only reply relays nothing"
 done_testing || { tail -30 "$d/recoursd.log" | sed 's/^/# log: /'; exit 1; }
