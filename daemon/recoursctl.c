@@ -19,6 +19,7 @@
 #include "ingest.h"
 #include "log.h"
 #include "msg.h"
+#include "report.h"
 #include "store.h"
 #include "timer.h"
 
@@ -52,6 +53,7 @@ static int	 cmd_rules(struct ctl *, int, char **);
 static int	 cmd_list(struct ctl *, int, char **);
 static int	 cmd_show(struct ctl *, int, char **);
 static int	 cmd_verify(struct ctl *, int, char **);
+static int	 cmd_stats(struct ctl *, int, char **);
 static void	 help(FILE *);
 static int	 parse_id(const char *, int64_t *);
 static void	 remove_tree(const char *);
@@ -75,6 +77,9 @@ static const struct command commands[] = {
 	{ "show", "show REF [--json]",
 	    "a case and its timeline of events", NEED_CONF | NEED_STORE_RO,
 	    cmd_show },
+	{ "stats", "stats [--year Y] [--type T]",
+	    "indicators per type and month, as CSV", NEED_CONF | NEED_STORE_RO,
+	    cmd_stats },
 	{ "verify", "verify",
 	    "check the hash chain of events; name the first altered one",
 	    NEED_CONF | NEED_STORE_RO, cmd_verify },
@@ -690,6 +695,47 @@ cmd_show(struct ctl *ctl, int argc, char **argv)
 	g_free(when);
 	g_array_unref(evs);
 	store_case_clear(&c);
+	return 0;
+}
+
+static int
+cmd_stats(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "year", required_argument, NULL, 'y' },
+		{ "type", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 }
+	};
+	GDateTime	*now = g_date_time_new_from_unix_utc(clock_now());
+	const char	*type = NULL;
+	GError		*err = NULL;
+	int		 ch, year = g_date_time_get_year(now);
+
+	g_date_time_unref(now);
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "y:t:", opts, NULL)) != -1) {
+		if (ch == 'y') {
+			if ((year = atoi(optarg)) < 1970 || year > 9999) {
+				fprintf(stderr, "recoursctl: %s: not a year\n",
+				    optarg);
+				return 1;
+			}
+		} else if (ch == 't')
+			type = optarg;
+		else
+			return 2;
+	}
+	if (type != NULL && rules_type(ctl->setup->rules, type) == NULL) {
+		fprintf(stderr, "recoursctl: no case type \"%s\" in the rules\n",
+		    type);
+		return 1;
+	}
+	if (!report_stats(ctl->store, year, type, cal_zone(ctl->setup->cal),
+	    stdout, &err)) {
+		fprintf(stderr, "recoursctl: %s\n", err->message);
+		g_error_free(err);
+		return 1;
+	}
 	return 0;
 }
 

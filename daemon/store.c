@@ -191,6 +191,7 @@ enum stmt_id {
 	S_EVENT_LAST,
 	S_EVENT_INSERT,
 	S_CASE_LIST,
+	S_CASE_FACTS,
 	S_CASE_SET_TYPE,
 	S_CASE_LAST_IN,
 	S_TIMERS_CANCEL,
@@ -322,6 +323,24 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "ORDER BY id DESC LIMIT 1",
 	[S_TIMERS_CANCEL] = "UPDATE timer SET state = 'cancelled', fired_at = ?2 "
 	    "WHERE case_id = ?1 AND state = 'pending'",
+	/* One row per case of a year: what the indicators are made of. */
+	[S_CASE_FACTS] = "SELECT c.type, c.opened_at, "
+	    "(SELECT min(sent_at) FROM outbox o WHERE o.case_id = c.id AND "
+	    "  o.kind = 'ack' AND o.state = 'sent'), "
+	    "(SELECT min(at) FROM event e WHERE e.case_id = c.id AND "
+	    "  e.kind = 'state' AND e.detail LIKE '% -> decided'), "
+	    "EXISTS (SELECT 1 FROM event e WHERE e.case_id = c.id AND "
+	    "  e.kind = 'state' AND e.detail LIKE '% -> admissible'), "
+	    "EXISTS (SELECT 1 FROM event e WHERE e.case_id = c.id AND "
+	    "  e.kind = 'state' AND e.detail LIKE '% -> inadmissible'), "
+	    "EXISTS (SELECT 1 FROM event e WHERE e.case_id = c.id AND "
+	    "  e.kind = 'fondee'), c.state = 'closed', "
+	    "(SELECT count(*) FROM event e WHERE e.case_id = c.id AND "
+	    "  e.kind = 'deadline-met'), "
+	    "(SELECT count(*) FROM event e WHERE e.case_id = c.id AND "
+	    "  e.kind = 'deadline-missed') "
+	    "FROM cases c WHERE c.year = ?1 AND (?2 IS NULL OR c.type = ?2) "
+	    "ORDER BY c.id",
 	[S_CASE_LIST] = "SELECT id, ref, type, state, mailbox, subject, "
 	    "complainant_name, complainant_addr, reply_to, opened_at, "
 	    "missing, out_of_time FROM cases WHERE (?1 IS NULL OR type = ?1) "
@@ -350,6 +369,7 @@ static gboolean	 exec_bound(struct store *, const char *, const char *, int,
 static void	 outbox_row_clear(gpointer);
 static GArray	*outbox_rows(struct store *, sqlite3_stmt *, GError **);
 static void	 health_row_clear(gpointer);
+static void	 facts_clear(gpointer);
 static void	 timer_clear(gpointer);
 static GArray	*timer_rows(struct store *, sqlite3_stmt *, GError **);
 static void	 case_array_clear(gpointer);
@@ -1780,4 +1800,47 @@ store_timers_cancel(struct store *st, int64_t case_id, int64_t now,
 	sqlite3_bind_int64(s, 1, case_id);
 	sqlite3_bind_int64(s, 2, now);
 	return step_done(st, s, err);
+}
+
+static void
+facts_clear(gpointer p)
+{
+	g_free(((struct store_facts *)p)->type);
+}
+
+GArray *
+store_case_facts(struct store *st, int year, const char *type, GError **err)
+{
+	sqlite3_stmt	*s;
+	GArray		*rows;
+	int		 rc;
+
+	if ((s = stmt(st, S_CASE_FACTS, err)) == NULL)
+		return NULL;
+	sqlite3_bind_int(s, 1, year);
+	bind_text(s, 2, type);
+	rows = g_array_new(FALSE, TRUE, sizeof(struct store_facts));
+	g_array_set_clear_func(rows, facts_clear);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_facts f;
+
+		f.type = dup_column(s, 0);
+		f.opened_at = sqlite3_column_int64(s, 1);
+		f.ack_at = sqlite3_column_int64(s, 2);
+		f.decided_at = sqlite3_column_int64(s, 3);
+		f.admissible = sqlite3_column_int(s, 4);
+		f.inadmissible = sqlite3_column_int(s, 5);
+		f.founded = sqlite3_column_int(s, 6);
+		f.closed = sqlite3_column_int(s, 7);
+		f.met = sqlite3_column_int(s, 8);
+		f.missed = sqlite3_column_int(s, 9);
+		g_array_append_val(rows, f);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		g_array_unref(rows);
+		sql_fail(st, err, "indicators");
+		return NULL;
+	}
+	return rows;
 }

@@ -289,4 +289,16 @@ char		*store_case_last_in(struct store *, int64_t, GError **);
 gboolean	 store_timers_cancel(struct store *, int64_t case_id,
 		    int64_t now, GError **);
 
+/* What the indicators are made of, per case (0: never). */
+struct store_facts {
+	char		*type;
+	int64_t		 opened_at;
+	int64_t		 ack_at;	/* acknowledgement sent */
+	int64_t		 decided_at;
+	int		 admissible, inadmissible, founded, closed;
+	int		 met, missed;	/* deadlines */
+};
+GArray		*store_case_facts(struct store *, int year, const char *type,
+		    GError **);
+
 #endif

@@ -68,6 +68,9 @@ like "$out" "deadline: +ack +due .* met" "recoursctl show: each deadline with it
 like "$out" "deadline: +response +due .* missed" "(response missed)"
 like "$out" "reminder: +response .* sent" "(the reminder sent)"
 
+like "$("$RECOURSCTL" -f "$d/recoursd.conf" stats 2>&1)" ",claim,1,0,0,0,0,0,1,1,50.0," \
+    "recoursctl stats: 1 deadline met and 1 missed, 50 %"
+
 # Downtime: a second case's ack deadline falls due while stopped.
 kill_wait $pid
 sql "$db" "UPDATE outbox SET state = 'failed' WHERE kind = 'ack' AND state = 'pending'"

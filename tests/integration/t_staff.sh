@@ -106,4 +106,10 @@ wait_for 20 processed 11
 is "$(sql "$db" "SELECT state FROM cases")" "closed" "#clore by staff1 closes the case"
 is "$(sql "$db" "SELECT count(*) FROM timer WHERE state = 'pending'")" 0 "and cancels its deadlines"
 is "$(testbed_mail_count alice)" 3 "a command-only reply relays nothing"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" stats 2>&1)
+like "$out" "^year,month,type,received,admissible" "recoursctl stats: a CSV header"
+like "$out" "^$year,[0-9]+,claim,1,1,0,0,1,1,0,0,,[0-9.]+,[0-9.]+,[0-9.]+,[0-9.]+$" \
+    "and the claim received, admissible, decided and closed, with its times"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" stats --type nosuch 2>&1); rc=$?
+is "$rc" 1 "stats for an unknown type is an error"
 done_testing || { tail -30 "$d/recoursd.log" | sed 's/^/# log: /'; exit 1; }
