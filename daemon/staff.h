@@ -25,15 +25,7 @@
 char		*staff_token(const struct conf *, const char *ref,
 		    const char *address);
 
-/* The text above the quoted part and the signature; caller frees. */
-char		*staff_strip_quotes(const char *);
-
-/*
- * The '#' lines at the top of body (commands, without '#') and what
- * follows them; caller frees both.
- */
-void		 staff_split(const char *body, GPtrArray **commands,
-		    char **rest);
+#include "staff_text.h"
 
 /* Notify staff of the case d opened (to the type's notify address). */
 gboolean	 staff_notify(struct store *, const struct setup *,

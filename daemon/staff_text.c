@@ -1,0 +1,68 @@
+/*
+ * staff_text.c: the text of a staff reply: its #commands and what it
+ * says, without the quoted message and the signature.  Pure; declared in
+ * staff.h.
+ */
+#include "config.h"
+
+#include <glib.h>
+#include <string.h>
+
+#include "staff_text.h"
+
+void
+staff_split(const char *body, GPtrArray **commands, char **rest)
+{
+	char	**lines = g_strsplit(body, "\n", -1);
+	GString	*tail = g_string_new(NULL);
+	guint	 i;
+	gboolean top = TRUE;
+
+	*commands = g_ptr_array_new_with_free_func(g_free);
+	for (i = 0; lines[i] != NULL; i++) {
+		char	*l = g_strstrip(g_strdup(lines[i]));
+
+		if (top && *l == '\0') {
+			g_free(l);
+			continue;
+		}
+		if (top && *l == '#') {
+			g_ptr_array_add(*commands, g_strdup(l + 1));
+			g_free(l);
+			continue;
+		}
+		top = FALSE;
+		g_string_append_printf(tail, "%s\n", lines[i]);
+		g_free(l);
+	}
+	g_strfreev(lines);
+	*rest = g_string_free(tail, FALSE);
+}
+
+/*
+ * Cut at the first line that starts the quoted message or the signature,
+ * in the forms of Outlook, Thunderbird, Gmail and Apple Mail, French and
+ * English.
+ */
+char *
+staff_strip_quotes(const char *text)
+{
+	static GRegex	*cut;
+	GMatchInfo	*mi = NULL;
+	gint		 at = -1;
+	char		*out;
+
+	if (g_once_init_enter(&cut))
+		g_once_init_leave(&cut, g_regex_new("^(>|-- ?$|_{10,}|-{3,} ?"
+		    "(Original Message|Message d'origine|Message original)|"
+		    "(De|From|Envoyé|Sent) ?: |Le .+ a écrit ?:|On .+ wrote:|"
+		    "Le .+, .+<.+> a écrit|.*-- répondre au-dessus de cette "
+		    "ligne)", G_REGEX_MULTILINE | G_REGEX_CASELESS |
+		    G_REGEX_OPTIMIZE, 0, NULL));
+	if (g_regex_match(cut, text, 0, &mi))
+		g_match_info_fetch_pos(mi, 0, &at, NULL);
+	g_match_info_free(mi);
+	out = at >= 0 ? g_strndup(text, (gsize)at) : g_strdup(text);
+	return g_strstrip(out);
+}
+

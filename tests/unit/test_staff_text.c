@@ -1,0 +1,80 @@
+/*
+ * test_staff_text.c: staff replies as mail clients write them: commands
+ * at the top, the quoted message and the signature cut in the forms of
+ * Outlook, Thunderbird, Gmail and Apple Mail, French and English.
+ */
+#include "config.h"
+
+#include <glib.h>
+
+#include "staff_text.h"
+
+static const struct {
+	const char	*client;
+	const char	*reply;
+	const char	*kept;
+} replies[] = {
+	{ "Thunderbird fr", "Bonjour,\n\nC'est noté.\n\nLe 23/11/2026 à 10:00, "
+	    "Recours a écrit :\n> Nouveau dossier\n", "Bonjour,\n\nC'est noté." },
+	{ "Gmail fr", "Merci.\n\nLe lun. 23 nov. 2026 à 10:00, Recours "
+	    "<recours@example.test> a écrit :\n\n> texte", "Merci." },
+	{ "Gmail en", "Thanks.\n\nOn Mon, Nov 23, 2026 at 10:00 AM Recours "
+	    "<recours@example.test> wrote:\n> text", "Thanks." },
+	{ "Outlook fr", "Bien reçu.\n\nDe : Recours <recours@example.test>\n"
+	    "Envoyé : lundi 23 novembre 2026 10:00\nÀ : moi", "Bien reçu." },
+	{ "Outlook en", "Noted.\n\n-----Original Message-----\nFrom: Recours",
+	    "Noted." },
+	{ "Outlook rule", "Vu.\n________________________________\nDe : x",
+	    "Vu." },
+	{ "Apple Mail", "D'accord.\n\n> Le 23 nov. 2026 à 10:00, Recours a "
+	    "écrit :\n> texte", "D'accord." },
+	{ "signature", "Réponse.\n\n-- \nSophie Martin\nSecrétariat",
+	    "Réponse." },
+	{ "no quote", "Juste une ligne.", "Juste une ligne." },
+	{ "quoted only", "> tout est cité", "" },
+};
+
+static void
+test_strip_quotes(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < G_N_ELEMENTS(replies); i++) {
+		char	*got = staff_strip_quotes(replies[i].reply);
+
+		if (g_strcmp0(got, replies[i].kept) != 0)
+			g_test_message("%s: got [%s]", replies[i].client, got);
+		g_assert_cmpstr(got, ==, replies[i].kept);
+		g_free(got);
+	}
+}
+
+static void
+test_commands_at_the_top(void)
+{
+	GPtrArray	*cmds;
+	char		*rest;
+
+	staff_split("\n#note appelée\n  #recevable\n\nBonjour,\n#pas une "
+	    "commande\n", &cmds, &rest);
+	g_assert_cmpuint(cmds->len, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(cmds, 0), ==, "note appelée");
+	g_assert_cmpstr(g_ptr_array_index(cmds, 1), ==, "recevable");
+	g_assert_cmpstr(rest, ==, "Bonjour,\n#pas une commande\n\n");
+	g_ptr_array_unref(cmds);
+	g_free(rest);
+	staff_split("Pas de commande.\n", &cmds, &rest);
+	g_assert_cmpuint(cmds->len, ==, 0);
+	g_assert_cmpstr(rest, ==, "Pas de commande.\n\n");
+	g_ptr_array_unref(cmds);
+	g_free(rest);
+}
+
+int
+main(int argc, char *argv[])
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/staff/strip-quotes", test_strip_quotes);
+	g_test_add_func("/staff/commands-at-the-top", test_commands_at_the_top);
+	return g_test_run();
+}
