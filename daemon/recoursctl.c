@@ -16,6 +16,7 @@
 #include "check.h"
 #include "clock.h"
 #include "conf.h"
+#include "export.h"
 #include "ingest.h"
 #include "log.h"
 #include "msg.h"
@@ -54,6 +55,7 @@ static int	 cmd_list(struct ctl *, int, char **);
 static int	 cmd_show(struct ctl *, int, char **);
 static int	 cmd_verify(struct ctl *, int, char **);
 static int	 cmd_stats(struct ctl *, int, char **);
+static int	 cmd_export(struct ctl *, int, char **);
 static void	 help(FILE *);
 static int	 parse_id(const char *, int64_t *);
 static void	 remove_tree(const char *);
@@ -77,6 +79,9 @@ static const struct command commands[] = {
 	{ "show", "show REF [--json]",
 	    "a case and its timeline of events", NEED_CONF | NEED_STORE_RO,
 	    cmd_show },
+	{ "export", "export REF [-o DIR]",
+	    "the case file: mbox of every message, attachments, event log",
+	    NEED_CONF | NEED_STORE_RO, cmd_export },
 	{ "stats", "stats [--year Y] [--type T]",
 	    "indicators per type and month, as CSV", NEED_CONF | NEED_STORE_RO,
 	    cmd_stats },
@@ -695,6 +700,30 @@ cmd_show(struct ctl *ctl, int argc, char **argv)
 	g_free(when);
 	g_array_unref(evs);
 	store_case_clear(&c);
+	return 0;
+}
+
+static int
+cmd_export(struct ctl *ctl, int argc, char **argv)
+{
+	const char	*dir;
+	GError		*err = NULL;
+
+	if (argc == 4 && strcmp(argv[2], "-o") == 0)
+		dir = argv[3];
+	else if (argc == 2)
+		dir = argv[1];
+	else {
+		fprintf(stderr, "usage: recoursctl export REF [-o DIR]\n");
+		return 2;
+	}
+	if (!export_case(ctl->store, ctl->setup, argv[1], dir, &err)) {
+		fprintf(stderr, "recoursctl: %s\n", err->message);
+		g_error_free(err);
+		return 1;
+	}
+	printf("%s written to %s: messages.mbox, attachments/, events.txt\n",
+	    argv[1], dir);
 	return 0;
 }
 

@@ -191,6 +191,7 @@ enum stmt_id {
 	S_EVENT_LAST,
 	S_EVENT_INSERT,
 	S_CASE_LIST,
+	S_CASE_MAIL,
 	S_CASE_FACTS,
 	S_CASE_SET_TYPE,
 	S_CASE_LAST_IN,
@@ -341,6 +342,11 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "  e.kind = 'deadline-missed') "
 	    "FROM cases c WHERE c.year = ?1 AND (?2 IS NULL OR c.type = ?2) "
 	    "ORDER BY c.id",
+	/* Every message of a case, in and out, oldest first. */
+	[S_CASE_MAIL] = "SELECT i.id, i.sha256, i.fetched_at, 'in' FROM message m "
+	    "JOIN inbound i ON i.id = m.inbound_id WHERE m.case_id = ?1 "
+	    "UNION ALL SELECT o.id, '', coalesce(o.sent_at, o.queued_at), 'out' "
+	    "FROM outbox o WHERE o.case_id = ?1 ORDER BY 3, 1",
 	[S_CASE_LIST] = "SELECT id, ref, type, state, mailbox, subject, "
 	    "complainant_name, complainant_addr, reply_to, opened_at, "
 	    "missing, out_of_time FROM cases WHERE (?1 IS NULL OR type = ?1) "
@@ -369,6 +375,7 @@ static gboolean	 exec_bound(struct store *, const char *, const char *, int,
 static void	 outbox_row_clear(gpointer);
 static GArray	*outbox_rows(struct store *, sqlite3_stmt *, GError **);
 static void	 health_row_clear(gpointer);
+static void	 file_clear(gpointer);
 static void	 facts_clear(gpointer);
 static void	 timer_clear(gpointer);
 static GArray	*timer_rows(struct store *, sqlite3_stmt *, GError **);
@@ -1843,4 +1850,86 @@ store_case_facts(struct store *st, int year, const char *type, GError **err)
 		return NULL;
 	}
 	return rows;
+}
+
+GArray *
+store_case_mail(struct store *st, int64_t case_id, GError **err)
+{
+	sqlite3_stmt	*s;
+	GArray		*rows;
+	int		 rc;
+
+	if ((s = stmt(st, S_CASE_MAIL, err)) == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, case_id);
+	rows = g_array_new(FALSE, TRUE, sizeof(struct store_mail));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_mail m;
+
+		m.id = sqlite3_column_int64(s, 0);
+		g_strlcpy(m.sha256, (const char *)sqlite3_column_text(s, 1),
+		    sizeof(m.sha256));
+		m.at = sqlite3_column_int64(s, 2);
+		m.outgoing = strcmp((const char *)sqlite3_column_text(s, 3),
+		    "out") == 0;
+		g_array_append_val(rows, m);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		g_array_unref(rows);
+		sql_fail(st, err, "case mail");
+		return NULL;
+	}
+	return rows;
+}
+
+GBytes *
+store_outbox_data(struct store *st, int64_t id, GError **err)
+{
+	sqlite3_stmt	*s;
+	GBytes		*data = NULL;
+
+	(void)err;
+	if (sqlite3_prepare_v2(st->db, "SELECT data FROM outbox WHERE id = ?1",
+	    -1, &s, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		data = g_bytes_new(sqlite3_column_blob(s, 0),
+		    (gsize)sqlite3_column_bytes(s, 0));
+	sqlite3_finalize(s);
+	return data;
+}
+
+GArray *
+store_case_attachments(struct store *st, int64_t case_id, GError **err)
+{
+	sqlite3_stmt	*s;
+	GArray		*rows;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT a.filename, a.sha256 FROM "
+	    "attachment a JOIN message m ON m.id = a.message WHERE "
+	    "m.case_id = ?1 ORDER BY a.id", -1, &s, NULL) != SQLITE_OK) {
+		sql_fail(st, err, "attachments");
+		return NULL;
+	}
+	sqlite3_bind_int64(s, 1, case_id);
+	rows = g_array_new(FALSE, TRUE, sizeof(struct store_file));
+	g_array_set_clear_func(rows, file_clear);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct store_file f;
+
+		f.name = dup_column(s, 0);
+		g_strlcpy(f.sha256, (const char *)sqlite3_column_text(s, 1),
+		    sizeof(f.sha256));
+		g_array_append_val(rows, f);
+	}
+	sqlite3_finalize(s);
+	return rows;
+}
+
+static void
+file_clear(gpointer p)
+{
+	g_free(((struct store_file *)p)->name);
 }

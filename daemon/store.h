@@ -301,4 +301,21 @@ struct store_facts {
 GArray		*store_case_facts(struct store *, int year, const char *type,
 		    GError **);
 
+/* A message of a case: an inbound row, or an outbox row. */
+struct store_mail {
+	int64_t		 id;
+	char		 sha256[65];	/* inbound: its digest */
+	int64_t		 at;
+	gboolean	 outgoing;
+};
+GArray		*store_case_mail(struct store *, int64_t, GError **);
+/* The exact bytes an outbox row holds; caller unrefs. */
+GBytes		*store_outbox_data(struct store *, int64_t, GError **);
+
+struct store_file {
+	char		*name;
+	char		 sha256[65];
+};
+GArray		*store_case_attachments(struct store *, int64_t, GError **);
+
 #endif

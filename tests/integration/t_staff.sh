@@ -110,6 +110,19 @@ out=$("$RECOURSCTL" -f "$d/recoursd.conf" stats 2>&1)
 like "$out" "^year,month,type,received,admissible" "recoursctl stats: a CSV header"
 like "$out" "^$year,[0-9]+,claim,1,1,0,0,1,1,0,0,,[0-9.]+,[0-9.]+,[0-9.]+,[0-9.]+$" \
     "and the claim received, admissible, decided and closed, with its times"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" export "REC-$year-0001" -o "$d/export" 2>&1); rc=$?
+is "$rc" 0 "recoursctl export writes the case file"
+n_in=$(sql "$db" "SELECT count(*) FROM message WHERE case_id = 1")
+n_out=$(sql "$db" "SELECT count(*) FROM outbox WHERE case_id = 1")
+is "$(grep -c '^From recoursd ' "$d/export/messages.mbox")" "$((n_in + n_out))" \
+    "the mbox holds every message in ($n_in) and out ($n_out)"
+like "$(cat "$d/export/events.txt")" "decision .*staff <staff1@example.test>" "and the event log, readable"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" export "REC-$year-0001" -o "$d/export" 2>&1); rc=$?
+is "$rc" 1 "exporting over an existing directory is refused"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" export REC-1999-0009 -o "$d/x" 2>&1); rc=$?
+like "$out" "REC-1999-0009: no such case" "an unknown reference is a clear error"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" export "REC-$year-0001" -o /proc/recoursd-x 2>&1); rc=$?
+is "$rc" 1 "a path that cannot be written is an error"
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" stats --type nosuch 2>&1); rc=$?
 is "$rc" 1 "stats for an unknown type is an error"
 done_testing || { tail -30 "$d/recoursd.log" | sed 's/^/# log: /'; exit 1; }
