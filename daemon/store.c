@@ -295,8 +295,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_EVENT_LAST] = "SELECT hash FROM event ORDER BY id DESC LIMIT 1",
 	[S_EVENT_INSERT] = "INSERT INTO event (case_id, at, actor, kind, "
 	    "detail, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	/* Scheduling again (the clock restarts) re-arms the timer. */
 	[S_TIMER_ADD] = "INSERT INTO timer (case_id, deadline, kind, due_at) "
-	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (case_id, deadline, kind) DO "
+	    "UPDATE SET due_at = ?4, state = 'pending', fired_at = NULL",
 	[S_TIMER_DUE] = "SELECT id, case_id, deadline, kind, due_at, state, "
 	    "fired_at FROM timer WHERE state = 'pending' AND due_at <= ?1 "
 	    "ORDER BY due_at, id LIMIT ?2",

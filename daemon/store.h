@@ -252,7 +252,7 @@ struct store_timer {
 	char		*state;		/* pending, met, missed, sent, cancelled */
 	int64_t		 fired_at;
 };
-/* Once per (case, deadline, kind): scheduling twice is harmless. */
+/* Once per (case, deadline, kind): scheduling again re-arms it. */
 gboolean	 store_timer_add(struct store *, int64_t case_id,
 		    const char *deadline, const char *kind, int64_t due_at,
 		    GError **);

@@ -23,6 +23,7 @@ types = (
 	  priority = 20; },
 	{ name = "claim"; label = { fr = "réclamation"; }; prefix = "REC";
 	  tags = ( "réclamation" ); priority = 10;
+	  deadlines = ( { name = "response"; within = "72 heures"; } );
 	  required = ( { name = "firm"; label = "le nom de l'entreprise concernée";
 	                 pattern = "entreprise\\s*:"; } ); }
 );
@@ -58,6 +59,8 @@ is "$(sql "$db" "SELECT ref || ' ' || state FROM cases")" "REC-$year-0001 incomp
     "a claim without the required field opens REC-$year-0001, incomplete"
 is "$(sql "$db" "SELECT missing FROM cases")" "le nom de l'entreprise concernée" "the missing item is recorded"
 
+due1=$(sql "$db" "SELECT due_at FROM timer WHERE deadline = 'response'")
+sleep 1
 mail "$d/2.eml" c2 "Re: [Réclamation] Audit du 12 novembre" "Entreprise : ACME SARL" \
     "In-Reply-To: <c1@example.test>"
 testbed_send alice@example.test client@example.test "$d/2.eml"
@@ -65,6 +68,10 @@ wait_for 20 processed 2
 is "$(sql "$db" "SELECT count(*) || ' ' || state FROM cases")" "1 received" \
     "the reply joins the case (In-Reply-To) and completes it"
 is "$(sql "$db" "SELECT kind FROM event WHERE kind = 'complete'")" "complete" "a 'complete' event"
+is "$(sql "$db" "SELECT count(*) FROM event WHERE kind = 'deadlines-restarted'")" 1 \
+    "completing the case restarts its deadlines"
+[ "$(sql "$db" "SELECT due_at FROM timer WHERE deadline = 'response'")" -gt "$due1" ]
+ok $? "the response deadline (72 h) counts from the completion, later than from the opening"
 
 mail "$d/3.eml" c3 "Complément REC-$year-0001" "Pièce jointe à suivre."
 testbed_send bob@example.test client@example.test "$d/3.eml"
