@@ -6,18 +6,17 @@
 #include <string.h>
 
 #include "ack.h"
+#include "letter.h"
 #include "notify.h"
-#include "template.h"
 
-static char	*response_date(const struct setup *, const struct rules_type *,
-		    int64_t);
-static struct tpl_vars *variables(const struct setup *,
-		    const struct case_decision *, const struct msg *, int64_t);
+static struct tpl_vars *variables(struct store *, const struct setup *,
+		    const struct case_decision *, const struct store_case *,
+		    GError **);
 static char	*rate_limited(struct store *, const struct setup *,
 		    const struct msg *, int64_t, GError **);
-static gboolean	 queue(struct store *, const struct setup *, int64_t,
-		    const char *, const char *, const struct msg *, int64_t,
-		    GError **);
+static gboolean	 queue(struct store *, const struct setup *,
+		    const struct store_case *, const char *, const char *,
+		    const struct msg *, int64_t, GError **);
 
 const char *
 ack_refusal(const struct msg *m, const struct conf *c)
@@ -46,52 +45,26 @@ ack_refusal(const struct msg *m, const struct conf *c)
 	return NULL;
 }
 
-/* "lundi 7 décembre 2026": the last day on which the answer is due. */
-static char *
-response_date(const struct setup *s, const struct rules_type *t, int64_t now)
-{
-	GDateTime	*start, *due, *last;
-	char		*text;
-
-	if (!t->has_response)
-		return NULL;
-	start = g_date_time_new_from_unix_utc(now);
-	due = cal_due(s->cal, start, &t->response, NULL);
-	/* Days end at 24:00, given as 00:00 the next day: name the day. */
-	last = t->response.unit == CAL_HOURS ? g_date_time_ref(due) :
-	    g_date_time_add_seconds(due, -1);
-	text = tpl_format_date(last, s->conf->language);
-	g_date_time_unref(last);
-	g_date_time_unref(due);
-	g_date_time_unref(start);
-	return text;
-}
-
+/* The case's variables and what is missing; NULL on error. */
 static struct tpl_vars *
-variables(const struct setup *s, const struct case_decision *d,
-    const struct msg *m, int64_t now)
+variables(struct store *st, const struct setup *s,
+    const struct case_decision *d, const struct store_case *c, GError **err)
 {
-	struct tpl_vars	*v = tpl_vars_new();
-	char		*due = response_date(s, d->type, now);
+	struct tpl_vars	*v = letter_vars(st, s, c, c->lang, err);
 	guint		 i;
 
-	tpl_vars_set(v, "case.ref", d->existing.ref);
-	tpl_vars_set(v, "case.type", strcmp(s->conf->language, "en") == 0 ?
-	    d->type->label_en : d->type->label_fr);
-	tpl_vars_set(v, "complainant.name", m->from.name);
-	tpl_vars_set(v, "deadline.response", due);
-	tpl_vars_set(v, "org.name", s->conf->org_name);
+	if (v == NULL)
+		return NULL;
 	tpl_vars_set_list(v, "missing_fields", NULL);
 	for (i = 0; d->missing != NULL && i < d->missing->len; i++)
 		tpl_vars_append(v, "missing_fields",
 		    g_ptr_array_index(d->missing, i));
-	g_free(due);
 	return v;
 }
 
 /* Queue it, threaded to m; To: the Reply-To when there is one. */
 static gboolean
-queue(struct store *st, const struct setup *s, int64_t case_id,
+queue(struct store *st, const struct setup *s, const struct store_case *c,
     const char *subject, const char *body, const struct msg *m, int64_t now,
     GError **err)
 {
@@ -106,7 +79,8 @@ queue(struct store *st, const struct setup *s, int64_t case_id,
 		    (const char *)g_ptr_array_index(m->references, i));
 	memset(&n, 0, sizeof(n));
 	n.kind = "ack";
-	n.case_id = case_id;
+	n.case_id = c->id;
+	n.lang = c->lang;
 	n.to = m->reply_to.addr != NULL ? m->reply_to.addr : m->from.addr;
 	n.to_name = m->reply_to.addr != NULL ? m->reply_to.name : m->from.name;
 	n.subject = subject;
@@ -116,7 +90,7 @@ queue(struct store *st, const struct setup *s, int64_t case_id,
 	n.references = refs->str;
 	/* Our Message-ID is kept: a reply to it is threaded to the case. */
 	ok = notify_send(st, s->conf, &n, now, &id, err) &&
-	    store_event_add(st, case_id, now, "recoursd", "ack", id, err);
+	    store_event_add(st, c->id, now, "recoursd", "ack", id, err);
 	g_string_free(refs, TRUE);
 	g_free(id);
 	return ok;
@@ -147,9 +121,9 @@ ack_queue(struct store *st, const struct setup *s,
     const struct case_decision *d, const struct msg *m, int64_t now,
     gboolean *queued, GError **err)
 {
-	const struct tpl *tpl;
+	struct store_case c;
 	const char	*why;
-	struct tpl_vars	*v;
+	struct tpl_vars	*v = NULL;
 	char		*subject = NULL, *body = NULL;
 	gboolean	 ok;
 
@@ -171,11 +145,15 @@ ack_queue(struct store *st, const struct setup *s,
 	}
 	if (err != NULL && *err != NULL)
 		return FALSE;
-	tpl = check_template(s, s->conf->language, d->type->ack_template);
-	v = variables(s, d, m, now);
-	ok = tpl != NULL && tpl_render(tpl, v, &subject, &body, err) &&
-	    queue(st, s, d->existing.id, subject, body, m, now, err);
-	tpl_vars_free(v);
+	if (!store_case_by_id(st, d->existing.id, &c, err))
+		return FALSE;
+	ok = (v = variables(st, s, d, &c, err)) != NULL &&
+	    letter_render(s, LETTER_ACK, d->type->ack_template, c.lang, v,
+	    &subject, &body, err) &&
+	    queue(st, s, &c, subject, body, m, now, err);
+	if (v != NULL)
+		tpl_vars_free(v);
+	store_case_clear(&c);
 	g_free(subject);
 	g_free(body);
 	*queued = ok;

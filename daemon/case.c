@@ -12,6 +12,7 @@
 static gboolean	 find_case(struct store *, const struct rules *,
 		    const struct msg *, struct case_decision *, GError **);
 static GPtrArray *missing_fields(const struct rules_type *, const char *);
+static gboolean	 asked_by_rules(const struct rules_type *, const char *);
 static char	*message_text(const struct msg *);
 static void	 check_admissibility(const struct cal *,
 		    const struct rules_type *, const char *, int64_t,
@@ -150,6 +151,30 @@ find_case(struct store *st, const struct rules *r, const struct msg *m,
 	return TRUE;
 }
 
+/*
+ * Whether every missing item is a required field of t, which a message
+ * can fill; what staff asked for with #incomplet only staff can judge
+ * received (#complet).
+ */
+static gboolean
+asked_by_rules(const struct rules_type *t, const char *missing)
+{
+	char	**labels = g_strsplit(missing != NULL ? missing : "", "\n", -1);
+	gboolean ok = TRUE;
+	guint	 i, k;
+
+	for (i = 0; ok && labels[i] != NULL; i++) {
+		if (*labels[i] == '\0')
+			continue;
+		ok = FALSE;
+		for (k = 0; !ok && k < t->fields->len; k++)
+			ok = strcmp(((struct rules_field *)g_ptr_array_index(
+			    t->fields, k))->label, labels[i]) == 0;
+	}
+	g_strfreev(labels);
+	return ok;
+}
+
 /* A message to an existing case: completion, closed-case policy. */
 static void
 decide_join(struct store *st, const struct rules *r, const struct msg *m,
@@ -163,7 +188,8 @@ decide_join(struct store *st, const struct rules *r, const struct msg *m,
 	d->state = cur;
 	if (d->type == NULL)
 		return;		/* a type since removed from the rules */
-	if (cur == CASE_INCOMPLETE) {
+	if (cur == CASE_INCOMPLETE && asked_by_rules(d->type,
+	    d->existing.missing)) {
 		texts = store_case_texts(st, d->existing.id, err);
 		mine = message_text(m);
 		all = g_strconcat(texts != NULL ? texts : "", mine, NULL);
@@ -274,6 +300,7 @@ apply_open(struct store *st, struct case_decision *d, const struct msg *m,
 	c.linked_to = linked;
 	c.missing = join_labels(d->missing);
 	c.out_of_time = d->out_of_time;
+	c.lang = (char *)d->lang;
 	ok = store_case_open(st, &c, err) &&
 	    store_message_set_case(st, message_row, c.id, err);
 	if (d->tag != NULL) {

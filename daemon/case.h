@@ -42,6 +42,7 @@ struct case_decision {
 	gboolean		 admissibility_checked;
 	gboolean		 out_of_time;
 	char			*admissibility;	/* what was found, for the log */
+	const char		*lang;		/* a new case's; NULL: "fr" */
 };
 
 void		 case_decision_clear(struct case_decision *);

@@ -22,9 +22,6 @@ struct setup {
 	GHashTable	*templates;	/* "fr/accuse-reception" -> struct tpl */
 };
 
-/* The variables of an acknowledgement (template.h schema). */
-extern const struct tpl_decl check_ack_schema[];
-
 /* The template name in lang, else in French; NULL if neither. */
 const struct tpl *check_template(const struct setup *, const char *lang,
 		    const char *name);

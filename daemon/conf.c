@@ -24,7 +24,7 @@
 static const char *const top_keys[] = {
 	"organisation", "database", "spool", "rules", "templates", "language",
 	"mailboxes", "smtp", "limits", "imap", "calendar", "alerts", "staff",
-	"staff_key", "staff_key_file", "reply_address", NULL
+	"staff_key", "staff_key_file", "reply_address", "detect_language", NULL
 };
 static const char *const staff_keys[] = { "address", "name", "role", NULL };
 static const char *const org_keys[] = { "name", "address", "domain", NULL };
@@ -177,6 +177,7 @@ load_paths(struct cfg *l, const config_setting_t *root)
 	    strcmp(c->language, "en") != 0)
 		cfg_error(l, config_setting_get_member(root, "language"),
 		    "language must be \"fr\" or \"en\"");
+	c->detect_language = cfg_bool(l, root, "detect_language", FALSE);
 }
 
 static void

@@ -93,6 +93,7 @@ struct conf {
 	char			*rules;		/* directory of rule files */
 	char			*templates;	/* holds fr/ and en/ */
 	char			*language;	/* default template language */
+	gboolean		 detect_language; /* complainant's, if we have it */
 	char			*admin;		/* gets health alerts; may be NULL */
 	int			 mailbox_alert_after; /* seconds failing */
 	GPtrArray		*mailboxes;	/* of struct conf_mailbox * */

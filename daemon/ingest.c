@@ -22,6 +22,7 @@
 #include "ingest.h"
 #include "log.h"
 #include "msg.h"
+#include "letter.h"
 #include "notify.h"
 #include "spool.h"
 #include "staff.h"
@@ -62,8 +63,6 @@ static gboolean	 route_bounce(struct store *, const struct setup *,
 		    GError **);
 static gboolean	 route_case(struct store *, const struct setup *,
 		    const struct prepared *, int64_t, int64_t, GError **);
-static gboolean	 restart_clock(struct store *, const struct setup *,
-		    const struct case_decision *, int64_t, GError **);
 static void	 prepared_clear(struct prepared *);
 
 struct ingest *
@@ -331,23 +330,6 @@ route_bounce(struct store *st, const struct setup *s,
 	return ok;
 }
 
-/*
- * Missing information received: the case starts now, so its deadlines
- * are counted again from now (OPQTECC: "the case starts when it is
- * complete").
- */
-static gboolean
-restart_clock(struct store *st, const struct setup *s,
-    const struct case_decision *d, int64_t now, GError **err)
-{
-	if (d->type == NULL || d->type->deadlines->len == 0)
-		return TRUE;
-	return timer_schedule(st, s, d->existing.id, d->type, now, err) &&
-	    store_event_add(st, d->existing.id, now, "recoursd",
-	    "deadlines-restarted", "the case is complete: its deadlines "
-	    "count from now", err);
-}
-
 /* The message's case: opened, joined, or the same message again. */
 static gboolean
 route(struct store *st, const struct setup *s, const struct prepared *p,
@@ -373,14 +355,16 @@ route_case(struct store *st, const struct setup *s, const struct prepared *p,
 	gboolean	 staff = FALSE, notified = FALSE;
 
 	ok = case_decide(st, s->rules, s->cal, p->m, mb != NULL ? mb->role :
-	    NULL, now, &d, err) &&
-	    case_apply(st, &d, p->m, row, p->mailbox, now, err) &&
+	    NULL, now, &d, err);
+	d.lang = letter_language(s, p->m);
+	ok = ok && case_apply(st, &d, p->m, row, p->mailbox, now, err) &&
 	    staff_reply(st, s, &d, p->m, now, &staff, err) &&
 	    (staff || ack_queue(st, s, &d, p->m, now, &queued, err)) &&
 	    staff_notify(st, s, &d, p->m, now, &notified, err) &&
 	    (d.action != CASE_OPEN ||
 	    timer_schedule(st, s, d.existing.id, d.type, now, err)) &&
-	    (!d.completes || restart_clock(st, s, &d, now, err));
+	    (!d.completes || timer_restart(st, s, d.existing.id, d.type, now,
+	    err));
 	if (ok)
 		log_info("ingest: %s: inbound %" G_GINT64_FORMAT ": %s %s%s%s%s",
 		    p->mailbox, p->id, d.action == CASE_OPEN ? "opened" :

@@ -564,7 +564,13 @@ read_headers(struct msg *m, GMimeMessage *gm, GMimeParserOptions *opts)
 const char *
 msg_header(const struct msg *m, const char *name)
 {
-	return g_mime_object_get_header(GMIME_OBJECT(m->gmime), name);
+	const char	*v = g_mime_object_get_header(GMIME_OBJECT(m->gmime), name);
+	GMimeObject	*top;
+
+	/* GMime keeps Content-* headers with the message's top part. */
+	if (v == NULL && (top = g_mime_message_get_mime_part(m->gmime)) != NULL)
+		v = g_mime_object_get_header(top, name);
+	return v;
 }
 
 char *

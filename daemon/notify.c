@@ -28,7 +28,7 @@ notify_send(struct store *st, const struct conf *c,
 	m.to_addr = n->to;
 	m.subject = n->subject;
 	m.body = n->body;
-	m.lang = c->language;
+	m.lang = n->lang != NULL ? n->lang : c->language;
 	m.auto_submitted = n->auto_submitted != NULL ? n->auto_submitted :
 	    "auto-generated";
 	m.in_reply_to = n->in_reply_to;

@@ -24,6 +24,7 @@ struct notify_mail {
 	const char	*references;
 	const char	*message_id;	/* NULL: a new one */
 	gboolean	 reply_to_us;	/* Reply-To: conf->reply_address */
+	const char	*lang;		/* Content-Language; NULL: conf's */
 };
 
 /* Queue it; NULL message_id_out or one the caller frees. */

@@ -5,15 +5,21 @@
 
 #include <string.h>
 
+#include "letter.h"
 #include "notify.h"
 #include "staff.h"
+#include "timer.h"
 
 /* What a reply's commands did, for the receipt. */
 struct run {
 	GString		*receipt;
 	gboolean	 note;		/* internal: not relayed */
+	int		 letter;	/* enum letter_kind, or NO_LETTER */
 	GString		*to_complainant; /* #decision, #complexe texts */
+	char		*missing;	/* #incomplet: what is asked */
 };
+
+#define NO_LETTER	(-1)
 
 /*
  * The commands: each may move the case to a state (CASE_NSTATES: none),
@@ -24,31 +30,33 @@ static const struct command {
 	const char	*name;
 	enum case_state	 to;
 	gboolean	 needs_text;
-	gboolean	 tells_complainant;	/* its text is sent */
+	int		 letter;	/* what the complainant is sent */
 	const char	*help;
 } command_table[] = {
-	{ "note", CASE_NSTATES, TRUE, FALSE,
+	{ "note", CASE_NSTATES, TRUE, NO_LETTER,
 	    "note interne ; la réponse n'est pas transmise" },
-	{ "type", CASE_NSTATES, TRUE, FALSE, "TYPE : qualifier le dossier" },
-	{ "assigner", CASE_NSTATES, TRUE, FALSE, "ADRESSE : confier le dossier" },
-	{ "complet", CASE_RECEIVED, FALSE, FALSE,
+	{ "type", CASE_NSTATES, TRUE, NO_LETTER, "TYPE : qualifier le dossier" },
+	{ "assigner", CASE_NSTATES, TRUE, NO_LETTER,
+	    "ADRESSE : confier le dossier" },
+	{ "complet", CASE_RECEIVED, FALSE, NO_LETTER,
 	    "le dossier est complet (il démarre)" },
-	{ "incomplet", CASE_INCOMPLETE, TRUE, FALSE,
-	    "MANQUE : des éléments manquent" },
-	{ "recevable", CASE_ADMISSIBLE, FALSE, FALSE, "le recours est recevable" },
-	{ "irrecevable", CASE_INADMISSIBLE, TRUE, TRUE,
+	{ "incomplet", CASE_INCOMPLETE, TRUE, LETTER_INFO_REQUEST,
+	    "MANQUE; MANQUE... : demander ces éléments au plaignant" },
+	{ "recevable", CASE_ADMISSIBLE, FALSE, NO_LETTER,
+	    "le recours est recevable" },
+	{ "irrecevable", CASE_INADMISSIBLE, TRUE, LETTER_INADMISSIBLE,
 	    "MOTIF : irrecevable (motif transmis au plaignant)" },
-	{ "complexe", CASE_NSTATES, TRUE, TRUE,
+	{ "complexe", CASE_NSTATES, TRUE, LETTER_COMPLEXITY,
 	    "MOTIF : avis de complexité (motif transmis au plaignant)" },
-	{ "fondee", CASE_NSTATES, FALSE, FALSE, "la réclamation est fondée" },
-	{ "non-fondee", CASE_NSTATES, FALSE, FALSE,
+	{ "fondee", CASE_NSTATES, FALSE, NO_LETTER, "la réclamation est fondée" },
+	{ "non-fondee", CASE_NSTATES, FALSE, NO_LETTER,
 	    "la réclamation n'est pas fondée" },
-	{ "decision", CASE_DECIDED, TRUE, TRUE,
+	{ "decision", CASE_DECIDED, TRUE, LETTER_DECISION,
 	    "TEXTE : décision (transmise au plaignant)" },
-	{ "clore", CASE_CLOSED, FALSE, FALSE,
+	{ "clore", CASE_CLOSED, FALSE, NO_LETTER,
 	    "clore le dossier (annule les échéances)" },
-	{ "rouvrir", CASE_REOPENED, FALSE, FALSE, "rouvrir le dossier" },
-	{ "aide", CASE_NSTATES, FALSE, FALSE, "cette liste" },
+	{ "rouvrir", CASE_REOPENED, FALSE, NO_LETTER, "rouvrir le dossier" },
+	{ "aide", CASE_NSTATES, FALSE, NO_LETTER, "cette liste" },
 };
 
 static gboolean	 authentic(const struct conf *, const struct msg *,
@@ -64,6 +72,17 @@ static gboolean	 check_commands(const struct setup *, GPtrArray *,
 static gboolean	 run_commands(struct store *, const struct setup *,
 		    GPtrArray *, const struct store_case *, const char *,
 		    int64_t, struct run *, GError **);
+static int	 letter_weight(int);
+static gboolean	 set_missing(struct store *, int64_t, const char *,
+		    GError **);
+static gboolean	 send_letter(struct store *, const struct setup *,
+		    const struct run *, int64_t, const struct conf_staff *,
+		    const char *, int64_t, GError **);
+static void	 staff_vars(const struct setup *, const struct case_decision *,
+		    const struct msg *, struct tpl_vars *);
+static gboolean	 staff_letter(const struct setup *,
+		    const struct case_decision *, const struct msg *,
+		    enum letter_kind *);
 static gboolean	 relay(struct store *, const struct setup *,
 		    const struct store_case *, const struct conf_staff *,
 		    const char *, int64_t, GError **);
@@ -127,56 +146,112 @@ send_to(struct store *st, const struct setup *s, const char *kind,
 	return notify_send(st, s->conf, &n, now, NULL, err);
 }
 
+/* What only a staff mail offers: the message, the commands, the types. */
+static void
+staff_vars(const struct setup *s, const struct case_decision *d,
+    const struct msg *m, struct tpl_vars *v)
+{
+	char	*from, *item;
+	guint	 i;
+	size_t	 k;
+
+	from = g_strdup_printf("%s%s<%s>", m->from.name != NULL ? m->from.name :
+	    "", m->from.name != NULL ? " " : "", m->from.addr != NULL ?
+	    m->from.addr : "?");
+	tpl_vars_set(v, "message.from", from);
+	g_free(from);
+	tpl_vars_set(v, "message.body", m->body != NULL ? m->body : "");
+	tpl_vars_set_list(v, "attachments", NULL);
+	for (i = 0; i < m->attachments->len; i++) {
+		const struct msg_attachment *a = g_ptr_array_index(m->attachments,
+		    i);
+
+		item = g_strdup_printf("%s (%s, %" G_GINT64_FORMAT " octets)",
+		    a->filename, a->content_type, a->size);
+		tpl_vars_append(v, "attachments", item);
+		g_free(item);
+	}
+	tpl_vars_set(v, "admissibility", d->admissibility);
+	tpl_vars_set(v, "out_of_time", d->out_of_time ? (d->admissibility ?
+	    d->admissibility : "oui") : NULL);
+	tpl_vars_set_list(v, "commands", NULL);
+	tpl_vars_append(v, "commands", "Commandes (une par ligne, en tête de "
+	    "la réponse) :");
+	for (k = 0; k < G_N_ELEMENTS(command_table); k++) {
+		item = g_strdup_printf("  #%-12s %s", command_table[k].name,
+		    command_table[k].help);
+		tpl_vars_append(v, "commands", item);
+		g_free(item);
+	}
+	tpl_vars_append(v, "commands", "Sans #note, le texte de la réponse est "
+	    "transmis au plaignant.");
+	tpl_vars_set_list(v, "types", NULL);
+	for (i = 0; i < s->rules->types->len; i++) {
+		const struct rules_type *t = g_ptr_array_index(s->rules->types, i);
+
+		item = g_strdup_printf("%s (%s)", t->name, t->label_fr);
+		tpl_vars_append(v, "types", item);
+		g_free(item);
+	}
+}
+
+/* Which letter m makes staff get; FALSE for none. */
+static gboolean
+staff_letter(const struct setup *s, const struct case_decision *d,
+    const struct msg *m, enum letter_kind *kind)
+{
+	if (d->action == CASE_OPEN && d->type != NULL)
+		*kind = d->type == s->rules->triage ? LETTER_TRIAGE :
+		    LETTER_STAFF_NEW;
+	else if (d->action == CASE_JOIN && m->from.addr != NULL &&
+	    conf_staff(s->conf, m->from.addr) == NULL)
+		*kind = LETTER_STAFF_MESSAGE;	/* staff see their own */
+	else
+		return FALSE;
+	return TRUE;
+}
+
 gboolean
 staff_notify(struct store *st, const struct setup *s,
     const struct case_decision *d, const struct msg *m, int64_t now,
     gboolean *queued, GError **err)
 {
+	const struct rules_type *type;
+	enum letter_kind kind;
+	struct store_case c;
+	struct tpl_vars	*v;
 	const char	*to;
-	char		*tok, *id, *subject, *body, *rnd;
-	GString		*att, *howto;
-	guint		 i;
+	char		*tok, *id, *subject = NULL, *body = NULL;
 	gboolean	 ok;
 
 	*queued = FALSE;
-	/* Only a new case; a message joining one has no type of its own. */
-	if (d->action != CASE_OPEN || d->type == NULL)
+	if (!staff_letter(s, d, m, &kind) || !s->conf->has_smtp ||
+	    s->conf->staff_key == NULL)
 		return TRUE;
-	to = d->type->notify != NULL ? d->type->notify : s->conf->admin;
-	if (to == NULL || !s->conf->has_smtp || s->conf->staff_key == NULL)
-		return TRUE;
-	att = g_string_new(NULL);
-	for (i = 0; i < m->attachments->len; i++) {
-		const struct msg_attachment *a = g_ptr_array_index(m->attachments, i);
-
-		g_string_append_printf(att, "  - %s (%s, %" G_GINT64_FORMAT
-		    " octets)\n", a->filename, a->content_type, a->size);
+	if (!store_case_by_id(st, d->existing.id, &c, err))
+		return err == NULL || *err == NULL;
+	type = rules_type(s->rules, c.type);
+	to = type != NULL && type->notify != NULL ? type->notify :
+	    s->conf->admin;
+	if (to == NULL || (v = letter_vars(st, s, &c, s->conf->language,
+	    err)) == NULL) {
+		store_case_clear(&c);
+		return to == NULL;
 	}
-	tok = staff_token(s->conf, d->existing.ref, to);
-	rnd = g_strdup_printf("%08x", g_random_int());
-	id = g_strdup_printf("n.%s.%s.%s@%s", d->existing.ref, tok, rnd,
+	staff_vars(s, d, m, v);
+	tok = staff_token(s->conf, c.ref, to);
+	id = g_strdup_printf("n.%s.%s.%08x@%s", c.ref, tok, g_random_int(),
 	    s->conf->org_domain);
-	subject = g_strdup_printf("[%s] Nouveau dossier (%s) : %s",
-	    d->existing.ref, d->type->label_fr, m->subject);
-	howto = g_string_new(NULL);
-	help(howto);
-	body = g_strdup_printf("Dossier : %s\nType : %s\nÉtat : %s\nPlaignant : "
-	    "%s <%s>\n%s%s%s%s\n-- Message du plaignant --\n%s\n\n%s",
-	    d->existing.ref, d->type->label_fr, case_state_name(d->state),
-	    m->from.name != NULL ? m->from.name : "", m->from.addr ?
-	    m->from.addr : "", d->out_of_time ? "HORS DÉLAI : " : "",
-	    d->admissibility ? d->admissibility : "", att->len ?
-	    "\nPièces jointes :\n" : "", att->str, m->body, howto->str);
-	g_string_free(howto, TRUE);
-	ok = send_to(st, s, "notify", d->existing.id, to, subject, body, NULL,
-	    id, now, err);
+	ok = letter_render(s, kind, NULL, s->conf->language, v, &subject, &body,
+	    err) && send_to(st, s, letter_name(kind), c.id, to, subject, body,
+	    NULL, id, now, err);
 	*queued = ok;
+	tpl_vars_free(v);
+	store_case_clear(&c);
 	g_free(tok);
-	g_free(rnd);
 	g_free(id);
 	g_free(subject);
 	g_free(body);
-	g_string_free(att, TRUE);
 	return ok;
 }
 
@@ -256,6 +331,27 @@ check_commands(const struct setup *s, GPtrArray *cmds,
 	return why == NULL;
 }
 
+/* "a; b" from #incomplet: the case's missing items, one per line. */
+static gboolean
+set_missing(struct store *st, int64_t case_id, const char *text,
+    GError **err)
+{
+	char	**items = g_strsplit(text, ";", -1);
+	GString	*lines = g_string_new(NULL);
+	gboolean ok;
+	size_t	 i;
+
+	for (i = 0; items[i] != NULL; i++)
+		if (*g_strstrip(items[i]) != '\0')
+			g_string_append_printf(lines, "%s%s", lines->len ? "\n" :
+			    "", items[i]);
+	ok = store_case_set_missing(st, case_id, lines->len ? lines->str : NULL,
+	    err);
+	g_string_free(lines, TRUE);
+	g_strfreev(items);
+	return ok;
+}
+
 /* One command: its state move, its event, what it tells the complainant. */
 static gboolean
 run_one(struct store *st, const struct setup *s, const struct command *cmd,
@@ -284,14 +380,24 @@ run_one(struct store *st, const struct setup *s, const struct command *cmd,
 	if (ok && cmd->to == CASE_CLOSED)
 		ok = store_timers_cancel(st, c->id, now, err);
 	if (ok && cmd->to == CASE_RECEIVED)
-		ok = store_case_set_missing(st, c->id, NULL, err);
+		ok = store_case_set_missing(st, c->id, NULL, err) &&
+		    (strcmp(c->state, "incomplete") != 0 || timer_restart(st, s,
+		    c->id, rules_type(s->rules, c->type), now, err));
+	if (ok && cmd->to == CASE_INCOMPLETE)
+		ok = set_missing(st, c->id, text, err);
 	if (ok)
 		ok = store_event_add(st, c->id, now, actor, cmd->name, text, err);
-	if (cmd->tells_complainant)
+	/* The weightiest letter wins: a decision over a complexity notice. */
+	if (cmd->letter == LETTER_INFO_REQUEST) {
+		g_free(r->missing);
+		r->missing = g_strdup(text);
+	} else if (cmd->letter != NO_LETTER)
 		g_string_append_printf(r->to_complainant, "%s\n\n", text);
+	if (cmd->letter != NO_LETTER && (r->letter == NO_LETTER ||
+	    letter_weight(cmd->letter) > letter_weight(r->letter)))
+		r->letter = cmd->letter;
 	g_string_append_printf(r->receipt, "Fait : #%s%s%s\n", cmd->name,
 	    *text ? " " : "", text);
-	(void)s;
 	return ok;
 }
 
@@ -315,6 +421,56 @@ run_commands(struct store *st, const struct setup *s, GPtrArray *cmds,
 		ok = run_one(st, s, cmd, text, &cur, actor, now, r, err);
 		store_case_clear(&cur);
 	}
+	return ok;
+}
+
+/* Which of two letters a reply sends when its commands name both. */
+static int
+letter_weight(int letter)
+{
+	switch (letter) {
+	case LETTER_DECISION:
+		return 4;
+	case LETTER_INADMISSIBLE:
+		return 3;
+	case LETTER_COMPLEXITY:
+		return 2;
+	default:
+		return 1;
+	}
+}
+
+/*
+ * The letter the commands call for, from its template, with the staff
+ * member's text and name, in the case as the commands left it.
+ */
+static gboolean
+send_letter(struct store *st, const struct setup *s, const struct run *r,
+    int64_t case_id, const struct conf_staff *who, const char *text,
+    int64_t now, GError **err)
+{
+	struct store_case c;
+	struct tpl_vars	*v;
+	char		**items;
+	gboolean	 ok = FALSE;
+	size_t		 i;
+
+	if (!store_case_by_id(st, case_id, &c, err))
+		return FALSE;
+	if ((v = letter_vars(st, s, &c, c.lang, err)) != NULL) {
+		tpl_vars_set(v, "text", *text != '\0' ? text : NULL);
+		tpl_vars_set(v, "staff.name", who->name);
+		tpl_vars_set_list(v, "missing_fields", NULL);
+		items = g_strsplit(r->missing != NULL ? r->missing : "", ";", -1);
+		for (i = 0; items[i] != NULL; i++)
+			if (*g_strstrip(items[i]) != '\0')
+				tpl_vars_append(v, "missing_fields", items[i]);
+		g_strfreev(items);
+		ok = letter_to_complainant(st, s, r->letter, &c, v, "no", now,
+		    err);
+		tpl_vars_free(v);
+	}
+	store_case_clear(&c);
 	return ok;
 }
 
@@ -351,7 +507,8 @@ staff_reply(struct store *st, const struct setup *s,
 {
 	const struct conf_staff *who = conf_staff(s->conf, m->from.addr);
 	struct store_case c;
-	struct run	 r = { g_string_new(NULL), FALSE, g_string_new(NULL) };
+	struct run	 r = { g_string_new(NULL), FALSE, NO_LETTER,
+	    g_string_new(NULL), NULL };
 	GPtrArray	*cmds;
 	char		*rest, *text, *actor, *subject;
 	gboolean	 ok = TRUE;
@@ -384,14 +541,17 @@ staff_reply(struct store *st, const struct setup *s,
 	} else if (check_commands(s, cmds, &c, &r)) {
 		ok = run_commands(st, s, cmds, &c, actor, now, &r, err);
 		text = staff_strip_quotes(rest);
-		if (r.to_complainant->len > 0) {
-			char	*t = g_strconcat(r.to_complainant->str, text, NULL);
+		if (ok && r.letter != NO_LETTER) {
+			/* Under #note, the rest of the reply stays internal. */
+			char	*t = g_strconcat(r.to_complainant->str,
+			    r.note ? "" : text, NULL);
 
-			g_free(text);
-			text = g_strstrip(t);
-			r.note = FALSE;	/* a decision is always sent */
-		}
-		if (ok && !r.note && *text != '\0') {
+			ok = send_letter(st, s, &r, c.id, who, g_strstrip(t),
+			    now, err);
+			g_string_append_printf(r.receipt, "Le courrier « %s » a "
+			    "été envoyé au plaignant.\n", letter_name(r.letter));
+			g_free(t);
+		} else if (ok && !r.note && *text != '\0') {
 			ok = relay(st, s, &c, who, text, now, err);
 			g_string_append(r.receipt, "Votre réponse a été transmise "
 			    "au plaignant.\n");
@@ -408,6 +568,7 @@ out:
 	g_free(rest);
 	g_string_free(r.receipt, TRUE);
 	g_string_free(r.to_complainant, TRUE);
+	g_free(r.missing);
 	store_case_clear(&c);
 	return ok;
 }

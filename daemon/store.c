@@ -152,6 +152,8 @@ static const char *const migrations[] = {
 	"  UNIQUE (case_id, deadline, kind)"
 	") STRICT;"
 	"CREATE INDEX timer_due ON timer(state, due_at);",
+	/* 5: the language the complainant is written to, fixed at opening. */
+	"ALTER TABLE cases ADD COLUMN lang TEXT NOT NULL DEFAULT 'fr';",
 };
 #define NMIGRATIONS	((int)G_N_ELEMENTS(migrations))
 
@@ -273,14 +275,15 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "last = last + 1 RETURNING last",
 	[S_CASE_INSERT] = "INSERT INTO cases (ref, type, prefix, year, seq, "
 	    "state, mailbox, subject, complainant_name, complainant_addr, "
-	    "reply_to, opened_at, linked_to, missing, out_of_time) VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+	    "reply_to, opened_at, linked_to, missing, out_of_time, lang) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+	    "coalesce(?16, 'fr'))",
 	[S_CASE_BY_REF] = "SELECT id, ref, type, state, mailbox, subject, "
 	    "complainant_name, complainant_addr, reply_to, opened_at, "
-	    "missing, out_of_time FROM cases WHERE ref = ?1",
+	    "missing, out_of_time, lang FROM cases WHERE ref = ?1",
 	[S_CASE_BY_ID] = "SELECT id, ref, type, state, mailbox, subject, "
 	    "complainant_name, complainant_addr, reply_to, opened_at, "
-	    "missing, out_of_time FROM cases WHERE id = ?1",
+	    "missing, out_of_time, lang FROM cases WHERE id = ?1",
 	[S_CASE_SET_STATE] = "UPDATE cases SET state = ?2, closed_at = "
 	    "CASE WHEN ?2 = 'closed' THEN ?3 ELSE NULL END WHERE id = ?1",
 	[S_CASE_SET_MISSING] = "UPDATE cases SET missing = ?2 WHERE id = ?1",
@@ -351,7 +354,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "FROM outbox o WHERE o.case_id = ?1 ORDER BY 3, 1",
 	[S_CASE_LIST] = "SELECT id, ref, type, state, mailbox, subject, "
 	    "complainant_name, complainant_addr, reply_to, opened_at, "
-	    "missing, out_of_time FROM cases WHERE (?1 IS NULL OR type = ?1) "
+	    "missing, out_of_time, lang FROM cases WHERE (?1 IS NULL OR type = ?1) "
 	    "AND (?2 IS NULL OR state = ?2) AND (?3 IS NULL OR year = ?3) "
 	    "ORDER BY id",
 	[S_EVENT_LIST] = "SELECT id, case_id, at, actor, kind, detail, prev, "
@@ -385,6 +388,7 @@ static void	 case_array_clear(gpointer);
 static void	 event_clear(gpointer);
 static GArray	*events(struct store *, sqlite3_stmt *, GError **);
 static int64_t	 case_seq(struct store *, const char *, int, GError **);
+static void	 case_columns(sqlite3_stmt *, struct store_case *);
 static gboolean	 case_row(struct store *, sqlite3_stmt *, struct store_case *,
 		    GError **);
 static sqlite3_stmt *stmt(struct store *, enum stmt_id, GError **);
@@ -1265,10 +1269,30 @@ store_case_open(struct store *st, struct store_case *c, GError **err)
 		sqlite3_bind_int64(s, 13, c->linked_to);
 	bind_text(s, 14, c->missing);
 	sqlite3_bind_int(s, 15, c->out_of_time ? 1 : 0);
+	bind_text(s, 16, c->lang);
 	if (!step_done(st, s, err))
 		return FALSE;
 	c->id = sqlite3_last_insert_rowid(st->db);
 	return TRUE;
+}
+
+/* A row of the case SELECTs, whose columns all come in this order. */
+static void
+case_columns(sqlite3_stmt *s, struct store_case *c)
+{
+	c->id = sqlite3_column_int64(s, 0);
+	c->ref = dup_column(s, 1);
+	c->type = dup_column(s, 2);
+	c->state = dup_column(s, 3);
+	c->mailbox = dup_column(s, 4);
+	c->subject = dup_column(s, 5);
+	c->complainant_name = dup_column(s, 6);
+	c->complainant_addr = dup_column(s, 7);
+	c->reply_to = dup_column(s, 8);
+	c->opened_at = sqlite3_column_int64(s, 9);
+	c->missing = dup_column(s, 10);
+	c->out_of_time = sqlite3_column_int(s, 11) != 0;
+	c->lang = dup_column(s, 12);
 }
 
 static gboolean
@@ -1277,20 +1301,8 @@ case_row(struct store *st, sqlite3_stmt *s, struct store_case *c, GError **err)
 	int	 rc = sqlite3_step(s);
 
 	memset(c, 0, sizeof(*c));
-	if (rc == SQLITE_ROW) {
-		c->id = sqlite3_column_int64(s, 0);
-		c->ref = dup_column(s, 1);
-		c->type = dup_column(s, 2);
-		c->state = dup_column(s, 3);
-		c->mailbox = dup_column(s, 4);
-		c->subject = dup_column(s, 5);
-		c->complainant_name = dup_column(s, 6);
-		c->complainant_addr = dup_column(s, 7);
-		c->reply_to = dup_column(s, 8);
-		c->opened_at = sqlite3_column_int64(s, 9);
-		c->missing = dup_column(s, 10);
-		c->out_of_time = sqlite3_column_int(s, 11) != 0;
-	}
+	if (rc == SQLITE_ROW)
+		case_columns(s, c);
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return sql_fail(st, err, "case");
@@ -1334,6 +1346,7 @@ store_case_clear(struct store_case *c)
 	g_free(c->complainant_addr);
 	g_free(c->reply_to);
 	g_free(c->missing);
+	g_free(c->lang);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -1483,18 +1496,7 @@ store_case_list(struct store *st, const char *type, const char *state,
 			return rows;
 		}
 		memset(&c, 0, sizeof(c));
-		c.id = sqlite3_column_int64(s, 0);
-		c.ref = dup_column(s, 1);
-		c.type = dup_column(s, 2);
-		c.state = dup_column(s, 3);
-		c.mailbox = dup_column(s, 4);
-		c.subject = dup_column(s, 5);
-		c.complainant_name = dup_column(s, 6);
-		c.complainant_addr = dup_column(s, 7);
-		c.reply_to = dup_column(s, 8);
-		c.opened_at = sqlite3_column_int64(s, 9);
-		c.missing = dup_column(s, 10);
-		c.out_of_time = sqlite3_column_int(s, 11) != 0;
+		case_columns(s, &c);
 		g_array_append_val(rows, c);
 	}
 }

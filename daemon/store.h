@@ -191,6 +191,7 @@ struct store_case {
 	int64_t		 linked_to;	/* 0: none */
 	char		*missing;	/* labels, one per line; NULL: complete */
 	gboolean	 out_of_time;
+	char		*lang;		/* "fr", "en": its mails' language */
 };
 /* Number it (no gap, no duplicate) and insert it; sets c->ref and c->id. */
 gboolean	 store_case_open(struct store *, struct store_case *, GError **);

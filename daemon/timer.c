@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "letter.h"
 #include "log.h"
 #include "notify.h"
 #include "timer.h"
@@ -24,6 +25,10 @@ static gboolean	 fire_remind(struct store *, const struct setup *,
 		    const struct rules_deadline *, int64_t, gboolean *,
 		    GError **);
 static char	*when(const struct setup *, int64_t);
+static gboolean	 staff_letter(struct store *, const struct setup *,
+		    enum letter_kind, const struct store_case *,
+		    const struct rules_deadline *, int64_t, const char *, int64_t,
+		    gboolean *, GError **);
 
 GDateTime *
 timer_due(const struct setup *s, const struct rules_deadline *dl,
@@ -66,6 +71,17 @@ timer_schedule(struct store *st, const struct setup *s, int64_t case_id,
 	return TRUE;
 }
 
+gboolean
+timer_restart(struct store *st, const struct setup *s, int64_t case_id,
+    const struct rules_type *t, int64_t now, GError **err)
+{
+	if (t == NULL || t->deadlines->len == 0)
+		return TRUE;
+	return timer_schedule(st, s, case_id, t, now, err) &&
+	    store_event_add(st, case_id, now, "recoursd", "deadlines-restarted",
+	    "the case is complete: its deadlines count from now", err);
+}
+
 int64_t
 timer_next(struct store *st)
 {
@@ -102,6 +118,36 @@ deadline_of(const struct setup *s, const struct store_case *c,
 	return NULL;
 }
 
+/*
+ * A reminder or an escalation about deadline dl, due at due_at, from its
+ * template, to the type's notify or escalate_to address (NULL: admin).
+ */
+static gboolean
+staff_letter(struct store *st, const struct setup *s, enum letter_kind kind,
+    const struct store_case *c, const struct rules_deadline *dl,
+    int64_t due_at, const char *to, int64_t now, gboolean *queued,
+    GError **err)
+{
+	const char	*lang = s->conf->language;
+	struct tpl_vars	*v;
+	char		*due, *subject = NULL, *body = NULL;
+	gboolean	 ok;
+
+	if ((v = letter_vars(st, s, c, lang, err)) == NULL)
+		return FALSE;
+	due = letter_date(s, due_at, lang);
+	tpl_vars_set(v, "deadline.name", dl->name);
+	tpl_vars_set(v, "deadline.due", due);
+	ok = letter_render(s, kind, NULL, lang, v, &subject, &body, err) &&
+	    notify_queue(st, s->conf, letter_name(kind), c->id, to, subject,
+	    body, now, queued, err);
+	tpl_vars_free(v);
+	g_free(due);
+	g_free(subject);
+	g_free(body);
+	return ok;
+}
+
 /* At its due time: met or missed, from the record; a miss escalates. */
 static gboolean
 fire_due(struct store *st, const struct setup *s, const struct store_timer *t,
@@ -111,36 +157,28 @@ fire_due(struct store *st, const struct setup *s, const struct store_timer *t,
 	const struct rules_type *type = rules_type(s->rules, c->type);
 	int64_t	 reached = store_case_reached(st, c->id, dl->met_by, err);
 	gboolean met = reached > 0 && reached <= t->due_at, changed;
-	char	*due = when(s, t->due_at), *detail, *subject, *body;
+	char	*due = when(s, t->due_at), *detail;
 	gboolean ok;
 
 	if (reached < 0 || !store_timer_set(st, t->id, met ? "met" : "missed",
-	    now, &changed, err))
+	    now, &changed, err)) {
+		g_free(due);
 		return FALSE;
-	if (!changed)
+	}
+	if (!changed) {
+		g_free(due);
 		return TRUE;	/* fired already: never twice */
+	}
 	detail = g_strdup_printf("%s: %s (due %s)%s", dl->name, met ? "met" :
 	    "MISSED", due, now - t->due_at > LATE ? "; checked late: "
 	    "recoursd was not running when it fell due" : "");
 	ok = store_event_add(st, c->id, now, "recoursd", met ? "deadline-met" :
 	    "deadline-missed", detail, err);
 	g_free(detail);
-	if (ok && !met && dl->escalate) {
-		subject = g_strdup_printf("[%s] Échéance dépassée : %s", c->ref,
-		    dl->name);
-		body = g_strdup_printf("L'échéance « %s » du dossier %s (%s, "
-		    "%s) est dépassée depuis le %s.\n\nObjet : %s\nPlaignant : "
-		    "%s\nÉtat : %s\n", dl->name, c->ref, c->type, c->state, due,
-		    c->subject != NULL ? c->subject : "",
-		    c->complainant_addr != NULL ? c->complainant_addr : "?",
-		    c->state);
-		ok = notify_queue(st, s->conf, "escalation", c->id,
-		    type != NULL ? type->escalate_to : NULL, subject, body, now,
-		    queued, err);
-		g_free(subject);
-		g_free(body);
-	}
 	g_free(due);
+	if (ok && !met && dl->escalate)
+		ok = staff_letter(st, s, LETTER_ESCALATION, c, dl, t->due_at,
+		    type != NULL ? type->escalate_to : NULL, now, queued, err);
 	return ok;
 }
 
@@ -154,10 +192,9 @@ fire_remind(struct store *st, const struct setup *s,
 	const struct rules_type *type = rules_type(s->rules, c->type);
 	int64_t	 reached = store_case_reached(st, c->id, dl->met_by, err);
 	gboolean skip = reached > 0 || strcmp(c->state, "closed") == 0, changed;
+	int64_t	 due_at = 0;
 	GArray	*timers;
-	char	*due = NULL, *subject, *body;
 	guint	 i;
-	gboolean ok = TRUE;
 
 	if (reached < 0 || !store_timer_set(st, t->id, skip ? "cancelled" :
 	    "sent", now, &changed, err))
@@ -166,29 +203,18 @@ fire_remind(struct store *st, const struct setup *s,
 		return TRUE;
 	if ((timers = store_case_timers(st, c->id, err)) == NULL)
 		return FALSE;
-	for (i = 0; due == NULL && i < timers->len; i++) {
+	for (i = 0; due_at == 0 && i < timers->len; i++) {
 		const struct store_timer *o = &g_array_index(timers,
 		    struct store_timer, i);
 
 		if (strcmp(o->deadline, dl->name) == 0 &&
 		    strcmp(o->kind, "due") == 0)
-			due = when(s, o->due_at);
+			due_at = o->due_at;
 	}
 	g_array_unref(timers);
-	subject = g_strdup_printf("[%s] Rappel : échéance %s le %s", c->ref,
-	    dl->name, due != NULL ? due : "?");
-	body = g_strdup_printf("Le dossier %s (%s, %s) arrive à l'échéance "
-	    "« %s » le %s.\n\nObjet : %s\nPlaignant : %s\n", c->ref, c->type,
-	    c->state, dl->name, due != NULL ? due : "?",
-	    c->subject != NULL ? c->subject : "",
-	    c->complainant_addr != NULL ? c->complainant_addr : "?");
-	ok = store_event_add(st, c->id, now, "recoursd", "reminder", dl->name,
-	    err) && notify_queue(st, s->conf, "reminder", c->id,
-	    type != NULL ? type->notify : NULL, subject, body, now, queued, err);
-	g_free(subject);
-	g_free(body);
-	g_free(due);
-	return ok;
+	return store_event_add(st, c->id, now, "recoursd", "reminder", dl->name,
+	    err) && staff_letter(st, s, LETTER_REMINDER, c, dl, due_at,
+	    type != NULL ? type->notify : NULL, now, queued, err);
 }
 
 static gboolean

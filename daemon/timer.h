@@ -28,6 +28,15 @@ gboolean	 timer_schedule(struct store *, const struct setup *,
 		    int64_t case_id, const struct rules_type *, int64_t start,
 		    GError **);
 
+/*
+ * The case is complete (the missing information came): it starts now, so
+ * its deadlines count again from now (OPQTECC: "the case starts when it
+ * is complete"); an event says so.
+ */
+gboolean	 timer_restart(struct store *, const struct setup *,
+		    int64_t case_id, const struct rules_type *, int64_t now,
+		    GError **);
+
 /* Fire what is due at now, one transaction each; how many, or -1. */
 int		 timer_fire(struct store *, const struct setup *, int64_t now,
 		    gboolean *queued, GError **);

@@ -88,6 +88,19 @@ elif op == "fetch":
     if typ != "OK" or not data or data[0] is None:
         sys.exit("fetch: no message %s" % sys.argv[6])
     sys.stdout.buffer.write(data[0][1])
+elif op == "find":
+    import email, email.policy, re
+    typ, data = m.search(None, "ALL")
+    for num in data[0].split():
+        typ, msg = m.fetch(num, "(BODY.PEEK[])")
+        raw = msg[0][1]
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        text = str(parsed.get("Subject", ""))
+        if re.search(sys.argv[6], text):
+            sys.stdout.buffer.write(raw)
+            break
+    else:
+        sys.exit(1)
 m.logout()
 '
 
@@ -106,6 +119,13 @@ testbed_imap_delete_all() {
 testbed_imap_fetch() {
 	python3 -c "$_TB_IMAP_PY" fetch "$TESTBED_IMAPS_PORT" "$TESTBED_CA" \
 	    "$1" "$TESTBED_PASS" "$2"
+}
+
+# testbed_imap_find USER REGEX: the first message whose decoded Subject
+# matches REGEX (Python syntax), raw; fails when there is none.
+testbed_imap_find() {
+	python3 -c "$_TB_IMAP_PY" find "$TESTBED_IMAPS_PORT" "$TESTBED_CA" \
+	    "$1" "$TESTBED_PASS" "$2" 2>/dev/null
 }
 
 # Dovecot logs every login attempt, good or bad, with user=<NAME>.
@@ -135,6 +155,29 @@ testbed_up() {
 		exit 1
 	}
 	at_exit testbed_stop
+}
+
+# testbed_conf [extra lines]: $d/recoursd.conf for a daemon on the test
+# bed: the client mailbox over IMAPS, SMTP with STARTTLS and AUTH, two
+# staff members (staff1 in the secretariat, staff2 in quality) and the
+# rules of $d/rules.
+testbed_conf() {
+	cat > "$d/recoursd.conf" <<EOC
+organisation = { name = "Organisme"; address = "recours@example.test"; domain = "example.test"; };
+database = "state/recoursd.db";
+spool = "state";
+rules = "rules";
+templates = "$top_srcdir/templates";
+staff = ( { address = "staff1@example.test"; name = "Sophie Martin"; role = "secretariat"; },
+          { address = "staff2@example.test"; name = "Paul Durand"; role = "quality"; } );
+staff_key = "0123456789abcdef-test-key";
+reply_address = "client@example.test";
+smtp = { host = "localhost"; port = $TESTBED_SMTP_PORT; security = "starttls";
+    ca_file = "$TESTBED_CA"; user = "secretariat"; password = "$TESTBED_PASS"; };
+mailboxes = ( { name = "client"; host = "localhost"; port = $TESTBED_IMAPS_PORT; ca_file = "$TESTBED_CA";
+    user = "client"; password = "$TESTBED_PASS"; } );
+$1
+EOC
 }
 
 # daemon_start: recoursd -d -v on $d/recoursd.conf, logging to

@@ -15,21 +15,7 @@ year=$(date +%Y)
 mkdir -p "$d/rules"
 sed 's/^		priority = 10;$/		priority = 10; notify = "staff1@example.test";/' \
     "$top_srcdir/rules/00-default.conf" > "$d/rules/00-default.conf"
-cat > "$d/recoursd.conf" <<EOC
-organisation = { name = "Organisme"; address = "recours@example.test"; domain = "example.test"; };
-database = "state/recoursd.db";
-spool = "state";
-rules = "rules";
-templates = "$top_srcdir/templates";
-staff = ( { address = "staff1@example.test"; name = "Sophie Martin"; role = "secretariat"; },
-          { address = "staff2@example.test"; name = "Paul Durand"; role = "quality"; } );
-staff_key = "0123456789abcdef-test-key";
-reply_address = "client@example.test";
-smtp = { host = "localhost"; port = $TESTBED_SMTP_PORT; security = "starttls";
-    ca_file = "$TESTBED_CA"; user = "secretariat"; password = "$TESTBED_PASS"; };
-mailboxes = ( { name = "client"; host = "localhost"; port = $TESTBED_IMAPS_PORT; ca_file = "$TESTBED_CA";
-    user = "client"; password = "$TESTBED_PASS"; } );
-EOC
+testbed_conf
 daemon_start
 processed() { [ "$(sql "$db" "SELECT count(*) FROM inbound WHERE state = 'processed'" 2>/dev/null)" -ge "$1" ]; }
 

@@ -1,0 +1,336 @@
+/*
+ * letter.c: see letter.h.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "letter.h"
+#include "notify.h"
+
+/* What every letter about a case offers (letter_vars()). */
+#define CASE_VARS							\
+	{ "case.ref", TPL_SCALAR }, { "case.type", TPL_SCALAR },	\
+	{ "case.state", TPL_SCALAR }, { "case.subject", TPL_SCALAR },	\
+	{ "case.opened", TPL_SCALAR },					\
+	{ "complainant.name", TPL_SCALAR },				\
+	{ "complainant.address", TPL_SCALAR },				\
+	{ "org.name", TPL_SCALAR }, { "deadline.response", TPL_SCALAR }
+#define END	{ NULL, TPL_SCALAR }
+
+static const struct tpl_decl ack_vars[] = {
+	CASE_VARS, { "missing_fields", TPL_LIST }, END
+};
+static const struct tpl_decl info_vars[] = {
+	CASE_VARS, { "missing_fields", TPL_LIST }, { "text", TPL_SCALAR },
+	{ "staff.name", TPL_SCALAR }, END
+};
+static const struct tpl_decl text_vars[] = {
+	CASE_VARS, { "text", TPL_SCALAR }, { "staff.name", TPL_SCALAR }, END
+};
+static const struct tpl_decl progress_vars[] = {
+	CASE_VARS, { "deadline.name", TPL_SCALAR },
+	{ "deadline.due", TPL_SCALAR }, END
+};
+static const struct tpl_decl overrun_vars[] = {
+	CASE_VARS, { "deadline.name", TPL_SCALAR },
+	{ "deadline.due", TPL_SCALAR }, { "text", TPL_SCALAR }, END
+};
+static const struct tpl_decl staff_vars[] = {
+	CASE_VARS, { "message.from", TPL_SCALAR },
+	{ "message.body", TPL_SCALAR }, { "attachments", TPL_LIST },
+	{ "admissibility", TPL_SCALAR }, { "out_of_time", TPL_SCALAR },
+	{ "commands", TPL_LIST }, { "types", TPL_LIST }, END
+};
+static const struct tpl_decl deadline_vars[] = {
+	CASE_VARS, { "deadline.name", TPL_SCALAR },
+	{ "deadline.due", TPL_SCALAR }, END
+};
+
+static const struct {
+	const char		*name;
+	const struct tpl_decl	*schema;
+} kinds[LETTER_NKINDS] = {
+	[LETTER_ACK] = { "accuse-reception", ack_vars },
+	[LETTER_INFO_REQUEST] = { "demande-complements", info_vars },
+	[LETTER_COMPLEXITY] = { "avis-complexite", text_vars },
+	[LETTER_PROGRESS] = { "avis-avancement", progress_vars },
+	[LETTER_INADMISSIBLE] = { "irrecevabilite", text_vars },
+	[LETTER_DECISION] = { "decision", text_vars },
+	[LETTER_OVERRUN] = { "depassement", overrun_vars },
+	[LETTER_STAFF_NEW] = { "notification", staff_vars },
+	[LETTER_STAFF_MESSAGE] = { "notification-message", staff_vars },
+	[LETTER_TRIAGE] = { "triage", staff_vars },
+	[LETTER_REMINDER] = { "rappel", deadline_vars },
+	[LETTER_ESCALATION] = { "escalade", deadline_vars },
+};
+
+static const char *const langs[] = { "fr", "en" };
+
+static void	 load_one(struct setup *, const char *, const char *,
+		    const struct tpl_decl *, GString *);
+static char	*response_due(struct store *, const struct setup *,
+		    const struct store_case *, const char *, GError **);
+static int	 count_words(const char *, const char *const *);
+
+const char *
+letter_name(enum letter_kind k)
+{
+	return kinds[k].name;
+}
+
+const struct tpl_decl *
+letter_schema(enum letter_kind k)
+{
+	return kinds[k].schema;
+}
+
+/*
+ * templates/lang/name.txt, parsed and checked, under "lang/name"; the
+ * French one must exist, others are optional.
+ */
+static void
+load_one(struct setup *s, const char *lang, const char *name,
+    const struct tpl_decl *schema, GString *errors)
+{
+	char		*key = g_strdup_printf("%s/%s", lang, name);
+	char		*path = g_strdup_printf("%s/%s.txt", s->conf->templates,
+	    key);
+	GError		*err = NULL;
+	struct tpl	*tpl;
+
+	if (g_hash_table_contains(s->templates, key) ||
+	    (strcmp(lang, "fr") != 0 && !g_file_test(path, G_FILE_TEST_EXISTS))) {
+		g_free(key);
+		g_free(path);
+		return;
+	}
+	if ((tpl = tpl_load_file(path, &err)) == NULL ||
+	    !tpl_check(tpl, schema, &err)) {
+		g_string_append_printf(errors, "%s\n", err->message);
+		g_error_free(err);
+		tpl_free(tpl);
+		g_free(key);
+	} else
+		g_hash_table_insert(s->templates, key, tpl);
+	g_free(path);
+}
+
+void
+letter_load(struct setup *s, GString *errors)
+{
+	guint	 i;
+	size_t	 k, l;
+
+	for (l = 0; l < G_N_ELEMENTS(langs); l++) {
+		for (i = 0; i <= s->rules->types->len; i++) {
+			const struct rules_type *t = i < s->rules->types->len ?
+			    g_ptr_array_index(s->rules->types, i) :
+			    s->rules->triage;
+
+			if (t->ack)
+				load_one(s, langs[l], t->ack_template, ack_vars,
+				    errors);
+		}
+		for (k = LETTER_INFO_REQUEST; k < LETTER_NKINDS; k++)
+			load_one(s, langs[l], kinds[k].name, kinds[k].schema,
+			    errors);
+	}
+}
+
+gboolean
+letter_render(const struct setup *s, enum letter_kind k, const char *name,
+    const char *lang, const struct tpl_vars *v, char **subject, char **body,
+    GError **err)
+{
+	const struct tpl *t = check_template(s, lang, name != NULL ? name :
+	    kinds[k].name);
+
+	if (t == NULL) {
+		/* check_load() refuses a setup without it: a bug. */
+		g_set_error(err, TPL_ERROR, TPL_ERROR_RENDER, "no template %s",
+		    name != NULL ? name : kinds[k].name);
+		return FALSE;
+	}
+	return tpl_render(t, v, subject, body, err);
+}
+
+/* How many of words text holds, as whole lower-case words. */
+static int
+count_words(const char *text, const char *const *words)
+{
+	char	**tok = g_regex_split_simple("[^[:alpha:]]+", text, 0, 0);
+	int	 n = 0;
+	size_t	 i, k;
+
+	for (i = 0; tok[i] != NULL; i++)
+		for (k = 0; words[k] != NULL; k++)
+			if (g_ascii_strcasecmp(tok[i], words[k]) == 0)
+				n++;
+	g_strfreev(tok);
+	return n;
+}
+
+const char *
+letter_language(const struct setup *s, const struct msg *m)
+{
+	static const char *const fr[] = { "le", "la", "les", "des", "et",
+	    "est", "une", "pour", "vous", "votre", "nous", "que", "dans",
+	    "pas", "je", "du", "au", "mon", "sur", NULL };
+	static const char *const en[] = { "the", "and", "is", "for", "you",
+	    "your", "we", "that", "in", "not", "of", "to", "my", "on", "was",
+	    "with", "have", NULL };
+	const char	*said = msg_header(m, "Content-Language");
+	char		*sample;
+	int		 nfr, nen;
+
+	if (!s->conf->detect_language)
+		return s->conf->language;
+	if (said != NULL) {
+		said += strspn(said, " \t");
+		if (g_ascii_strncasecmp(said, "en", 2) == 0)
+			return "en";
+		if (g_ascii_strncasecmp(said, "fr", 2) == 0)
+			return "fr";
+	}
+	/* No label: the common words of each language, in the first 4 kB. */
+	sample = g_strdup_printf("%s\n%.4096s", m->subject != NULL ?
+	    m->subject : "", m->body != NULL ? m->body : "");
+	nfr = count_words(sample, fr);
+	nen = count_words(sample, en);
+	g_free(sample);
+	if (nen >= 3 && nen > 2 * nfr)
+		return "en";
+	if (nfr >= 3 && nfr > 2 * nen)
+		return "fr";
+	return s->conf->language;
+}
+
+/*
+ * "lundi 7 décembre 2026": the day at falls in; a deadline ending at
+ * 24:00 (00:00 the next day) names its last day.
+ */
+char *
+letter_date(const struct setup *s, int64_t at, const char *lang)
+{
+	GDateTime	*u = g_date_time_new_from_unix_utc(at);
+	GDateTime	*l = g_date_time_to_timezone(u, cal_zone(s->cal));
+	GDateTime	*d;
+	char		*text;
+
+	if (g_date_time_get_hour(l) == 0 && g_date_time_get_minute(l) == 0 &&
+	    g_date_time_get_second(l) == 0)
+		d = g_date_time_add_seconds(l, -1);
+	else
+		d = g_date_time_ref(l);
+	text = tpl_format_date(d, lang);
+	g_date_time_unref(d);
+	g_date_time_unref(l);
+	g_date_time_unref(u);
+	return text;
+}
+
+/* The response deadline: its timer (restarts count), else the rule's. */
+static char *
+response_due(struct store *st, const struct setup *s,
+    const struct store_case *c, const char *lang, GError **err)
+{
+	const struct rules_type *t = rules_type(s->rules, c->type);
+	GArray	*timers = store_case_timers(st, c->id, err);
+	int64_t	 at = 0;
+	guint	 i;
+
+	if (timers == NULL)
+		return NULL;
+	for (i = 0; i < timers->len; i++) {
+		const struct store_timer *o = &g_array_index(timers,
+		    struct store_timer, i);
+
+		if (strcmp(o->deadline, "response") == 0 &&
+		    strcmp(o->kind, "due") == 0)
+			at = o->due_at;
+	}
+	g_array_unref(timers);
+	if (at == 0 && t != NULL && t->has_response) {
+		GDateTime *start = g_date_time_new_from_unix_utc(c->opened_at);
+		GDateTime *due = cal_due(s->cal, start, &t->response, NULL);
+
+		at = g_date_time_to_unix(due);
+		g_date_time_unref(due);
+		g_date_time_unref(start);
+	}
+	return at != 0 ? letter_date(s, at, lang) : NULL;
+}
+
+struct tpl_vars *
+letter_vars(struct store *st, const struct setup *s,
+    const struct store_case *c, const char *lang, GError **err)
+{
+	const struct rules_type *t = rules_type(s->rules, c->type);
+	struct tpl_vars	*v;
+	char		*due, *opened;
+
+	if ((due = response_due(st, s, c, lang, err)) == NULL && err != NULL &&
+	    *err != NULL)
+		return NULL;
+	v = tpl_vars_new();
+	tpl_vars_set(v, "case.ref", c->ref);
+	tpl_vars_set(v, "case.type", t == NULL ? c->type :
+	    strcmp(lang, "en") == 0 ? t->label_en : t->label_fr);
+	tpl_vars_set(v, "case.state", c->state);
+	tpl_vars_set(v, "case.subject", c->subject != NULL ? c->subject : "");
+	opened = letter_date(s, c->opened_at + 1, lang);
+	tpl_vars_set(v, "case.opened", opened);
+	tpl_vars_set(v, "complainant.name", c->complainant_name);
+	tpl_vars_set(v, "complainant.address", c->reply_to != NULL ?
+	    c->reply_to : c->complainant_addr != NULL ? c->complainant_addr :
+	    "?");
+	tpl_vars_set(v, "org.name", s->conf->org_name);
+	tpl_vars_set(v, "deadline.response", due);
+	g_free(opened);
+	g_free(due);
+	return v;
+}
+
+gboolean
+letter_to_complainant(struct store *st, const struct setup *s,
+    enum letter_kind k, const struct store_case *c, const struct tpl_vars *v,
+    const char *auto_submitted, int64_t now, GError **err)
+{
+	struct notify_mail n;
+	const char	*lang = c->lang != NULL ? c->lang : s->conf->language;
+	char		*subject = NULL, *body = NULL, *last, *id = NULL;
+	gboolean	 ok;
+
+	memset(&n, 0, sizeof(n));
+	n.to = c->reply_to != NULL ? c->reply_to : c->complainant_addr;
+	if (n.to == NULL || !s->conf->has_smtp)
+		return store_event_add(st, c->id, now, "recoursd", "not-sent",
+		    n.to == NULL ? "no address to write to" : "no smtp server "
+		    "is configured", err);
+	if (!letter_render(s, k, NULL, lang, v, &subject, &body, err))
+		return FALSE;
+	last = store_case_last_in(st, c->id, err);
+	n.kind = kinds[k].name;
+	n.case_id = c->id;
+	n.to_name = c->reply_to != NULL ? NULL : c->complainant_name;
+	n.subject = subject;
+	n.body = body;
+	n.lang = lang;
+	n.auto_submitted = auto_submitted;
+	n.in_reply_to = last;
+	n.references = last;
+	n.reply_to_us = TRUE;
+	if ((ok = notify_send(st, s->conf, &n, now, &id, err))) {
+		char	*what = g_strdup_printf("%s %s", n.kind, id);
+
+		ok = store_event_add(st, c->id, now, "recoursd", "sent", what,
+		    err);
+		g_free(what);
+	}
+	g_free(id);
+	g_free(last);
+	g_free(subject);
+	g_free(body);
+	return ok;
+}
