@@ -28,6 +28,7 @@
 #include "staff.h"
 #include "store.h"
 #include "timer.h"
+#include "undelivered.h"
 
 struct ingest {
 	const struct setup	*setup;
@@ -290,7 +291,7 @@ route_bounce(struct store *st, const struct setup *s,
 	struct store_outbox o;
 	struct store_case c;
 	GPtrArray	*ids;
-	char		*detail, *subject;
+	char		*why;
 	gboolean	 ok = TRUE, queued;
 	guint		 i;
 
@@ -305,20 +306,12 @@ route_bounce(struct store *st, const struct setup *s,
 			g_free((char *)o.kind);
 			continue;
 		}
-		detail = g_strdup_printf("our %s to %s was not delivered "
-		    "(bounce from %s)", o.kind, o.rcpt, p->m->from.addr ?
-		    p->m->from.addr : "?");
-		subject = g_strdup_printf("[%s] Non distribué : %s à %s", c.ref,
-		    o.kind, o.rcpt);
+		why = g_strdup_printf("bounced (report from %s)",
+		    p->m->from.addr != NULL ? p->m->from.addr : "?");
 		ok = store_message_set_case(st, row, c.id, err) &&
-		    store_event_add(st, c.id, now, "recoursd", "bounce", detail,
-		    err) && notify_queue(st, s->conf, "bounce-notice", c.id,
-		    rules_type(s->rules, c.type) != NULL ? rules_type(s->rules,
-		    c.type)->notify : NULL, subject, detail, now, &queued, err);
-		log_warnx("ingest: %s: inbound %" G_GINT64_FORMAT ": %s", c.ref,
-		    p->id, detail);
-		g_free(detail);
-		g_free(subject);
+		    undelivered_record(st, s, &c, o.kind, o.rcpt, why, now,
+		    &queued, err);
+		g_free(why);
 		g_free((char *)o.rcpt);
 		g_free((char *)o.kind);
 		store_case_clear(&c);

@@ -26,6 +26,7 @@
 #include "spool.h"
 #include "store.h"
 #include "timer.h"
+#include "undelivered.h"
 
 #define HEALTH_EVERY	5	/* seconds between looks at mailbox health */
 
@@ -126,7 +127,10 @@ on_watchdog(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-/* Mailbox health: alerts for the administrator, then send them. */
+/*
+ * Every few seconds: mailbox health (alerts for the administrator) and
+ * mail refused by the MTA; then send what that queued.
+ */
 static gboolean
 on_health(gpointer data)
 {
@@ -138,6 +142,13 @@ on_health(gpointer data)
 	    &err);
 	if (n < 0) {
 		log_warnx("health: %s", err->message);
+		g_clear_error(&err);
+	} else if (n > 0)
+		smtp_sender_kick(d->sender);
+	/* Mail the MTA refused: its case and staff are told. */
+	if ((n = undelivered_report(d->store, d->setup, clock_now(),
+	    &err)) < 0) {
+		log_warnx("undelivered: %s", err->message);
 		g_error_free(err);
 	} else if (n > 0)
 		smtp_sender_kick(d->sender);

@@ -9,6 +9,7 @@
 #include "notify.h"
 #include "staff.h"
 #include "timer.h"
+#include "undelivered.h"
 
 /* What a reply's commands did, for the receipt. */
 struct run {
@@ -53,6 +54,8 @@ static const struct command {
 	    "la réclamation n'est pas fondée" },
 	{ "decision", CASE_DECIDED, TRUE, LETTER_DECISION,
 	    "TEXTE : décision (transmise au plaignant)" },
+	{ "informe", CASE_NSTATES, TRUE, NO_LETTER,
+	    "COMMENT : le plaignant a été informé (message non distribué)" },
 	{ "clore", CASE_CLOSED, FALSE, NO_LETTER,
 	    "clore le dossier (annule les échéances)" },
 	{ "rouvrir", CASE_REOPENED, FALSE, NO_LETTER, "rouvrir le dossier" },
@@ -67,8 +70,9 @@ static gboolean	 run_one(struct store *, const struct setup *,
 		    const struct command *, const char *,
 		    const struct store_case *, const char *, int64_t,
 		    struct run *, GError **);
-static gboolean	 check_commands(const struct setup *, GPtrArray *,
-		    const struct store_case *, struct run *);
+static gboolean	 check_commands(struct store *, const struct setup *,
+		    GPtrArray *, const struct store_case *, struct run *,
+		    GError **);
 static gboolean	 run_commands(struct store *, const struct setup *,
 		    GPtrArray *, const struct store_case *, const char *,
 		    int64_t, struct run *, GError **);
@@ -292,12 +296,14 @@ help(GString *out)
  * valid: or none is run.
  */
 static gboolean
-check_commands(const struct setup *s, GPtrArray *cmds,
-    const struct store_case *c, struct run *r)
+check_commands(struct store *st, const struct setup *s, GPtrArray *cmds,
+    const struct store_case *c, struct run *r, GError **err)
 {
 	const struct rules_type *type = rules_type(s->rules, c->type);
 	enum case_state	 cur = CASE_RECEIVED;
 	const char	*why = NULL, *text;
+	char		*undelivered = NULL;
+	gboolean	 informed = FALSE;
 	guint		 i;
 
 	case_state_parse(c->state, &cur);
@@ -319,8 +325,14 @@ check_commands(const struct setup *s, GPtrArray *cmds,
 		else if (cmd->to != CASE_NSTATES && (type == NULL ||
 		    !case_state_move_ok(cur, cmd->to, type->states)))
 			why = "impossible dans l'état actuel du dossier";
+		else if (cmd->to == CASE_CLOSED && !informed &&
+		    (undelivered = undelivered_blocks_closing(st, c->id,
+		    err)) != NULL)
+			why = undelivered;
 		else if (cmd->to != CASE_NSTATES)
 			cur = cmd->to;
+		if (cmd != NULL && strcmp(cmd->name, "informe") == 0)
+			informed = TRUE;	/* "#informe ...", then "#clore" */
 		if (why != NULL) {
 			g_string_append_printf(r->receipt, "Erreur : « #%s » : "
 			    "%s (état : %s).\nRien n'a été fait.\n\n", line, why,
@@ -328,7 +340,8 @@ check_commands(const struct setup *s, GPtrArray *cmds,
 			help(r->receipt);
 		}
 	}
-	return why == NULL;
+	g_free(undelivered);
+	return why == NULL && (err == NULL || *err == NULL);
 }
 
 /* "a; b" from #incomplet: the case's missing items, one per line. */
@@ -538,7 +551,7 @@ staff_reply(struct store *st, const struct setup *s,
 		    "reçue pour ce dossier.\n");
 		ok = store_event_add(st, c.id, now, actor, "staff-refused",
 		    "no valid token: not relayed, commands not run", err);
-	} else if (check_commands(s, cmds, &c, &r)) {
+	} else if (check_commands(st, s, cmds, &c, &r, err)) {
 		ok = run_commands(st, s, cmds, &c, actor, now, &r, err);
 		text = staff_strip_quotes(rest);
 		if (ok && r.letter != NO_LETTER) {

@@ -153,7 +153,9 @@ static const char *const migrations[] = {
 	") STRICT;"
 	"CREATE INDEX timer_due ON timer(state, due_at);",
 	/* 5: the language the complainant is written to, fixed at opening. */
-	"ALTER TABLE cases ADD COLUMN lang TEXT NOT NULL DEFAULT 'fr';",
+	"ALTER TABLE cases ADD COLUMN lang TEXT NOT NULL DEFAULT 'fr';"
+	/* A failed row, once its case and staff were told of it. */
+	"ALTER TABLE outbox ADD COLUMN reported INTEGER NOT NULL DEFAULT 0;",
 };
 #define NMIGRATIONS	((int)G_N_ELEMENTS(migrations))
 
@@ -179,6 +181,9 @@ enum stmt_id {
 	S_OUTBOX_RESULT,
 	S_OUTBOX_NEXT_AT,
 	S_OUTBOX_LIST,
+	S_OUTBOX_UNREPORTED,
+	S_OUTBOX_REPORTED,
+	S_CASE_UNDELIVERED,
 	S_OUTBOX_RETRY,
 	S_MAILBOX_ALL,
 	S_CASE_SEQ,
@@ -268,8 +273,19 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_OUTBOX_LIST] = "SELECT id, kind, mail_from, rcpt, message_id, NULL, "
 	    "attempts, queued_at, state, reply, next_at FROM outbox "
 	    "WHERE ?1 IS NULL OR state = ?1 ORDER BY id",
-	[S_OUTBOX_RETRY] = "UPDATE outbox SET state = 'pending', next_at = ?2 "
-	    "WHERE id = ?1 AND state = 'failed'",
+	[S_OUTBOX_RETRY] = "UPDATE outbox SET state = 'pending', next_at = ?2, "
+	    "reported = 0 WHERE id = ?1 AND state = 'failed'",
+	[S_OUTBOX_UNREPORTED] = "SELECT id, kind, mail_from, rcpt, message_id, "
+	    "NULL, attempts, queued_at, state, reply, next_at, "
+	    "coalesce(case_id, 0) FROM outbox WHERE state = 'failed' AND "
+	    "reported = 0 ORDER BY id",
+	[S_OUTBOX_REPORTED] = "UPDATE outbox SET reported = 1 WHERE id = ?1",
+	/* The last mail the complainant did not get, unless staff said since
+	 * how they were informed. */
+	[S_CASE_UNDELIVERED] = "SELECT detail FROM event WHERE case_id = ?1 "
+	    "AND kind = 'undelivered' AND id > coalesce((SELECT max(id) FROM "
+	    "event WHERE case_id = ?1 AND kind = 'informe'), 0) "
+	    "ORDER BY id DESC LIMIT 1",
 	[S_CASE_SEQ] = "INSERT INTO case_seq (prefix, year, last) VALUES "
 	    "(?1, ?2, 1) ON CONFLICT (prefix, year) DO UPDATE SET "
 	    "last = last + 1 RETURNING last",
@@ -1088,6 +1104,8 @@ outbox_rows(struct store *st, sqlite3_stmt *s, GError **err)
 		o.state = dup_column(s, 8);
 		o.reply = dup_column(s, 9);
 		o.next_at = sqlite3_column_int64(s, 10);
+		if (sqlite3_column_count(s) > 11)
+			o.case_id = sqlite3_column_int64(s, 11);
 		g_array_append_val(rows, o);
 	}
 	sqlite3_reset(s);
@@ -1120,6 +1138,27 @@ store_outbox_list(struct store *st, const char *state, GError **err)
 		return NULL;
 	bind_text(s, 1, state);
 	return outbox_rows(st, s, err);
+}
+
+GArray *
+store_outbox_unreported(struct store *st, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_OUTBOX_UNREPORTED, err)) == NULL)
+		return NULL;
+	return outbox_rows(st, s, err);
+}
+
+gboolean
+store_outbox_set_reported(struct store *st, int64_t id, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_OUTBOX_REPORTED, err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, id);
+	return step_done(st, s, err);
 }
 
 gboolean
@@ -1798,6 +1837,24 @@ store_case_last_in(struct store *st, int64_t id, GError **err)
 		msgid = dup_column(s, 0);
 	sqlite3_reset(s);
 	return msgid;
+}
+
+char *
+store_case_undelivered(struct store *st, int64_t id, GError **err)
+{
+	sqlite3_stmt	*s;
+	char		*detail = NULL;
+	int		 rc;
+
+	if ((s = stmt(st, S_CASE_UNDELIVERED, err)) == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		detail = dup_column(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		sql_fail(st, err, "undelivered");
+	return detail;
 }
 
 gboolean

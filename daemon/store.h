@@ -160,7 +160,10 @@ gboolean	 store_outbox_result(struct store *, const struct store_outbox *,
 		    GError **);
 /* The earliest next_at of a pending row; 0 when none. */
 int64_t		 store_outbox_next_at(struct store *);
-/* A failed row back to pending, due now. */
+/* Failed rows not yet reported, with their case_id; g_array_unref. */
+GArray		*store_outbox_unreported(struct store *, GError **);
+gboolean	 store_outbox_set_reported(struct store *, int64_t, GError **);
+/* A failed row back to pending, due now (and to report again). */
 gboolean	 store_outbox_retry(struct store *, int64_t, int64_t now,
 		    GError **);
 
@@ -286,6 +289,11 @@ gboolean	 store_case_set_type(struct store *, int64_t, const char *,
 		    GError **);
 /* The complainant's latest Message-ID in the case; caller frees. */
 char		*store_case_last_in(struct store *, int64_t, GError **);
+/*
+ * The detail of the last 'undelivered' event of the case that no
+ * 'informe' event followed; NULL when none (or on error, then set).
+ */
+char		*store_case_undelivered(struct store *, int64_t, GError **);
 /* Closing a case cancels what is still pending. */
 gboolean	 store_timers_cancel(struct store *, int64_t case_id,
 		    int64_t now, GError **);

@@ -28,7 +28,8 @@ is "$rc" 0 "the sample configuration passes recoursd -n"
 [ "$rc" -eq 0 ] || echo "$out" | sed 's/^/#   /'
 rm "$d/client.password"
 out=$("$RECOURSD" -n -f "$d/sample.conf" 2>&1)
-like "$out" "sample.conf:42: Failed to open file .*client.password" "a missing password file is one error at its line"
+line=$(grep -n 'password_file = ' "$d/sample.conf" | head -1 | cut -d: -f1)
+like "$out" "sample.conf:$line: Failed to open file .*client.password" "a missing password file is one error at its line"
 is "$(echo "$out" | wc -l)" 1 "and only one"
 
 printf 'organisation = { name = "x"; \n' > "$d/broken.conf"

@@ -95,4 +95,25 @@ wait_found bob "Decision on your complaint" "#decision: the decision letter"
 like "$mail" "done again at our expense" "with the decision"
 is "$(sql "$db" "SELECT state FROM cases WHERE ref = 'PLA-$year-0001'")" closed "and the case closed"
 is "$(sql "$db" "SELECT count(*) FROM event WHERE kind = 'sent'")" 4 "each letter is an event of its case"
+
+# A complainant the MTA refuses (550 at RCPT): the case notes it, staff
+# are told, and the case cannot close before staff say how the
+# complainant was informed.
+printf 'From: Ghost <ghost@example.test>\r\nTo: client@example.test\r\nSubject: [Réclamation] colis\r\nMessage-ID: <g1@example.test>\r\n\r\nMon colis est perdu.\r\n' > "$d/g1.eml"
+testbed_send ghost@example.test client@example.test "$d/g1.eml"
+wait_found staff1 "Nouveau dossier .* colis" "the case of an undeliverable complainant is notified"
+nid_ghost=$(echo "$mail" | sed -n 's/^Message-Id: <\(.*\)>$/\1/p')
+wait_found staff1 "Non distribué : ack à ghost@example.test" "staff are told the acknowledgement was refused"
+like "$mail" "#informe" "and how to record what they did"
+like "$(sql "$db" "SELECT detail FROM event WHERE kind = 'undelivered'")" \
+    "^our ack to ghost@example.test was not delivered: refused by our mail server after 1 attempt\\(s\\): RCPT: 550" \
+    "the case records the refusal with the server's reply"
+reply r5 "REC-$year-0002" "$nid_ghost" "#clore"
+wait_for 20 processed 9
+is "$(sql "$db" "SELECT state FROM cases WHERE ref = 'REC-$year-0002'")" received "#clore is refused while the complainant was not informed"
+reply r6 "REC-$year-0002" "$nid_ghost" "#informe appelé au téléphone, accord pour clore
+#clore"
+wait_for 20 processed 10
+is "$(sql "$db" "SELECT state FROM cases WHERE ref = 'REC-$year-0002'")" closed "after #informe it closes"
+is "$(sql "$db" "SELECT detail FROM event WHERE kind = 'informe'")" "appelé au téléphone, accord pour clore" "and how is recorded"
 done_testing || { tail -30 "$d/recoursd.log" | sed 's/^/# log: /'; exit 1; }

@@ -100,7 +100,7 @@ sed -i 's/$/\r/' "$d/dsn.eml"
 send mailer-daemon@example.test "$d/dsn.eml"
 wait_for 20 processed 8
 is "$(sql "$db" "SELECT count(*) FROM cases")" "$cases" "a bounce opens no case"
-like "$(sql "$db" "SELECT c.ref || ' ' || e.detail FROM event e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'bounce'")" \
+like "$(sql "$db" "SELECT c.ref || ' ' || e.detail FROM event e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'undelivered'")" \
     "^PLA-$(date +%Y)-0001 our ack to alice@example.test was not delivered" "it is recorded in the right case"
 wait_for 20 testbed_mailbox_has manager 1
 ok $? "staff are told the complainant did not receive it"
