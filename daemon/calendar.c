@@ -479,3 +479,30 @@ cal_format(GDateTime *t)
 {
 	return g_date_time_format(t, "%Y-%m-%dT%H:%M:%S%:z");
 }
+
+GDateTime *
+cal_next_open(const struct cal *c, GDateTime *t, int from, int until)
+{
+	GDateTime	*l = g_date_time_to_timezone(t, c->tz), *next;
+	int		 minute = g_date_time_get_hour(l) * 60 +
+	    g_date_time_get_minute(l);
+	GDate		 d;
+	int		 i;
+
+	g_date_clear(&d, 1);
+	g_date_set_dmy(&d, (GDateDay)g_date_time_get_day_of_month(l),
+	    (GDateMonth)g_date_time_get_month(l),
+	    (GDateYear)g_date_time_get_year(l));
+	if (cal_non_working_reason(c, &d) == NULL && minute >= from &&
+	    minute < until)
+		return l;
+	/* Today's opening if it is still to come, else a later day's. */
+	if (cal_non_working_reason(c, &d) != NULL || minute >= until)
+		g_date_add_days(&d, 1);
+	for (i = 0; i < 3660 && cal_non_working_reason(c, &d) != NULL; i++)
+		g_date_add_days(&d, 1);
+	next = g_date_time_new(c->tz, g_date_get_year(&d), g_date_get_month(&d),
+	    g_date_get_day(&d), from / 60, from % 60, 0);
+	g_date_time_unref(l);
+	return next;
+}

@@ -68,6 +68,13 @@ GDateTime	*cal_due(const struct cal *, GDateTime *start,
 		    const struct cal_duration *, GPtrArray *explain);
 
 /*
+ * t, when it falls on a working day between from and until (minutes after
+ * midnight, local time), else the next such opening time.  Caller unrefs.
+ */
+GDateTime	*cal_next_open(const struct cal *, GDateTime *t, int from,
+		    int until);
+
+/*
  * "2026-12-24T10:00" (Europe/Paris), "2026-12-24T10:00+01:00" or
  * "2026-12-24" (00:00).  A local time that does not exist or happens
  * twice (DST) needs an offset.  Caller unrefs.

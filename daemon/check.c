@@ -8,8 +8,33 @@
 
 #include "check.h"
 #include "letter.h"
+#include "staff.h"
 
 static struct cal *calendar(const struct conf *);
+static void	 check_commands(const struct setup *, GString *);
+
+/* A deadline met by a staff command names one that exists. */
+static void
+check_commands(const struct setup *s, GString *errors)
+{
+	guint	 i, k;
+
+	for (i = 0; i < s->rules->types->len; i++) {
+		const struct rules_type *t = g_ptr_array_index(s->rules->types, i);
+
+		for (k = 0; k < t->deadlines->len; k++) {
+			const struct rules_deadline *dl =
+			    g_ptr_array_index(t->deadlines, k);
+
+			if (dl->met_by[0] == '#' &&
+			    !staff_command_exists(dl->met_by + 1))
+				g_string_append_printf(errors, "%s:%d: type %s, "
+				    "deadline %s: met_by %s is not a staff "
+				    "command\n", t->file, t->line, t->name,
+				    dl->name, dl->met_by);
+		}
+	}
+}
 
 const struct tpl *
 check_template(const struct setup *s, const char *lang, const char *name)
@@ -40,6 +65,7 @@ check_load(const char *path, GString *errors)
 		return NULL;
 	}
 	letter_load(s, errors);
+	check_commands(s, errors);
 	if (errors->len != before) {
 		setup_free(s);
 		return NULL;

@@ -45,7 +45,7 @@ static const char *const imap_keys[] = {
 	"timeout", "idle_restart", "backoff_max", "fetch_batch", NULL
 };
 static const char *const calendar_keys[] = {
-	"alsace_moselle", "closures", NULL
+	"alsace_moselle", "closures", "opening_hours", NULL
 };
 static const char *const closure_keys[] = { "from", "to", "label", NULL };
 static const char *const alerts_keys[] = { "admin", "mailbox_down_after", NULL };
@@ -61,6 +61,7 @@ static void	 load_smtp(struct cfg *, const config_setting_t *);
 static void	 load_limits(struct cfg *, const config_setting_t *);
 static void	 load_imap(struct cfg *, const config_setting_t *);
 static void	 load_calendar(struct cfg *, const config_setting_t *);
+static void	 load_opening_hours(struct cfg *, const config_setting_t *);
 static void	 load_alerts(struct cfg *, const config_setting_t *);
 static gboolean	 is_loopback(const char *);
 static void	 load_staff(struct cfg *, const config_setting_t *);
@@ -343,6 +344,32 @@ parse_date(const char *text, GDate *d)
 	return TRUE;
 }
 
+/* "09:00-18:00": staff reminders wait for the next opening time. */
+static void
+load_opening_hours(struct cfg *l, const config_setting_t *s)
+{
+	struct conf	*c = CONF(l);
+	char		*text = cfg_str(l, s, "opening_hours", NULL);
+	unsigned	 h1, m1, h2, m2;
+	char		 end;
+
+	c->open_from = 0;
+	c->open_until = 24 * 60;
+	if (text == NULL)
+		return;
+	if (sscanf(text, "%2u:%2u-%2u:%2u%c", &h1, &m1, &h2, &m2, &end) != 4 ||
+	    h1 > 23 || h2 > 24 || m1 > 59 || m2 > 59 || h1 * 60 + m1 >=
+	    h2 * 60 + m2 || h2 * 60 + m2 > 24 * 60)
+		cfg_error(l, config_setting_get_member(s, "opening_hours"),
+		    "opening_hours is \"HH:MM-HH:MM\", opening before closing: "
+		    "\"%s\"", text);
+	else {
+		c->open_from = (int)(h1 * 60 + m1);
+		c->open_until = (int)(h2 * 60 + m2);
+	}
+	g_free(text);
+}
+
 static void
 load_calendar(struct cfg *l, const config_setting_t *root)
 {
@@ -351,6 +378,7 @@ load_calendar(struct cfg *l, const config_setting_t *root)
 
 	s = cfg_group(l, root, "calendar", calendar_keys);
 	CONF(l)->alsace_moselle = cfg_bool(l, s, "alsace_moselle", FALSE);
+	load_opening_hours(l, s);
 	list = s != NULL ? config_setting_get_member(s, "closures") : NULL;
 	if (list == NULL)
 		return;

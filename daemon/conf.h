@@ -105,6 +105,8 @@ struct conf {
 	struct conf_limits	 limits;
 	struct conf_imap	 imap;
 	gboolean		 alsace_moselle;
+	int			 open_from;	/* minutes after midnight, */
+	int			 open_until;	/* on working days */
 	GArray			*closures;	/* of struct conf_closure */
 };
 

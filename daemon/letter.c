@@ -297,23 +297,38 @@ letter_to_complainant(struct store *st, const struct setup *s,
     enum letter_kind k, const struct store_case *c, const struct tpl_vars *v,
     const char *auto_submitted, int64_t now, GError **err)
 {
+	const char	*to = c->reply_to != NULL ? c->reply_to :
+	    c->complainant_addr;
+
+	if (to == NULL || !s->conf->has_smtp)
+		return store_event_add(st, c->id, now, "recoursd", "not-sent",
+		    to == NULL ? "no address to write to" : "no smtp server "
+		    "is configured", err);
+	return letter_send(st, s, k, c, v, to, c->reply_to != NULL ? NULL :
+	    c->complainant_name, auto_submitted, now, err);
+}
+
+gboolean
+letter_send(struct store *st, const struct setup *s, enum letter_kind k,
+    const struct store_case *c, const struct tpl_vars *v, const char *to,
+    const char *to_name, const char *auto_submitted, int64_t now,
+    GError **err)
+{
 	struct notify_mail n;
 	const char	*lang = c->lang != NULL ? c->lang : s->conf->language;
 	char		*subject = NULL, *body = NULL, *last, *id = NULL;
 	gboolean	 ok;
 
-	memset(&n, 0, sizeof(n));
-	n.to = c->reply_to != NULL ? c->reply_to : c->complainant_addr;
-	if (n.to == NULL || !s->conf->has_smtp)
-		return store_event_add(st, c->id, now, "recoursd", "not-sent",
-		    n.to == NULL ? "no address to write to" : "no smtp server "
-		    "is configured", err);
+	if (!s->conf->has_smtp)
+		return TRUE;
 	if (!letter_render(s, k, NULL, lang, v, &subject, &body, err))
 		return FALSE;
 	last = store_case_last_in(st, c->id, err);
+	memset(&n, 0, sizeof(n));
+	n.to = to;
 	n.kind = kinds[k].name;
 	n.case_id = c->id;
-	n.to_name = c->reply_to != NULL ? NULL : c->complainant_name;
+	n.to_name = to_name;
 	n.subject = subject;
 	n.body = body;
 	n.lang = lang;
@@ -322,7 +337,7 @@ letter_to_complainant(struct store *st, const struct setup *s,
 	n.references = last;
 	n.reply_to_us = TRUE;
 	if ((ok = notify_send(st, s->conf, &n, now, &id, err))) {
-		char	*what = g_strdup_printf("%s %s", n.kind, id);
+		char	*what = g_strdup_printf("%s to %s: %s", n.kind, to, id);
 
 		ok = store_event_add(st, c->id, now, "recoursd", "sent", what,
 		    err);

@@ -91,4 +91,10 @@ gboolean	 letter_to_complainant(struct store *, const struct setup *,
 		    const struct tpl_vars *, const char *auto_submitted,
 		    int64_t now, GError **);
 
+/* The same to another party of the case (the firm concerned...). */
+gboolean	 letter_send(struct store *, const struct setup *,
+		    enum letter_kind, const struct store_case *,
+		    const struct tpl_vars *, const char *to, const char *to_name,
+		    const char *auto_submitted, int64_t now, GError **);
+
 #endif

@@ -20,7 +20,7 @@ static const char *const type_keys[] = {
 	"response", "deadlines", "notify", "escalate_to", NULL
 };
 static const char *const deadline_keys[] = {
-	"name", "within", "remind_before", "met_by", "escalate", NULL
+	"name", "within", "remind_before", "met_by", "escalate", "notice", NULL
 };
 static const char *const triage_keys[] = {
 	"label", "prefix", "ack", "ack_template", "response", "deadlines",
@@ -182,11 +182,14 @@ load_deadline(struct cfg *l, const config_setting_t *s)
 		    "remind_before counts back in hours, days or weeks");
 	dl->met_by = cfg_str(l, s, "met_by", dl->name != NULL &&
 	    strcmp(dl->name, "ack") == 0 ? "ack" : "decided");
-	if (strcmp(dl->met_by, "ack") != 0 && !case_state_parse(dl->met_by, &st))
+	if (strcmp(dl->met_by, "ack") != 0 && !case_state_parse(dl->met_by, &st) &&
+	    !g_regex_match_simple("^#[a-z-]+$", dl->met_by, 0, 0))
 		cfg_error(l, config_setting_get_member(s, "met_by"), "met_by is "
-		    "\"ack\" (the acknowledgement is sent) or a state: \"%s\" "
-		    "is neither", dl->met_by);
-	dl->escalate = cfg_bool(l, s, "escalate", TRUE);
+		    "\"ack\" (the acknowledgement is sent), a state or a staff "
+		    "command (\"#complexe\"): \"%s\" is none of them",
+		    dl->met_by);
+	dl->notice = cfg_bool(l, s, "notice", FALSE);
+	dl->escalate = cfg_bool(l, s, "escalate", !dl->notice);
 	return dl;
 }
 

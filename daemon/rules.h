@@ -41,8 +41,10 @@ struct rules_deadline {
 	struct cal_duration within;
 	gboolean	 has_remind;
 	struct cal_duration remind_before; /* hours or days before due */
-	char		*met_by;	/* "ack" (sent), or a case state */
+	char		*met_by;	/* "ack" (sent), a state, "#command" */
 	gboolean	 escalate;	/* a miss is mailed to escalate_to */
+	gboolean	 notice;	/* due: the complainant gets a progress
+					   notice, unless met_by is reached */
 };
 
 struct rules_type {

@@ -13,7 +13,7 @@
 #include "store.h"
 #include "tls.h"
 
-#define ROUND		20	/* rows per connection */
+#define ROUND		20	/* rows per look at the outbox */
 #define MAX_SLEEP	60	/* seconds, between looks at the outbox */
 
 struct smtp_sender {
@@ -25,6 +25,7 @@ struct smtp_sender {
 	gboolean		 kicked;	/* under lock */
 	struct tls_trust	*trust;
 	struct store		*store;
+	mailsmtp		*session;	/* kept while there is mail */
 };
 
 /* How one row went. */
@@ -38,6 +39,7 @@ static enum outcome classify(mailsmtp *, int, const char *, char **);
 static void	 record(struct smtp_sender *, const struct store_outbox *,
 		    enum outcome, char *);
 static void	 deliver(struct smtp_sender *, GArray *);
+static void	 close_session(struct smtp_sender *);
 
 struct smtp_sender *
 smtp_sender_start(const struct conf *conf, GError **err)
@@ -53,7 +55,7 @@ smtp_sender_start(const struct conf *conf, GError **err)
 	if (conf->smtp.security != CONF_SEC_NONE &&
 	    (s->trust = tls_trust_new(conf->smtp.ca_file, err)) == NULL)
 		goto fail;
-	if ((s->store = store_open(conf->database, 0, err)) == NULL)
+	if ((s->store = store_open(conf->database, STORE_LAZY_SYNC, err)) == NULL)
 		goto fail;
 	s->thread = g_thread_new("smtp", sender_main, s);
 	return s;
@@ -133,11 +135,24 @@ sender_main(gpointer arg)
 		}
 		if (rows->len > 0)
 			deliver(s, rows);
-		else
+		else {
+			close_session(s);	/* nothing more for now */
 			wait_until(s, store_outbox_next_at(s->store));
+		}
 		g_array_unref(rows);
 	}
+	close_session(s);
 	return NULL;
+}
+
+static void
+close_session(struct smtp_sender *s)
+{
+	if (s->session == NULL)
+		return;
+	mailsmtp_quit(s->session);
+	mailsmtp_free(s->session);
+	s->session = NULL;
 }
 
 /*
@@ -284,37 +299,37 @@ record(struct smtp_sender *s, const struct store_outbox *o, enum outcome r,
 	g_free(reply);
 }
 
-/* One connection for the round; a lost one fails only what is left. */
+/*
+ * The round's rows on the open session, or a new one; a lost connection
+ * fails only the row it was sending, and the next rows get a new one.
+ */
 static void
 deliver(struct smtp_sender *s, GArray *rows)
 {
-	mailsmtp	*smtp;
-	char		*why = NULL;
-	guint		 i;
+	char	*why = NULL;
+	guint	 i;
 
-	smtp = open_session(s, &why);
+	if (s->session == NULL)
+		s->session = open_session(s, &why);
 	for (i = 0; i < rows->len; i++) {
 		const struct store_outbox *o = &g_array_index(rows,
 		    struct store_outbox, i);
 		char		*reply = NULL;
 		enum outcome	 r;
 
-		if (smtp == NULL) {
+		if (s->session == NULL) {
 			r = TEMPORARY;
 			reply = g_strdup(why);
 		} else
-			r = send_one(smtp, o, &reply);
+			r = send_one(s->session, o, &reply);
 		record(s, o, r, reply);
-		if (smtp != NULL && r == TEMPORARY && smtp->response_code == 0) {
-			mailsmtp_free(smtp);	/* the connection is gone */
+		if (s->session != NULL && r == TEMPORARY &&
+		    s->session->response_code == 0) {
+			mailsmtp_free(s->session);	/* the connection is gone */
 			g_free(why);
 			why = NULL;
-			smtp = open_session(s, &why);
+			s->session = open_session(s, &why);
 		}
-	}
-	if (smtp != NULL) {
-		mailsmtp_quit(smtp);
-		mailsmtp_free(smtp);
 	}
 	g_free(why);
 }

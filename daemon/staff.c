@@ -54,6 +54,10 @@ static const struct command {
 	    "la réclamation n'est pas fondée" },
 	{ "decision", CASE_DECIDED, TRUE, LETTER_DECISION,
 	    "TEXTE : décision (transmise au plaignant)" },
+	{ "partie", CASE_NSTATES, TRUE, NO_LETTER,
+	    "ADRESSE : l'autre partie (l'entreprise mise en cause)" },
+	{ "justifier", CASE_NSTATES, TRUE, NO_LETTER,
+	    "MOTIF : justifier un dépassement aux deux parties" },
 	{ "informe", CASE_NSTATES, TRUE, NO_LETTER,
 	    "COMMENT : le plaignant a été informé (message non distribué)" },
 	{ "clore", CASE_CLOSED, FALSE, NO_LETTER,
@@ -77,6 +81,12 @@ static gboolean	 run_commands(struct store *, const struct setup *,
 		    GPtrArray *, const struct store_case *, const char *,
 		    int64_t, struct run *, GError **);
 static int	 letter_weight(int);
+static void	 timer_free(struct store_timer *);
+static struct store_timer *last_missed(struct store *, int64_t, GError **);
+static char	*other_party(struct store *, int64_t, GError **);
+static gboolean	 justify(struct store *, const struct setup *,
+		    const struct store_case *, const char *, int64_t,
+		    struct run *, GError **);
 static gboolean	 set_missing(struct store *, int64_t, const char *,
 		    GError **);
 static gboolean	 send_letter(struct store *, const struct setup *,
@@ -259,6 +269,17 @@ staff_notify(struct store *st, const struct setup *s,
 	return ok;
 }
 
+gboolean
+staff_command_exists(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < G_N_ELEMENTS(command_table); i++)
+		if (strcmp(command_table[i].name, name) == 0)
+			return TRUE;
+	return FALSE;
+}
+
 /* The command written "name text"; its text in *text. */
 static const struct command *
 lookup(const char *line, const char **text)
@@ -303,6 +324,7 @@ check_commands(struct store *st, const struct setup *s, GPtrArray *cmds,
 	enum case_state	 cur = CASE_RECEIVED;
 	const char	*why = NULL, *text;
 	char		*undelivered = NULL;
+	struct store_timer *missed = NULL;
 	gboolean	 informed = FALSE;
 	guint		 i;
 
@@ -325,12 +347,21 @@ check_commands(struct store *st, const struct setup *s, GPtrArray *cmds,
 		else if (cmd->to != CASE_NSTATES && (type == NULL ||
 		    !case_state_move_ok(cur, cmd->to, type->states)))
 			why = "impossible dans l'état actuel du dossier";
+		else if (strcmp(cmd->name, "partie") == 0 &&
+		    !g_regex_match_simple("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
+		    text, 0, 0))
+			why = "ce n'est pas une adresse électronique";
+		else if (strcmp(cmd->name, "justifier") == 0 &&
+		    (missed = last_missed(st, c->id, err)) == NULL)
+			why = "aucune échéance du dossier n'est dépassée";
 		else if (cmd->to == CASE_CLOSED && !informed &&
 		    (undelivered = undelivered_blocks_closing(st, c->id,
 		    err)) != NULL)
 			why = undelivered;
 		else if (cmd->to != CASE_NSTATES)
 			cur = cmd->to;
+		timer_free(missed);
+		missed = NULL;
 		if (cmd != NULL && strcmp(cmd->name, "informe") == 0)
 			informed = TRUE;	/* "#informe ...", then "#clore" */
 		if (why != NULL) {
@@ -362,6 +393,101 @@ set_missing(struct store *st, int64_t case_id, const char *text,
 	    err);
 	g_string_free(lines, TRUE);
 	g_strfreev(items);
+	return ok;
+}
+
+static void
+timer_free(struct store_timer *t)
+{
+	if (t == NULL)
+		return;
+	g_free(t->deadline);
+	g_free(t->kind);
+	g_free(t->state);
+	g_free(t);
+}
+
+/* The deadline of the case missed last; NULL if none (or an error). */
+static struct store_timer *
+last_missed(struct store *st, int64_t case_id, GError **err)
+{
+	GArray	*timers = store_case_timers(st, case_id, err);
+	struct store_timer *m = NULL;
+	guint	 i;
+
+	for (i = 0; timers != NULL && i < timers->len; i++) {
+		const struct store_timer *t = &g_array_index(timers,
+		    struct store_timer, i);
+
+		if (strcmp(t->state, "missed") != 0 || (m != NULL &&
+		    m->due_at > t->due_at))
+			continue;
+		timer_free(m);
+		m = g_new0(struct store_timer, 1);
+		*m = *t;
+		m->deadline = g_strdup(t->deadline);
+		m->kind = g_strdup(t->kind);
+		m->state = g_strdup(t->state);
+	}
+	if (timers != NULL)
+		g_array_unref(timers);
+	return m;
+}
+
+/* The other party recorded with #partie, last one wins; caller frees. */
+static char *
+other_party(struct store *st, int64_t case_id, GError **err)
+{
+	GArray	*events = store_case_events(st, case_id, err);
+	char	*party = NULL;
+	guint	 i;
+
+	for (i = 0; events != NULL && i < events->len; i++) {
+		const struct store_event *e = &g_array_index(events,
+		    struct store_event, i);
+
+		if (strcmp(e->kind, "partie") == 0) {
+			g_free(party);
+			party = g_strdup(e->detail);
+		}
+	}
+	if (events != NULL)
+		g_array_unref(events);
+	return party;
+}
+
+/*
+ * #justifier: the overrun of the deadline missed last, justified to the
+ * complainant and to the other party (#partie) when there is one.
+ */
+static gboolean
+justify(struct store *st, const struct setup *s, const struct store_case *c,
+    const char *text, int64_t now, struct run *r, GError **err)
+{
+	struct store_timer *m = last_missed(st, c->id, err);
+	struct tpl_vars	*v;
+	char		*party, *due;
+	gboolean	 ok;
+
+	if (m == NULL || (v = letter_vars(st, s, c, c->lang, err)) == NULL) {
+		timer_free(m);
+		return FALSE;
+	}
+	due = letter_date(s, m->due_at, c->lang);
+	tpl_vars_set(v, "deadline.name", m->deadline);
+	tpl_vars_set(v, "deadline.due", due);
+	tpl_vars_set(v, "text", text);
+	party = other_party(st, c->id, err);
+	ok = letter_to_complainant(st, s, LETTER_OVERRUN, c, v, "no", now,
+	    err) && (party == NULL || letter_send(st, s, LETTER_OVERRUN, c, v,
+	    party, NULL, "no", now, err));
+	g_string_append_printf(r->receipt, "La justification du dépassement "
+	    "a été envoyée au plaignant%s%s.\n", party != NULL ? " et à " : "",
+	    party != NULL ? party : "");
+	g_free(party);
+	g_free(due);
+	tpl_vars_free(v);
+	timer_free(m);
 	return ok;
 }
 
@@ -398,6 +524,8 @@ run_one(struct store *st, const struct setup *s, const struct command *cmd,
 		    c->id, rules_type(s->rules, c->type), now, err));
 	if (ok && cmd->to == CASE_INCOMPLETE)
 		ok = set_missing(st, c->id, text, err);
+	if (ok && strcmp(cmd->name, "justifier") == 0)
+		ok = justify(st, s, c, text, now, r, err);
 	if (ok)
 		ok = store_event_add(st, c->id, now, actor, cmd->name, text, err);
 	/* The weightiest letter wins: a decision over a complexity notice. */

@@ -28,6 +28,9 @@ char		*staff_token(const struct conf *, const char *ref,
 #include "staff_text.h"
 
 /* Notify staff of the case d opened (to the type's notify address). */
+/* Whether #name is a staff command (for met_by in the rules). */
+gboolean	 staff_command_exists(const char *name);
+
 gboolean	 staff_notify(struct store *, const struct setup *,
 		    const struct case_decision *, const struct msg *,
 		    int64_t now, gboolean *queued, GError **);

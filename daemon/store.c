@@ -212,6 +212,7 @@ enum stmt_id {
 	S_TIMER_OF_CASE,
 	S_REACHED_ACK,
 	S_REACHED_STATE,
+	S_REACHED_EVENT,
 	S_EVENT_LIST,
 	S_EVENT_ALL,
 	S_COUNT
@@ -333,6 +334,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "((kind IN ('state', 'complete') AND detail LIKE '% -> ' || ?2) OR "
 	    "(kind = 'opened' AND ?2 = 'received' AND NOT EXISTS (SELECT 1 "
 	    "FROM event WHERE case_id = ?1 AND kind = 'incomplete')))",
+	[S_REACHED_EVENT] = "SELECT min(at) FROM event WHERE case_id = ?1 AND "
+	    "kind = ?2",
 	[S_OUTBOX_RECENT] = "SELECT count(*) FROM outbox WHERE rcpt = ?1 AND "
 	    "kind = ?2 AND queued_at >= ?3",
 	[S_OUTBOX_BY_MSGID] = "SELECT id, kind, mail_from, rcpt, message_id, "
@@ -620,7 +623,8 @@ store_open(const char *path, int flags, GError **err)
 	}
 	if ((flags & STORE_READONLY) == 0 &&
 	    (!exec(st, "PRAGMA journal_mode = WAL", err) ||
-	    !exec(st, "PRAGMA synchronous = FULL", err)))
+	    !exec(st, flags & STORE_LAZY_SYNC ? "PRAGMA synchronous = NORMAL" :
+	    "PRAGMA synchronous = FULL", err)))
 		goto fail;
 	if (!exec(st, "PRAGMA foreign_keys = ON", err))
 		goto fail;
@@ -1759,12 +1763,14 @@ store_case_reached(struct store *st, int64_t case_id, const char *what,
 	sqlite3_stmt	*s;
 	int64_t		 at = 0;
 	gboolean	 ack = strcmp(what, "ack") == 0;
+	gboolean	 command = what[0] == '#';
 
-	if ((s = stmt(st, ack ? S_REACHED_ACK : S_REACHED_STATE, err)) == NULL)
+	if ((s = stmt(st, ack ? S_REACHED_ACK : command ? S_REACHED_EVENT :
+	    S_REACHED_STATE, err)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, case_id);
 	if (!ack)
-		bind_text(s, 2, what);
+		bind_text(s, 2, command ? what + 1 : what);
 	if (sqlite3_step(s) == SQLITE_ROW &&
 	    sqlite3_column_type(s, 0) != SQLITE_NULL)
 		at = sqlite3_column_int64(s, 0);

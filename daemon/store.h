@@ -17,6 +17,12 @@ struct store;
 
 #define STORE_CREATE	0x01	/* create the file and apply migrations */
 #define STORE_READONLY	0x02	/* recoursctl's looking commands */
+/*
+ * Commits survive a crash of recoursd but not of the machine (WAL with
+ * synchronous=NORMAL): for the SMTP sender's results, whose loss can only
+ * send a mail twice, never lose one.
+ */
+#define STORE_LAZY_SYNC	0x04
 
 GQuark		 store_error_quark(void);
 #define STORE_ERROR	(store_error_quark())
@@ -270,7 +276,8 @@ gboolean	 store_timer_set(struct store *, int64_t, const char *state,
 int64_t		 store_timer_next(struct store *);
 /*
  * When the case first reached what ("ack": its acknowledgement was sent;
- * else a state): 0 never, -1 on error.
+ * "#command": staff gave that command; else a state): 0 never, -1 on
+ * error.
  */
 int64_t		 store_case_reached(struct store *, int64_t case_id,
 		    const char *what, GError **);

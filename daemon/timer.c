@@ -20,15 +20,41 @@ static gboolean	 fire_due(struct store *, const struct setup *,
 		    const struct store_timer *, const struct store_case *,
 		    const struct rules_deadline *, int64_t, gboolean *,
 		    GError **);
+static gboolean	 fire_notice(struct store *, const struct setup *,
+		    const struct store_timer *, const struct store_case *,
+		    const struct rules_deadline *, int64_t, gboolean *,
+		    GError **);
 static gboolean	 fire_remind(struct store *, const struct setup *,
 		    const struct store_timer *, const struct store_case *,
 		    const struct rules_deadline *, int64_t, gboolean *,
 		    GError **);
 static char	*when(const struct setup *, int64_t);
+static int64_t	 opening(const struct setup *, int64_t);
 static gboolean	 staff_letter(struct store *, const struct setup *,
 		    enum letter_kind, const struct store_case *,
 		    const struct rules_deadline *, int64_t, const char *, int64_t,
 		    gboolean *, GError **);
+
+/*
+ * Staff reminders wait for the next opening time (calendar.opening_hours);
+ * what the complainant is owed never moves.
+ */
+static int64_t
+opening(const struct setup *s, int64_t at)
+{
+	GDateTime	*t, *o;
+	int64_t		 r;
+
+	if (s->conf->open_from == 0 && s->conf->open_until == 24 * 60)
+		return at;	/* no opening hours configured */
+	t = g_date_time_new_from_unix_utc(at);
+	o = cal_next_open(s->cal, t, s->conf->open_from, s->conf->open_until);
+	r = g_date_time_to_unix(o);
+
+	g_date_time_unref(o);
+	g_date_time_unref(t);
+	return r;
+}
 
 GDateTime *
 timer_due(const struct setup *s, const struct rules_deadline *dl,
@@ -63,7 +89,7 @@ timer_schedule(struct store *st, const struct setup *s, int64_t case_id,
 			    86400);
 			if (at - before > start)
 				ok = store_timer_add(st, case_id, dl->name,
-				    "remind", at - before, err);
+				    "remind", opening(s, at - before), err);
 		}
 		if (!ok)
 			return FALSE;
@@ -182,6 +208,41 @@ fire_due(struct store *st, const struct setup *s, const struct store_timer *t,
 	return ok;
 }
 
+/*
+ * A progress notice: the complainant is told the case is being handled,
+ * unless it no longer needs to be (met_by reached, or the case closed).
+ */
+static gboolean
+fire_notice(struct store *st, const struct setup *s,
+    const struct store_timer *t, const struct store_case *c,
+    const struct rules_deadline *dl, int64_t now, gboolean *queued,
+    GError **err)
+{
+	int64_t	 reached = store_case_reached(st, c->id, dl->met_by, err);
+	gboolean skip = reached > 0 || strcmp(c->state, "closed") == 0, changed;
+	struct tpl_vars *v;
+	char	*due;
+	gboolean ok;
+
+	if (reached < 0 || !store_timer_set(st, t->id, skip ? "cancelled" :
+	    "sent", now, &changed, err))
+		return FALSE;
+	if (skip || !changed)
+		return TRUE;
+	if ((v = letter_vars(st, s, c, c->lang, err)) == NULL)
+		return FALSE;
+	due = letter_date(s, t->due_at, c->lang);
+	tpl_vars_set(v, "deadline.name", dl->name);
+	tpl_vars_set(v, "deadline.due", due);
+	ok = store_event_add(st, c->id, now, "recoursd", "notice", dl->name,
+	    err) && letter_to_complainant(st, s, LETTER_PROGRESS, c, v, NULL,
+	    now, err);
+	*queued = ok && s->conf->has_smtp;
+	tpl_vars_free(v);
+	g_free(due);
+	return ok;
+}
+
 /* Before the due time: remind staff, unless it is met or the case closed. */
 static gboolean
 fire_remind(struct store *st, const struct setup *s,
@@ -230,6 +291,8 @@ fire_one(struct store *st, const struct setup *s, const struct store_timer *t,
 	if ((dl = deadline_of(s, &c, t->deadline)) == NULL)
 		/* The rules no longer have it: the timer is void. */
 		ok = store_timer_set(st, t->id, "cancelled", now, &changed, err);
+	else if (strcmp(t->kind, "due") == 0 && dl->notice)
+		ok = fire_notice(st, s, t, &c, dl, now, queued, err);
 	else if (strcmp(t->kind, "due") == 0)
 		ok = fire_due(st, s, t, &c, dl, now, queued, err);
 	else

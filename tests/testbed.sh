@@ -128,6 +128,19 @@ testbed_imap_find() {
 	    "$1" "$TESTBED_PASS" "$2" 2>/dev/null
 }
 
+# testbed_decode FILE: a mail's headers as they are, then its text body
+# decoded (quoted-printable, base64, charset), for tests to match.
+testbed_decode() {
+	python3 -c '
+import sys, email, email.policy
+raw = open(sys.argv[1], "rb").read()
+m = email.message_from_bytes(raw, policy=email.policy.default)
+sys.stdout.write(raw.split(b"\r\n\r\n")[0].split(b"\n\n")[0].decode("utf-8", "replace").replace("\r", "") + "\n\n")
+part = m.get_body(preferencelist=("plain",))
+sys.stdout.write(part.get_content() if part is not None else "")
+' "$1"
+}
+
 # Dovecot logs every login attempt, good or bad, with user=<NAME>.
 testbed_dovecot_saw_user() {
 	grep -q "user=<$1>" "$TESTBED_DIR/log/dovecot.log" 2>/dev/null

@@ -10,7 +10,17 @@
  *                                            each file inserted as a blob,
  *                                            one transaction per row
  *
- * Not part of make check: tests/bench/ingest.sh runs it.
+ * and, for tests/bench/ack-latency.sh:
+ *
+ *   rawlimits idle HOST PORT USER PASS N     a minimal libetpan IDLE client:
+ *                                            prints "seen K T" (T: Unix time,
+ *                                            ms) each time the server says
+ *                                            something new, N times
+ *   rawlimits smtp HOST PORT FROM TO N FILE  a minimal libetpan SMTP loop on
+ *                                            one connection, FILE sent N
+ *                                            times: "smtp RATE"
+ *
+ * Not part of make check: tests/bench/ingest.sh and ack-latency.sh run it.
  */
 #include "config.h"
 
@@ -21,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 
 static double
 now(void)
@@ -131,9 +142,85 @@ bench_insert(const char *path, int argc, char **argv)
 	return 0;
 }
 
+static int
+bench_idle(const char *host, const char *port, const char *user,
+    const char *pass, int n)
+{
+	mailimap	*imap = mailimap_new(0, NULL);
+	int		 k, fd;
+	fd_set		 r;
+
+	mailimap_set_timeout(imap, 600);
+	if (mailimap_socket_connect(imap, host, (uint16_t)atoi(port)) < 0 ||
+	    mailimap_login(imap, user, pass) != MAILIMAP_NO_ERROR ||
+	    mailimap_select(imap, "INBOX") != MAILIMAP_NO_ERROR ||
+	    !mailimap_has_idle(imap)) {
+		fprintf(stderr, "rawlimits: cannot IDLE on %s:%s\n", host, port);
+		return 1;
+	}
+	printf("ready\n");
+	fflush(stdout);
+	for (k = 1; k <= n; k++) {
+		if (mailimap_idle(imap) != MAILIMAP_NO_ERROR)
+			return 1;
+		fd = mailimap_idle_get_fd(imap);
+		FD_ZERO(&r);
+		FD_SET(fd, &r);
+		if (select(fd + 1, &r, NULL, NULL, NULL) < 0)
+			return 1;
+		printf("seen %d %.3f\n", k, (double)g_get_real_time() / 1000);
+		fflush(stdout);
+		if (mailimap_idle_done(imap) != MAILIMAP_NO_ERROR)
+			return 1;
+	}
+	mailimap_logout(imap);
+	mailimap_free(imap);
+	return 0;
+}
+
+static int
+bench_smtp(const char *host, const char *port, const char *from,
+    const char *to, int n, const char *path)
+{
+	mailsmtp	*smtp = mailsmtp_new(0, NULL);
+	gchar		*data;
+	gsize		 len;
+	double		 t0;
+	int		 k;
+
+	if (!g_file_get_contents(path, &data, &len, NULL))
+		return 1;
+	mailsmtp_set_timeout(smtp, 30);
+	if (mailsmtp_socket_connect(smtp, host, (uint16_t)atoi(port)) !=
+	    MAILSMTP_NO_ERROR || mailesmtp_ehlo(smtp) != MAILSMTP_NO_ERROR) {
+		fprintf(stderr, "rawlimits: cannot connect to %s:%s\n", host, port);
+		return 1;
+	}
+	t0 = now();
+	for (k = 0; k < n; k++)
+		if (mailesmtp_mail(smtp, from, 1, NULL) != MAILSMTP_NO_ERROR ||
+		    mailesmtp_rcpt(smtp, to, 0, NULL) != MAILSMTP_NO_ERROR ||
+		    mailsmtp_data(smtp) != MAILSMTP_NO_ERROR ||
+		    mailsmtp_data_message(smtp, data, len) != MAILSMTP_NO_ERROR) {
+			fprintf(stderr, "rawlimits: message %d refused\n", k);
+			return 1;
+		}
+	printf("smtp %.1f\n", (double)n / (now() - t0));
+	mailsmtp_quit(smtp);
+	mailsmtp_free(smtp);
+	g_free(data);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
+	if (argc == 7 && strcmp(argv[1], "idle") == 0)
+		return bench_idle(argv[2], argv[3], argv[4], argv[5],
+		    atoi(argv[6]));
+	if (argc == 8 && strcmp(argv[1], "smtp") == 0)
+		return bench_smtp(argv[2], argv[3], argv[4], argv[5],
+		    atoi(argv[6]), argv[7]);
 	if (argc == 6 && strcmp(argv[1], "fetch") == 0)
 		return bench_fetch(argv[2], argv[3], argv[4], argv[5]);
 	if (argc >= 3 && strcmp(argv[1], "parse") == 0)
@@ -141,6 +228,7 @@ main(int argc, char *argv[])
 	if (argc >= 4 && strcmp(argv[1], "insert") == 0)
 		return bench_insert(argv[2], argc - 3, argv + 3);
 	fprintf(stderr, "usage: rawlimits fetch HOST PORT USER PASS | "
-	    "parse FILE... | insert DB FILE...\n");
+	    "parse FILE... | insert DB FILE... | idle HOST PORT USER PASS N | "
+	    "smtp HOST PORT FROM TO N FILE\n");
 	return 2;
 }

@@ -363,6 +363,36 @@ test_explain(void)
 	cal_free(c);
 }
 
+/* Staff reminders outside 09:00-18:00 on working days wait for opening. */
+static void
+test_next_open(void)
+{
+	static const struct { const char *at, *expect; } v[] = {
+		{ "2026-11-25T10:00", "2026-11-25T10:00:00+01:00" }, /* open */
+		{ "2026-11-25T07:30", "2026-11-25T09:00:00+01:00" }, /* early */
+		{ "2026-11-27T17:59", "2026-11-27T17:59:00+01:00" }, /* Fri */
+		{ "2026-11-27T18:00", "2026-11-30T09:00:00+01:00" }, /* closing */
+		{ "2026-11-28T10:00", "2026-11-30T09:00:00+01:00" }, /* Sat */
+		{ "2026-12-24T19:00", "2026-12-28T09:00:00+01:00" }, /* Noël */
+		{ "2026-03-28T12:00", "2026-03-30T09:00:00+02:00" }, /* DST */
+		{ "2026-07-14T09:00", "2026-07-15T09:00:00+02:00" }, /* holiday */
+	};
+	struct cal	*c = cal_new(FALSE);
+	size_t		 i;
+
+	for (i = 0; i < G_N_ELEMENTS(v); i++) {
+		GDateTime *t = cal_parse_instant(c, v[i].at, NULL);
+		GDateTime *o = cal_next_open(c, t, 9 * 60, 18 * 60);
+		char	*text = cal_format(o);
+
+		g_assert_cmpstr(text, ==, v[i].expect);
+		g_free(text);
+		g_date_time_unref(o);
+		g_date_time_unref(t);
+	}
+	cal_free(c);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -384,5 +414,6 @@ main(int argc, char *argv[])
 	g_test_add_func("/calendar/boundary-p4", test_boundary_p4);
 	g_test_add_func("/calendar/properties", test_properties);
 	g_test_add_func("/calendar/explain", test_explain);
+	g_test_add_func("/calendar/next-open", test_next_open);
 	return g_test_run();
 }
