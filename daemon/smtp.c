@@ -37,7 +37,8 @@ static mailsmtp	*open_session(struct smtp_sender *, char **);
 static enum outcome send_one(mailsmtp *, const struct store_outbox *, char **);
 static enum outcome classify(mailsmtp *, int, const char *, char **);
 static void	 record(struct smtp_sender *, const struct store_outbox *,
-		    enum outcome, char *);
+		    enum outcome, char *, GArray *);
+static void	 write_results(struct smtp_sender *, GArray *);
 static void	 deliver(struct smtp_sender *, GArray *);
 static void	 close_session(struct smtp_sender *);
 
@@ -262,17 +263,17 @@ send_one(mailsmtp *smtp, const struct store_outbox *o, char **reply)
 }
 
 /*
- * One row's new state.  Backoff 1, 2, 4 ... minutes up to an hour; a row
- * older than smtp.max_age that still fails gives up.  Takes reply.
+ * One row's new state, appended to results.  Backoff 1, 2, 4 ... minutes
+ * up to an hour; a row older than smtp.max_age that still fails gives up.
+ * Takes reply.
  */
 static void
 record(struct smtp_sender *s, const struct store_outbox *o, enum outcome r,
-    char *reply)
+    char *reply, GArray *results)
 {
 	struct store_outbox u = *o;
 	int64_t	 now = clock_now();
 	int64_t	 backoff;
-	GError	*err = NULL;
 
 	u.attempts = o->attempts + 1;
 	u.reply = reply;
@@ -292,11 +293,33 @@ record(struct smtp_sender *s, const struct store_outbox *o, enum outcome r,
 		log_warnx("smtp: %s to %s: will retry in %" G_GINT64_FORMAT
 		    " s: %s", o->message_id, o->rcpt, u.next_at - now, reply);
 	}
-	if (!store_outbox_result(s->store, &u, &err)) {
-		log_warnx("smtp: %s", err->message);
+	g_array_append_val(results, u);
+}
+
+/*
+ * The round's results in one transaction: one commit for the round, not
+ * one per mail.
+ */
+static void
+write_results(struct smtp_sender *s, GArray *results)
+{
+	GError	*err = NULL;
+	guint	 i;
+	gboolean ok = store_begin(s->store, &err);
+
+	for (i = 0; ok && i < results->len; i++)
+		ok = store_outbox_result(s->store, &g_array_index(results,
+		    struct store_outbox, i), &err);
+	if (ok)
+		ok = store_commit(s->store, &err);
+	if (!ok) {
+		store_rollback(s->store);
+		log_warnx("smtp: recording the results: %s", err->message);
 		g_error_free(err);
 	}
-	g_free(reply);
+	for (i = 0; i < results->len; i++)
+		g_free((char *)g_array_index(results, struct store_outbox,
+		    i).reply);
 }
 
 /*
@@ -306,6 +329,7 @@ record(struct smtp_sender *s, const struct store_outbox *o, enum outcome r,
 static void
 deliver(struct smtp_sender *s, GArray *rows)
 {
+	GArray	*results = g_array_new(FALSE, FALSE, sizeof(struct store_outbox));
 	char	*why = NULL;
 	guint	 i;
 
@@ -322,7 +346,7 @@ deliver(struct smtp_sender *s, GArray *rows)
 			reply = g_strdup(why);
 		} else
 			r = send_one(s->session, o, &reply);
-		record(s, o, r, reply);
+		record(s, o, r, reply, results);
 		if (s->session != NULL && r == TEMPORARY &&
 		    s->session->response_code == 0) {
 			mailsmtp_free(s->session);	/* the connection is gone */
@@ -331,5 +355,7 @@ deliver(struct smtp_sender *s, GArray *rows)
 			s->session = open_session(s, &why);
 		}
 	}
+	write_results(s, results);
+	g_array_unref(results);
 	g_free(why);
 }
