@@ -10,7 +10,6 @@
 #include "letter.h"
 #include "staff.h"
 
-static struct cal *calendar(const struct conf *);
 static void	 check_commands(const struct setup *, GString *);
 
 /* A deadline met by a staff command names one that exists. */
@@ -70,7 +69,7 @@ check_load(const char *path, GString *errors)
 		setup_free(s);
 		return NULL;
 	}
-	s->cal = calendar(s->conf);
+	s->cal = check_calendar(s->conf);
 	return s;
 }
 
@@ -86,8 +85,8 @@ setup_free(struct setup *s)
 	g_free(s);
 }
 
-static struct cal *
-calendar(const struct conf *c)
+struct cal *
+check_calendar(const struct conf *c)
 {
 	struct cal	*cal = cal_new(c->alsace_moselle);
 	guint		 i;

@@ -33,5 +33,7 @@ const struct tpl *check_template(const struct setup *, const char *lang,
  */
 struct setup	*check_load(const char *path, GString *errors);
 void		 setup_free(struct setup *);
+/* The business calendar c describes; caller frees with cal_free(). */
+struct cal	*check_calendar(const struct conf *);
 
 #endif

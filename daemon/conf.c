@@ -60,6 +60,7 @@ static void	 load_mailbox(struct cfg *, const config_setting_t *);
 static void	 load_smtp(struct cfg *, const config_setting_t *);
 static void	 load_limits(struct cfg *, const config_setting_t *);
 static void	 load_imap(struct cfg *, const config_setting_t *);
+static struct conf *load(const char *, GString *, gboolean);
 static void	 load_calendar(struct cfg *, const config_setting_t *);
 static void	 load_opening_hours(struct cfg *, const config_setting_t *);
 static void	 load_alerts(struct cfg *, const config_setting_t *);
@@ -465,6 +466,19 @@ load_alerts(struct cfg *l, const config_setting_t *root)
 struct conf *
 conf_load(const char *path, GString *errors)
 {
+	return load(path, errors, FALSE);
+}
+
+struct conf *
+conf_load_calendar(const char *path, GString *errors)
+{
+	return load(path, errors, TRUE);
+}
+
+/* All of path, or only its calendar group (for another setup's deadlines). */
+static struct conf *
+load(const char *path, GString *errors, gboolean calendar_only)
+{
 	config_t	 cfg;
 	struct cfg	 l;
 	struct conf	*c;
@@ -487,6 +501,10 @@ conf_load(const char *path, GString *errors)
 		goto out;
 	root = config_root_setting(&cfg);
 	cfg_check_keys(&l, root, top_keys);
+	if (calendar_only) {
+		load_calendar(&l, root);
+		goto out;
+	}
 	load_org(&l, root);
 	load_paths(&l, root);
 	load_mailboxes(&l, root);

@@ -116,6 +116,11 @@ struct conf {
  * result with conf_free().
  */
 struct conf	*conf_load(const char *path, GString *errors);
+/*
+ * Only the calendar group of path (closures, Alsace-Moselle, opening
+ * hours), for "recoursctl deadline --profile"; the rest is not checked.
+ */
+struct conf	*conf_load_calendar(const char *path, GString *errors);
 void		 conf_free(struct conf *);
 
 /* Borrowed; NULL when addr is not staff (case-insensitive). */

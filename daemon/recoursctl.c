@@ -49,6 +49,7 @@ static int	 cmd_quarantine(struct ctl *, int, char **);
 static int	 cmd_reprocess(struct ctl *, int, char **);
 static int	 cmd_status(struct ctl *, int, char **);
 static int	 cmd_deadline(struct ctl *, int, char **);
+static struct cal *deadline_calendar(struct ctl *, const char *);
 static int	 cmd_outbox(struct ctl *, int, char **);
 static int	 cmd_rules(struct ctl *, int, char **);
 static int	 cmd_list(struct ctl *, int, char **);
@@ -91,9 +92,9 @@ static const struct command commands[] = {
 	{ "rules", "rules test FILE.eml... [--mailbox NAME] [--json]",
 	    "what the rules would do with a message, writing nothing",
 	    NEED_CONF, cmd_rules },
-	{ "deadline", "deadline START DURATION [--explain]",
+	{ "deadline", "deadline START DURATION [--profile P] [--explain]",
 	    "print when a deadline falls due, as the daemon computes it",
-	    NEED_CONF, cmd_deadline },
+	    0, cmd_deadline },
 	{ "inject", "inject FILE.eml --mailbox NAME",
 	    "queue a message as if fetched from mailbox NAME",
 	    NEED_CONF | NEED_STORE_RW, cmd_inject },
@@ -233,6 +234,40 @@ cmd_status(struct ctl *ctl, int argc, char **argv)
  * due instant in ISO 8601 with its offset, and with --explain every day
  * counted or skipped, so that a rule can be checked by hand.
  */
+/*
+ * The calendar of profile (a directory holding recoursd.conf, or the name
+ * of a shipped profile), or of the configuration; caller frees.  NULL
+ * after printing why.
+ */
+static struct cal *
+deadline_calendar(struct ctl *ctl, const char *profile)
+{
+	GString		*errors = g_string_new(NULL);
+	struct conf	*c;
+	struct cal	*cal = NULL;
+	char		*path;
+
+	if (profile == NULL) {
+		if (setup(ctl, NEED_CONF) == 0)
+			cal = check_calendar(ctl->conf);
+		g_string_free(errors, TRUE);
+		return cal;
+	}
+	path = strchr(profile, '/') != NULL ? g_build_filename(profile,
+	    "recoursd.conf", NULL) : g_build_filename(DATADIR, "recoursd",
+	    "profiles", profile, "recoursd.conf", NULL);
+	if ((c = conf_load_calendar(path, errors)) == NULL)
+		fprintf(stderr, "%s%s", errors->str, g_file_test(path,
+		    G_FILE_TEST_EXISTS) ? "" : "recoursctl: no such profile\n");
+	else {
+		cal = check_calendar(c);
+		conf_free(c);
+	}
+	g_free(path);
+	g_string_free(errors, TRUE);
+	return cal;
+}
+
 static int
 cmd_deadline(struct ctl *ctl, int argc, char **argv)
 {
@@ -241,27 +276,44 @@ cmd_deadline(struct ctl *ctl, int argc, char **argv)
 	GDateTime	*start, *due;
 	GPtrArray	*explain = NULL;
 	GError		*err = NULL;
+	const char	*profile = NULL, *args[2];
 	char		*text;
-	guint		 i;
+	int		 i, n = 0;
 
-	if (argc == 4 && strcmp(argv[3], "--explain") == 0)
-		explain = g_ptr_array_new_with_free_func(g_free);
-	else if (argc != 3) {
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--explain") == 0 && explain == NULL)
+			explain = g_ptr_array_new_with_free_func(g_free);
+		else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc &&
+		    profile == NULL)
+			profile = argv[++i];
+		else if (n < 2 && argv[i][0] != '-')
+			args[n++] = argv[i];
+		else
+			n = 3;
+	}
+	if (n != 2) {
 		fprintf(stderr, "usage: recoursctl deadline START DURATION "
-		    "[--explain]\n");
+		    "[--profile P] [--explain]\n");
+		if (explain != NULL)
+			g_ptr_array_free(explain, TRUE);
 		return 2;
 	}
-	cal = ctl->setup->cal;
-	if (!cal_parse_duration(argv[2], &d, &err) ||
-	    (start = cal_parse_instant(cal, argv[1], &err)) == NULL) {
-		fprintf(stderr, "recoursctl: %s\n", err->message);
-		g_error_free(err);
+	if ((cal = deadline_calendar(ctl, profile)) == NULL) {
 		if (explain != NULL)
 			g_ptr_array_free(explain, TRUE);
 		return 1;
 	}
+	if (!cal_parse_duration(args[1], &d, &err) ||
+	    (start = cal_parse_instant(cal, args[0], &err)) == NULL) {
+		fprintf(stderr, "recoursctl: %s\n", err->message);
+		g_error_free(err);
+		if (explain != NULL)
+			g_ptr_array_free(explain, TRUE);
+		cal_free(cal);
+		return 1;
+	}
 	due = cal_due(cal, start, &d, explain);
-	for (i = 0; explain != NULL && i < explain->len; i++)
+	for (i = 0; explain != NULL && i < (int)explain->len; i++)
 		printf("  %s\n", (char *)g_ptr_array_index(explain, i));
 	text = cal_format(due);
 	printf("%s\n", text);
@@ -270,6 +322,7 @@ cmd_deadline(struct ctl *ctl, int argc, char **argv)
 	g_date_time_unref(start);
 	if (explain != NULL)
 		g_ptr_array_free(explain, TRUE);
+	cal_free(cal);
 	return 0;
 }
 

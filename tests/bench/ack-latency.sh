@@ -72,8 +72,13 @@ import smtplib, sys, time
 mode, port, n, burst, d = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 acks = []                       # ms at which each acknowledgement was accepted
 
+partial = ""                    # a line being written: read it whole later
+
 def read_acks(log):
-    for line in log.readlines():
+    global partial
+    partial += log.read()
+    *lines, partial = partial.split("\n")
+    for line in lines:
         if " to alice@example.test: sent: 250" in line:
             acks.append(float(line.split(" ", 1)[0]))
 

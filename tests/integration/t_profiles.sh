@@ -45,4 +45,17 @@ check cyberini client "new claim case .*REC-" "ack" "response" "overall"
 check a2s client "new dissatisfaction case .*INS-" "response"
 check opqtecc secretariat "new claim case .*REC-" "ack" "firm" "overall"
 like "$(cat "$d/opqtecc/rules-test.out")" "incomplete|missing" "opqtecc: a claim without contact details or actions taken is incomplete"
+
+# Each profile's calendar, for checking a rule by hand.
+for p in activcert cesi cyberini a2s opqtecc; do
+	is "$("$RECOURSCTL" deadline 2026-12-24T10:00 "5 jours ouvrés" --profile "$top_srcdir/contrib/profiles/$p" 2>&1)" \
+	    "2027-01-05T00:00:00+01:00" "$p: recoursctl deadline --profile uses its calendar"
+done
+out=$("$RECOURSCTL" deadline 2026-12-24T10:00 "5 jours ouvrés" --profile nosuch 2>&1); rc=$?
+is "$rc" 1 "an unknown profile is an error"
+like "$out" "no such profile" "and says so"
+mkdir -p "$d/closed"
+printf 'calendar = { closures = ( { from = "2026-12-28"; to = "2026-12-31"; } ); };\n' > "$d/closed/recoursd.conf"
+is "$("$RECOURSCTL" deadline 2026-12-24T10:00 "2 jours ouvrés" --profile "$d/closed" 2>&1)" \
+    "2027-01-06T00:00:00+01:00" "a profile's own calendar counts (its closure)"
 done_testing
