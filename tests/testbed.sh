@@ -81,8 +81,9 @@ if op == "append":
         if typ != "OK":
             sys.exit("append %s: %s" % (path, typ))
 elif op == "delete":
-    m.store("1:*", "+FLAGS.SILENT", "(\\Deleted)")
-    m.expunge()
+    if int(m.select("INBOX")[1][0]) > 0:
+        m.store("1:*", "+FLAGS.SILENT", "(\\Deleted)")
+        m.expunge()
 elif op == "fetch":
     typ, data = m.fetch(sys.argv[6], "(BODY.PEEK[])")
     if typ != "OK" or not data or data[0] is None:

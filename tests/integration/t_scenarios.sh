@@ -1,0 +1,147 @@
+#!/bin/bash
+# t_scenarios.sh: each shipped profile (contrib/profiles/) runs its
+# procedure end to end over the test bed (Dovecot, Postfix), on a
+# simulated clock: the complainant writes, is acknowledged, staff answer
+# by mail with commands, timers fire months later, letters arrive.  Each
+# profile runs on a fresh database; mailboxes are emptied between them.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/testbed.sh"
+
+testbed_up
+year=$(date +%Y)
+export RECOURSD_CLOCK_FILE=$d/clock
+found() { testbed_imap_find "$1" "$2" > "$d/found.eml"; }
+wait_found() {	# wait_found USER REGEX DESCRIPTION: the mail in $mail
+	wait_for 30 found "$1" "$2"
+	ok $? "$profile: $3"
+	mail=$(testbed_decode "$d/found.eml")
+}
+processed() { [ "$(sql "$db" "SELECT count(*) FROM inbound WHERE state = 'processed'" 2>/dev/null)" -ge "$1" ]; }
+state() { sql "$db" "SELECT state FROM cases WHERE ref = '$1'"; }
+# at_due DEADLINE: the clock a minute after that deadline of the case.
+at_due() {
+	echo $(($(sql "$db" "SELECT max(due_at) FROM timer WHERE deadline = '$1' AND kind = 'due'") + 60)) > "$RECOURSD_CLOCK_FILE"
+	kill -USR1 $pid
+}
+timer() { sql "$db" "SELECT state FROM timer WHERE deadline = '$1' AND kind = 'due'"; }
+has_timer() { [ "$(timer "$1")" = "$2" ]; }
+
+# start PROFILE MAILBOX: a fresh daemon on the profile's rules, watching
+# MAILBOX (its name and role), staff1 as the administrator.
+start() {
+	profile=$1
+	[ -n "${pid:-}" ] && kill_wait $pid
+	for u in client secretariat staff1 staff2 manager alice bob; do testbed_imap_delete_all $u; done
+	rm -rf "$d/state" "$d/rules"
+	cp -r "$top_srcdir/contrib/profiles/$1/rules" "$d/rules"
+	date +%s > "$RECOURSD_CLOCK_FILE"
+	testbed_conf "alerts = { admin = \"staff1@example.test\"; };"
+	sed -i -e "s/name = \"client\"; host/name = \"$2\"; role = \"$2\"; host/" \
+	    -e "s/user = \"client\"; password/user = \"$2\"; password/" \
+	    -e "s/reply_address = \"client@/reply_address = \"$2@/" "$d/recoursd.conf"
+	box=$2
+	db=$d/state/recoursd.db
+	daemon_start
+}
+# write FROM SUBJECT BODY [IN-REPLY-TO]: mail to the watched mailbox.
+n=0
+write() {
+	n=$((n + 1))
+	printf 'From: %s\r\nTo: %s@example.test\r\nSubject: %s\r\nMessage-ID: <sc%d@example.test>\r\n%sContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n' \
+	    "$1" "$box" "$2" $n "${4:+In-Reply-To: <$4>\r\n}" "$3" > "$d/m$n.eml"
+	testbed_send "$(echo "$1" | sed 's/.*<\(.*\)>/\1/')" "$box@example.test" "$d/m$n.eml"
+}
+msgid() { echo "$mail" | sed -n 's/^Message-Id: <\(.*\)>$/\1/p'; }
+
+# --- Activcert: an appeal, its admissibility confirmed, the decision.
+start activcert client
+write "Jean Dupont <alice@example.test>" "Appel de la décision" "Je fais appel de la décision du 18/11/$year qui refuse notre certification."
+wait_found alice "Accusé de réception de votre appel" "the appeal is acknowledged"
+wait_found staff1 "Nouveau dossier \(appel\)" "staff are notified"
+nid=$(msgid)
+write "staff1@example.test" "Re: [APP-$year-0001] Appel" "#recevable" "$nid"
+wait_for 20 processed 2
+is "$(state APP-$year-0001)" admissible "#recevable confirms admissibility"
+at_due admissibility
+wait_for 20 has_timer admissibility met
+ok $? "$profile: the admissibility deadline is met"
+write "staff1@example.test" "Re: [APP-$year-0001] Appel" "#decision Après examen par un membre du comité n'ayant pas siégé, la décision est maintenue.
+#clore" "$nid"
+wait_found alice "Décision concernant votre appel" "the decision is written to the appellant"
+is "$(state APP-$year-0001)" closed "and the case closed"
+
+# --- CESI: an appeal acknowledged within 8 jours ouvrés, progress notice.
+start cesi client
+write "Marie Curie <alice@example.test>" "Recours : décision de non-certification" "Je conteste la décision notifiée le 02/11/$year."
+wait_found alice "Accusé de réception de votre appel" "the appeal is acknowledged"
+wait_found staff1 "Nouveau dossier" "staff are notified"
+nid=$(msgid)
+at_due ack
+wait_for 20 has_timer ack met
+ok $? "$profile: the 8 jours ouvrés acknowledgement deadline is met"
+at_due progress
+wait_found alice "Point d'avancement" "the appellant is informed of progress"
+write "staff1@example.test" "Re: [APP-$year-0001] Recours" "#fondee
+#decision Votre recours est fondé : le jury réexaminera votre dossier." "$nid"
+wait_found alice "Décision concernant votre appel" "the decision reaches the appellant"
+at_due response
+wait_for 20 has_timer response met
+ok $? "$profile: the response deadline is met (100 % of deadlines met)"
+
+# --- Cyberini: a complex claim, announced within 5 days, answered in a month.
+start cyberini client
+write "Paul Martin <alice@example.test>" "Réclamation formation" "La session a été annulée sans préavis."
+wait_found alice "Accusé de réception de votre réclamation" "the claim is acknowledged"
+wait_found staff1 "Nouveau dossier" "staff are notified"
+nid=$(msgid)
+write "staff1@example.test" "Re: [REC-$year-0001] Réclamation" "#complexe Nous devons interroger le formateur et l'organisme partenaire." "$nid"
+wait_found alice "demande un examen approfondi" "the complexity is told in writing, with the reason"
+at_due response
+wait_found staff1 "Échéance dépassée : response" "the 7-day answer passed: escalated"
+write "staff1@example.test" "Re: [REC-$year-0001] Réclamation" "#decision Un avoir vous est accordé et une nouvelle session proposée." "$nid"
+wait_found alice "Décision concernant votre réclamation" "the answer reaches the complainant"
+at_due overall
+wait_for 20 has_timer overall met
+ok $? "$profile: answered within the month"
+
+# --- A2S: an insatisfaction answered simply; a lawsuit goes to management.
+start a2s client
+write "Syndic <alice@example.test>" "Insatisfaction rapport de contrôle" "Le rapport comporte des erreurs."
+wait_found staff1 "Nouveau dossier \(insatisfaction\)" "an insatisfaction opens its own type"
+nid=$(msgid)
+write "staff1@example.test" "Re: [INS-$year-0001] Insatisfaction" "Le rapport corrigé vous sera adressé cette semaine." "$nid"
+wait_found alice "Re: \[INS-$year-0001\]" "the person concerned answers simply (relayed)"
+write "Cabinet Avocat <bob@example.test>" "Assignation devant le tribunal" "Veuillez trouver l'assignation."
+wait_found staff1 "Nouveau dossier \(recours administratif ou contentieux\)" "legal recourse is its own type, told to management"
+
+# --- OPQTECC: incomplete, completed, the firm's month, six months, overrun.
+start opqtecc secretariat
+write "Claire Petit <alice@example.test>" "Réclamation contre un bureau d'études" "Entreprise concernée : Techni-Etudes, Lyon
+Faits : l'étude livrée est incomplète."
+wait_found alice "Accusé de réception" "the claim is acknowledged"
+like "$mail" "vos coordonnées" "asking in the same message for what is missing"
+like "$mail" "démarches déjà entreprises" "every missing item"
+is "$(state REC-$year-0001)" incomplete "the case waits for it"
+echo $(($(cat "$RECOURSD_CLOCK_FILE") + 3 * 86400)) > "$RECOURSD_CLOCK_FILE"
+write "Claire Petit <alice@example.test>" "Re: [REC-$year-0001] Réclamation" "Téléphone : 04 72 00 00 00
+Démarches entreprises : deux courriers restés sans réponse."
+wait_for 20 processed 2
+is "$(state REC-$year-0001)" received "the reply completes the case"
+is "$(sql "$db" "SELECT count(*) FROM event WHERE kind = 'deadlines-restarted'")" 1 "and its deadlines count from then"
+wait_found staff1 "Nouveau dossier" "staff are notified"
+nid=$(msgid)
+write "staff1@example.test" "Re: [REC-$year-0001] Réclamation" "#partie bob@example.test
+#note L'entreprise est saisie : réponse attendue sous un mois." "$nid"
+wait_for 20 processed 4
+at_due firm
+wait_found staff1 "Échéance dépassée : firm" "the firm's month passed: staff are told"
+at_due overall
+wait_found staff1 "Échéance dépassée : overall" "six months passed: escalated"
+write "staff1@example.test" "Re: [REC-$year-0001] Réclamation" "#justifier L'expertise contradictoire a été reportée deux fois." "$nid"
+wait_found alice "Dépassement du délai" "the overrun is justified to the complainant"
+wait_found bob "Dépassement du délai" "and to the firm"
+write "staff1@example.test" "Re: [REC-$year-0001] Réclamation" "#decision Un avertissement est adressé à l'entreprise.
+#clore" "$nid"
+wait_found alice "Décision concernant votre réclamation" "the outcome is told"
+is "$(state REC-$year-0001)" closed "the case is closed"
+done_testing || { tail -40 "$d/recoursd.log" | sed 's/^/# log: /'; exit 1; }
