@@ -69,6 +69,10 @@ write "staff1@example.test" "Re: [APP-$year-0001] Appel" "#decision Après exame
 #clore" "$nid"
 wait_found alice "Décision concernant votre appel" "the decision is written to the appellant"
 is "$(state APP-$year-0001)" closed "and the case closed"
+# Bad input: an appeal lodged after the 5 jours ouvrés is flagged to staff.
+write "Jean Dupont <bob@example.test>" "Appel" "J'ai reçu la décision du 02/01/$year et je fais appel."
+wait_found staff1 "Nouveau dossier \(appel\) : Appel$" "a late appeal is notified"
+like "$mail" "HORS DÉLAI" "flagged out of time, not refused"
 
 # --- CESI: an appeal acknowledged within 8 jours ouvrés, progress notice.
 start cesi client
@@ -79,6 +83,11 @@ nid=$(msgid)
 at_due ack
 wait_for 20 has_timer ack met
 ok $? "$profile: the 8 jours ouvrés acknowledgement deadline is met"
+# Bad input: a mistyped command changes nothing and is explained.
+write "staff1@example.test" "Re: [APP-$year-0001] Recours" "#decison oui" "$nid"
+wait_found staff1 "Compte rendu" "a mistyped command gets a receipt"
+like "$mail" "commande inconnue" "explaining the error"
+is "$(state APP-$year-0001)" received "and nothing changes"
 at_due progress
 wait_found alice "Point d'avancement" "the appellant is informed of progress"
 write "staff1@example.test" "Re: [APP-$year-0001] Recours" "#fondee
@@ -94,6 +103,11 @@ write "Paul Martin <alice@example.test>" "Réclamation formation" "La session a 
 wait_found alice "Accusé de réception de votre réclamation" "the claim is acknowledged"
 wait_found staff1 "Nouveau dossier" "staff are notified"
 nid=$(msgid)
+# Bad input: a command from an address that is not staff.
+write "Paul Martin <alice@example.test>" "Re: [REC-$year-0001] Réclamation" "#clore" "$nid"
+wait_for 20 processed 2
+is "$(sql "$db" "SELECT count(*) FROM event WHERE kind = 'commands-refused'")" 1 "a command from the complainant is refused"
+is "$(state REC-$year-0001)" received "and changes nothing"
 write "staff1@example.test" "Re: [REC-$year-0001] Réclamation" "#complexe Nous devons interroger le formateur et l'organisme partenaire." "$nid"
 wait_found alice "demande un examen approfondi" "the complexity is told in writing, with the reason"
 at_due response
@@ -144,4 +158,8 @@ write "staff1@example.test" "Re: [REC-$year-0001] Réclamation" "#decision Un av
 #clore" "$nid"
 wait_found alice "Décision concernant votre réclamation" "the outcome is told"
 is "$(state REC-$year-0001)" closed "the case is closed"
+# Bad input: a claim without «réclamation» in the subject is not one.
+write "Luc <bob@example.test>" "Problème avec un bureau d'études" "Le bureau ne répond plus."
+wait_found staff1 "À qualifier" "mail without the tag opens a triage case for staff"
+is "$(sql "$db" "SELECT type FROM cases WHERE ref LIKE 'TRI-%'")" triage "not a claim"
 done_testing || { tail -40 "$d/recoursd.log" | sed 's/^/# log: /'; exit 1; }
