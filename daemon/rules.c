@@ -17,7 +17,7 @@ static const char *const top_keys[] = { "types", "triage", "defaults", NULL };
 static const char *const type_keys[] = {
 	"name", "label", "prefix", "tags", "priority", "roles", "required",
 	"admissibility", "on_closed", "states", "ack", "ack_template",
-	"response", "deadlines", "notify", "escalate_to", NULL
+	"response", "deadlines", "notify", "escalate_to", "approver_roles", NULL
 };
 static const char *const deadline_keys[] = {
 	"name", "within", "remind_before", "met_by", "escalate", "notice", NULL
@@ -302,6 +302,8 @@ load_type(struct cfg *l, const config_setting_t *s, gboolean triage)
 	}
 	if ((t->roles = cfg_str_list(l, s, "roles")) == NULL)
 		t->roles = g_ptr_array_new_with_free_func(g_free);
+	if ((t->approver_roles = cfg_str_list(l, s, "approver_roles")) == NULL)
+		t->approver_roles = g_ptr_array_new_with_free_func(g_free);
 	load_fields(l, s, t);
 	load_admissibility(l, s, t);
 	load_states(l, s, t);
@@ -479,6 +481,7 @@ rules_load(const char *dir, GString *errors)
 		r->triage->prefix = g_strdup("TRI");
 		r->triage->tags = g_ptr_array_new();
 		r->triage->roles = g_ptr_array_new();
+		r->triage->approver_roles = g_ptr_array_new();
 		r->triage->fields = g_ptr_array_new();
 		r->triage->states = CASE_ALL_STATES;
 		r->triage->ack = TRUE;
@@ -523,6 +526,8 @@ type_free(gpointer p)
 		g_ptr_array_unref(t->tags);
 	if (t->roles != NULL)
 		g_ptr_array_unref(t->roles);
+	if (t->approver_roles != NULL)
+		g_ptr_array_unref(t->approver_roles);
 	if (t->fields != NULL)
 		g_ptr_array_unref(t->fields);
 	if (t->deadlines != NULL)

@@ -55,6 +55,8 @@ struct rules_type {
 	GPtrArray	*tags;		/* folded (see classify.h), char * */
 	int		 priority;	/* higher wins when tags of two match */
 	GPtrArray	*roles;		/* mailbox roles accepting it; empty: all */
+	GPtrArray	*approver_roles; /* staff roles; not empty: a decision
+					   waits for an uninvolved approver */
 	GPtrArray	*fields;	/* struct rules_field *: required */
 	gboolean	 has_admissibility;
 	struct rules_admissibility admissibility;

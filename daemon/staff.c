@@ -3,8 +3,10 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "approval.h"
 #include "letter.h"
 #include "notify.h"
 #include "staff.h"
@@ -18,6 +20,7 @@ struct run {
 	int		 letter;	/* enum letter_kind, or NO_LETTER */
 	GString		*to_complainant; /* #decision, #complexe texts */
 	char		*missing;	/* #incomplet: what is asked */
+	const struct conf_staff *who;	/* who replied */
 };
 
 #define NO_LETTER	(-1)
@@ -49,11 +52,22 @@ static const struct command {
 	    "MOTIF : irrecevable (motif transmis au plaignant)" },
 	{ "complexe", CASE_NSTATES, TRUE, LETTER_COMPLEXITY,
 	    "MOTIF : avis de complexité (motif transmis au plaignant)" },
+	{ "notification-decision", CASE_NSTATES, TRUE, NO_LETTER,
+	    "JJ/MM/AAAA : date de notification de la décision contestée" },
+	{ "implique", CASE_NSTATES, TRUE, NO_LETTER,
+	    "ADRESSE : personne impliquée (ne pourra pas approuver)" },
 	{ "fondee", CASE_NSTATES, FALSE, NO_LETTER, "la réclamation est fondée" },
 	{ "non-fondee", CASE_NSTATES, FALSE, NO_LETTER,
 	    "la réclamation n'est pas fondée" },
+	{ "action-corrective", CASE_NSTATES, TRUE, NO_LETTER,
+	    "TEXTE [échéance JJ/MM/AAAA] : action corrective" },
+	{ "efficacite", CASE_NSTATES, TRUE, NO_LETTER,
+	    "TEXTE : vérification de l'efficacité des actions" },
 	{ "decision", CASE_DECIDED, TRUE, LETTER_DECISION,
-	    "TEXTE : décision (transmise au plaignant)" },
+	    "TEXTE : décision (transmise au plaignant, après approbation si "
+	    "les règles l'exigent)" },
+	{ "approuver", CASE_DECIDED, FALSE, LETTER_DECISION,
+	    "approuver la décision proposée (personne non impliquée)" },
 	{ "partie", CASE_NSTATES, TRUE, NO_LETTER,
 	    "ADRESSE : l'autre partie (l'entreprise mise en cause)" },
 	{ "justifier", CASE_NSTATES, TRUE, NO_LETTER,
@@ -81,6 +95,13 @@ static gboolean	 run_commands(struct store *, const struct setup *,
 		    GPtrArray *, const struct store_case *, const char *,
 		    int64_t, struct run *, GError **);
 static int	 letter_weight(int);
+static gboolean	 parse_day(const char *, GDate *);
+static gboolean	 action_due_ok(const char *);
+static gboolean	 proposes(const struct setup *, const struct command *,
+		    const struct store_case *);
+static gboolean	 notified_on(struct store *, const struct setup *,
+		    const struct store_case *, const char *, const char *,
+		    int64_t, struct run *, GError **);
 static void	 timer_free(struct store_timer *);
 static struct store_timer *last_missed(struct store *, int64_t, GError **);
 static char	*other_party(struct store *, int64_t, GError **);
@@ -325,7 +346,9 @@ check_commands(struct store *st, const struct setup *s, GPtrArray *cmds,
 	const char	*why = NULL, *text;
 	char		*undelivered = NULL;
 	struct store_timer *missed = NULL;
-	gboolean	 informed = FALSE;
+	char		*refused = NULL, *pending = NULL, *pending_author = NULL;
+	gboolean	 informed = FALSE, acted = FALSE, proposed = FALSE;
+	gboolean	 approved = FALSE;
 	guint		 i;
 
 	case_state_parse(c->state, &cur);
@@ -347,21 +370,50 @@ check_commands(struct store *st, const struct setup *s, GPtrArray *cmds,
 		else if (cmd->to != CASE_NSTATES && (type == NULL ||
 		    !case_state_move_ok(cur, cmd->to, type->states)))
 			why = "impossible dans l'état actuel du dossier";
-		else if (strcmp(cmd->name, "partie") == 0 &&
+		else if ((strcmp(cmd->name, "partie") == 0 ||
+		    strcmp(cmd->name, "implique") == 0) &&
 		    !g_regex_match_simple("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
 		    text, 0, 0))
 			why = "ce n'est pas une adresse électronique";
+		else if (strcmp(cmd->name, "notification-decision") == 0 &&
+		    !parse_day(text, NULL))
+			why = "la date doit s'écrire JJ/MM/AAAA";
+		else if (strcmp(cmd->name, "action-corrective") == 0 &&
+		    !action_due_ok(text))
+			why = "l'échéance doit s'écrire « échéance JJ/MM/AAAA »";
+		else if (strcmp(cmd->name, "efficacite") == 0 && !acted &&
+		    store_case_reached(st, c->id, "#action-corrective",
+		    err) <= 0)
+			why = "aucune action corrective n'est enregistrée";
+		else if (strcmp(cmd->name, "approuver") == 0 &&
+		    (refused = approval_refusal(st, s, c, r->who, err)) != NULL)
+			why = refused;
 		else if (strcmp(cmd->name, "justifier") == 0 &&
 		    (missed = last_missed(st, c->id, err)) == NULL)
 			why = "aucune échéance du dossier n'est dépassée";
+		else if (cmd->to == CASE_CLOSED && (proposed || (!approved &&
+		    approval_pending(st, c->id, &pending, &pending_author,
+		    err))))
+			why = "une décision attend son approbation (#approuver)";
 		else if (cmd->to == CASE_CLOSED && !informed &&
 		    (undelivered = undelivered_blocks_closing(st, c->id,
 		    err)) != NULL)
 			why = undelivered;
-		else if (cmd->to != CASE_NSTATES)
+		else if (cmd->to != CASE_NSTATES && !proposes(s, cmd, c))
 			cur = cmd->to;
 		timer_free(missed);
 		missed = NULL;
+		if (cmd != NULL && strcmp(cmd->name, "action-corrective") == 0)
+			acted = TRUE;
+		if (cmd != NULL && proposes(s, cmd, c))
+			proposed = TRUE;
+		if (cmd != NULL && strcmp(cmd->name, "approuver") == 0) {
+			proposed = FALSE;
+			approved = TRUE;
+		}
+		g_free(pending);
+		g_free(pending_author);
+		pending = pending_author = NULL;
 		if (cmd != NULL && strcmp(cmd->name, "informe") == 0)
 			informed = TRUE;	/* "#informe ...", then "#clore" */
 		if (why != NULL) {
@@ -372,6 +424,7 @@ check_commands(struct store *st, const struct setup *s, GPtrArray *cmds,
 		}
 	}
 	g_free(undelivered);
+	g_free(refused);
 	return why == NULL && (err == NULL || *err == NULL);
 }
 
@@ -491,13 +544,94 @@ justify(struct store *st, const struct setup *s, const struct store_case *c,
 	return ok;
 }
 
+/* "18/11/2026" as a day; FALSE when it is not one. */
+static gboolean
+parse_day(const char *text, GDate *day)
+{
+	GDate	 d;
+	unsigned dd, mm, yy;
+	char	 end;
+
+	if (sscanf(text, "%2u/%2u/%4u%c", &dd, &mm, &yy, &end) != 3 ||
+	    !g_date_valid_dmy((GDateDay)dd, (GDateMonth)mm, (GDateYear)yy))
+		return FALSE;
+	g_date_clear(&d, 1);
+	g_date_set_dmy(&d, (GDateDay)dd, (GDateMonth)mm, (GDateYear)yy);
+	if (day != NULL)
+		*day = d;
+	return TRUE;
+}
+
+/* "TEXT" or "TEXT échéance JJ/MM/AAAA": a due date, if any, is a date. */
+static gboolean
+action_due_ok(const char *text)
+{
+	const char	*due = strstr(text, "échéance");
+	char		*day;
+	gboolean	 ok;
+
+	if (due == NULL)
+		return TRUE;
+	day = g_strdup(due + strlen("échéance"));
+	ok = parse_day(g_strstrip(day), NULL);
+	g_free(day);
+	return ok;
+}
+
+/* #decision on a type whose decisions wait for an approver. */
+static gboolean
+proposes(const struct setup *s, const struct command *cmd,
+    const struct store_case *c)
+{
+	return strcmp(cmd->name, "decision") == 0 &&
+	    approval_required(rules_type(s->rules, c->type));
+}
+
+/*
+ * #notification-decision: the contested decision was notified on that
+ * day; the case is in time or not by the type's admissibility rule.
+ */
+static gboolean
+notified_on(struct store *st, const struct setup *s,
+    const struct store_case *c, const char *text, const char *actor,
+    int64_t now, struct run *r, GError **err)
+{
+	const struct rules_type *t = rules_type(s->rules, c->type);
+	GDateTime	*start, *due;
+	GDate		 day;
+	char		*limit, *detail;
+	gboolean	 late, ok;
+
+	if (t == NULL || !t->has_admissibility || !parse_day(text, &day)) {
+		g_string_append(r->receipt, "(ce type n'a pas de délai de "
+		    "recevabilité)\n");
+		return TRUE;
+	}
+	start = g_date_time_new(cal_zone(s->cal), g_date_get_year(&day),
+	    g_date_get_month(&day), g_date_get_day(&day), 0, 0, 0);
+	due = cal_due(s->cal, start, &t->admissibility.within, NULL);
+	late = c->opened_at >= g_date_time_to_unix(due);
+	limit = cal_format(due);
+	detail = g_strdup_printf("decision notified %s: %s the limit %s", text,
+	    late ? "lodged AFTER" : "lodged before", limit);
+	ok = store_case_set_out_of_time(st, c->id, late, err) &&
+	    store_event_add(st, c->id, now, actor, "admissibility", detail, err);
+	g_string_append_printf(r->receipt, "Recevabilité : %s (limite %s).\n",
+	    late ? "HORS DÉLAI" : "dans le délai", limit);
+	g_free(detail);
+	g_free(limit);
+	g_date_time_unref(due);
+	g_date_time_unref(start);
+	return ok;
+}
+
 /* One command: its state move, its event, what it tells the complainant. */
 static gboolean
 run_one(struct store *st, const struct setup *s, const struct command *cmd,
     const char *text, const struct store_case *c, const char *actor,
     int64_t now, struct run *r, GError **err)
 {
-	char	*move;
+	char	*move, *proposal = NULL, *author = NULL;
 	gboolean ok = TRUE;
 
 	if (strcmp(cmd->name, "aide") == 0) {
@@ -508,6 +642,17 @@ run_one(struct store *st, const struct setup *s, const struct command *cmd,
 		r->note = TRUE;
 	if (strcmp(cmd->name, "type") == 0)
 		ok = store_case_set_type(st, c->id, text, err);
+	if (proposes(s, cmd, c)) {
+		/* Not yet a decision: it waits for an uninvolved approver. */
+		g_string_append_printf(r->receipt, "Proposé : #decision %s\n"
+		    "La décision attend l'approbation d'une personne non "
+		    "impliquée (#approuver) ; rien n'est transmis avant.\n",
+		    text);
+		return approval_propose(st, s, c, r->who, text, now, err);
+	}
+	if (strcmp(cmd->name, "approuver") == 0 &&
+	    !approval_pending(st, c->id, &proposal, &author, err))
+		return FALSE;
 	if (ok && cmd->to != CASE_NSTATES) {
 		move = g_strdup_printf("%s -> %s", c->state,
 		    case_state_name(cmd->to));
@@ -516,6 +661,8 @@ run_one(struct store *st, const struct setup *s, const struct command *cmd,
 		    move, err);
 		g_free(move);
 	}
+	if (ok && strcmp(cmd->name, "notification-decision") == 0)
+		ok = notified_on(st, s, c, text, actor, now, r, err);
 	if (ok && cmd->to == CASE_CLOSED)
 		ok = store_timers_cancel(st, c->id, now, err);
 	if (ok && cmd->to == CASE_RECEIVED)
@@ -527,7 +674,12 @@ run_one(struct store *st, const struct setup *s, const struct command *cmd,
 	if (ok && strcmp(cmd->name, "justifier") == 0)
 		ok = justify(st, s, c, text, now, r, err);
 	if (ok)
-		ok = store_event_add(st, c->id, now, actor, cmd->name, text, err);
+		ok = store_event_add(st, c->id, now, actor, cmd->name,
+		    author != NULL ? author : text, err);
+	if (proposal != NULL) {		/* #approuver: the proposal is sent */
+		text = proposal;
+		g_free(author);
+	}
 	/* The weightiest letter wins: a decision over a complexity notice. */
 	if (cmd->letter == LETTER_INFO_REQUEST) {
 		g_free(r->missing);
@@ -539,6 +691,7 @@ run_one(struct store *st, const struct setup *s, const struct command *cmd,
 		r->letter = cmd->letter;
 	g_string_append_printf(r->receipt, "Fait : #%s%s%s\n", cmd->name,
 	    *text ? " " : "", text);
+	g_free(proposal);
 	return ok;
 }
 
@@ -649,7 +802,7 @@ staff_reply(struct store *st, const struct setup *s,
 	const struct conf_staff *who = conf_staff(s->conf, m->from.addr);
 	struct store_case c;
 	struct run	 r = { g_string_new(NULL), FALSE, NO_LETTER,
-	    g_string_new(NULL), NULL };
+	    g_string_new(NULL), NULL, who };
 	GPtrArray	*cmds;
 	char		*rest, *text, *actor, *subject;
 	gboolean	 ok = TRUE;

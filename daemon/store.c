@@ -192,6 +192,7 @@ enum stmt_id {
 	S_CASE_BY_ID,
 	S_CASE_SET_STATE,
 	S_CASE_SET_MISSING,
+	S_CASE_SET_OUT_OF_TIME,
 	S_CASE_BY_MSGID,
 	S_CASE_TEXTS,
 	S_MESSAGE_SET_CASE,
@@ -304,6 +305,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_CASE_SET_STATE] = "UPDATE cases SET state = ?2, closed_at = "
 	    "CASE WHEN ?2 = 'closed' THEN ?3 ELSE NULL END WHERE id = ?1",
 	[S_CASE_SET_MISSING] = "UPDATE cases SET missing = ?2 WHERE id = ?1",
+	[S_CASE_SET_OUT_OF_TIME] = "UPDATE cases SET out_of_time = ?2 "
+	    "WHERE id = ?1",
 	/* Ours too: a reply to our acknowledgement threads into its case. */
 	[S_CASE_BY_MSGID] = "SELECT case_id FROM message WHERE message_id = ?1 "
 	    "AND case_id IS NOT NULL UNION ALL SELECT case_id FROM outbox "
@@ -1417,6 +1420,19 @@ store_case_set_missing(struct store *st, int64_t id, const char *missing,
 		return FALSE;
 	sqlite3_bind_int64(s, 1, id);
 	bind_text(s, 2, missing);
+	return step_done(st, s, err);
+}
+
+gboolean
+store_case_set_out_of_time(struct store *st, int64_t id, gboolean late,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_CASE_SET_OUT_OF_TIME, err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, late ? 1 : 0);
 	return step_done(st, s, err);
 }
 

@@ -214,6 +214,8 @@ gboolean	 store_case_set_state(struct store *, int64_t, const char *state,
 		    int64_t now, GError **);
 gboolean	 store_case_set_missing(struct store *, int64_t,
 		    const char *missing, GError **);
+gboolean	 store_case_set_out_of_time(struct store *, int64_t,
+		    gboolean late, GError **);
 /* The case of a stored message with this Message-ID; 0 none, -1 error. */
 int64_t		 store_case_by_message_id(struct store *, const char *,
 		    GError **);

@@ -26,8 +26,9 @@ at_due() {
 timer() { sql "$db" "SELECT state FROM timer WHERE deadline = '$1' AND kind = 'due'"; }
 has_timer() { [ "$(timer "$1")" = "$2" ]; }
 
-# start PROFILE MAILBOX: a fresh daemon on the profile's rules, watching
-# MAILBOX (its name and role), staff1 as the administrator.
+# start PROFILE MAILBOX [ROLE]: a fresh daemon on the profile's rules,
+# watching MAILBOX (its name and role), staff1 as the administrator and
+# staff2 in ROLE (default quality).
 start() {
 	profile=$1
 	[ -n "${pid:-}" ] && kill_wait $pid
@@ -38,7 +39,8 @@ start() {
 	testbed_conf "alerts = { admin = \"staff1@example.test\"; };"
 	sed -i -e "s/name = \"client\"; host/name = \"$2\"; role = \"$2\"; host/" \
 	    -e "s/user = \"client\"; password/user = \"$2\"; password/" \
-	    -e "s/reply_address = \"client@/reply_address = \"$2@/" "$d/recoursd.conf"
+	    -e "s/reply_address = \"client@/reply_address = \"$2@/" \
+	    -e "s/role = \"quality\"/role = \"${3:-quality}\"/" "$d/recoursd.conf"
 	box=$2
 	db=$d/state/recoursd.db
 	daemon_start
@@ -54,7 +56,7 @@ write() {
 msgid() { echo "$mail" | sed -n 's/^Message-Id: <\(.*\)>$/\1/p'; }
 
 # --- Activcert: an appeal, its admissibility confirmed, the decision.
-start activcert client
+start activcert client committee
 write "Jean Dupont <alice@example.test>" "Appel de la décision" "Je fais appel de la décision du 18/11/$year qui refuse notre certification."
 wait_found alice "Accusé de réception de votre appel" "the appeal is acknowledged"
 wait_found staff1 "Nouveau dossier \(appel\)" "staff are notified"
@@ -67,7 +69,16 @@ wait_for 20 has_timer admissibility met
 ok $? "$profile: the admissibility deadline is met"
 write "staff1@example.test" "Re: [APP-$year-0001] Appel" "#decision Après examen par un membre du comité n'ayant pas siégé, la décision est maintenue.
 #clore" "$nid"
-wait_found alice "Décision concernant votre appel" "the decision is written to the appellant"
+wait_for 20 processed 3
+is "$(state APP-$year-0001)" admissible "a decision cannot close the case before its approval"
+write "staff1@example.test" "Re: [APP-$year-0001] Appel" "#implique staff1@example.test
+#decision Après examen par un membre du comité n'ayant pas siégé, la décision est maintenue." "$nid"
+wait_found staff2 "Décision à approuver" "a committee member who did not sit is asked to approve"
+aid=$(msgid)
+write "staff2@example.test" "Re: [APP-$year-0001] Appel" "#approuver
+#clore" "$aid"
+wait_found alice "Décision concernant votre appel" "once approved, the decision is written to the appellant"
+wait_for 20 processed 5
 is "$(state APP-$year-0001)" closed "and the case closed"
 # Bad input: an appeal lodged after the 5 jours ouvrés is flagged to staff.
 write "Jean Dupont <bob@example.test>" "Appel" "J'ai reçu la décision du 02/01/$year et je fais appel."
@@ -119,7 +130,7 @@ wait_for 20 has_timer overall met
 ok $? "$profile: answered within the month"
 
 # --- A2S: an insatisfaction answered simply; a lawsuit goes to management.
-start a2s client
+start a2s client external
 write "Syndic <alice@example.test>" "Insatisfaction rapport de contrôle" "Le rapport comporte des erreurs."
 wait_found staff1 "Nouveau dossier \(insatisfaction\)" "an insatisfaction opens its own type"
 nid=$(msgid)
@@ -127,6 +138,16 @@ write "staff1@example.test" "Re: [INS-$year-0001] Insatisfaction" "Le rapport co
 wait_found alice "Re: \[INS-$year-0001\]" "the person concerned answers simply (relayed)"
 write "Cabinet Avocat <bob@example.test>" "Assignation devant le tribunal" "Veuillez trouver l'assignation."
 wait_found staff1 "Nouveau dossier \(recours administratif ou contentieux\)" "legal recourse is its own type, told to management"
+write "Syndic <alice@example.test>" "Réclamation contrôle ascenseur" "L'inspecteur a conclu sans visiter la machinerie."
+wait_found staff1 "Nouveau dossier \(réclamation\)" "a réclamation opens its case"
+nid=$(msgid)
+write "staff1@example.test" "Re: [REC-$year-0001] Réclamation" "#decision Le contrôle sera refait à nos frais." "$nid"
+wait_found staff2 "Décision à approuver" "the decision goes to the external reviewer"
+aid=$(msgid)
+sleep 1
+is "$(testbed_imap_find alice "Décision" >/dev/null; echo $?)" 1 "nothing reaches the complainant before approval"
+write "staff2@example.test" "Re: [REC-$year-0001] Réclamation" "#approuver" "$aid"
+wait_found alice "Décision concernant votre réclamation" "approved by the external reviewer, it is sent"
 
 # --- OPQTECC: incomplete, completed, the firm's month, six months, overrun.
 start opqtecc secretariat

@@ -1,0 +1,99 @@
+#!/bin/bash
+# t_approval.sh: impartial decisions, corrective actions and the date of
+# a contested decision, by email over real mail.  With approver_roles, a
+# #decision is only proposed: the assignee, its author, someone named with
+# #implique or a member of another role cannot approve it, and nothing
+# reaches the complainant until an uninvolved approver answers
+# #approuver.  #action-corrective (with a due date), #efficacite (only
+# after an action) and #notification-decision (the case is out of time or
+# not) are recorded; malformed ones change nothing.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/testbed.sh"
+
+testbed_up
+db=$d/state/recoursd.db
+year=$(date +%Y)
+mkdir -p "$d/rules"
+cat > "$d/rules/00-test.conf" <<'EOR'
+types = (
+	{ name = "claim"; label = { fr = "réclamation"; }; prefix = "REC"; tags = ( "réclamation" );
+	  notify = "staff1@example.test"; approver_roles = ( "quality" );
+	  admissibility = { within = "5 jours ouvrés"; }; }
+);
+EOR
+testbed_conf
+daemon_start
+processed() { [ "$(sql "$db" "SELECT count(*) FROM inbound WHERE state = 'processed'" 2>/dev/null)" -ge "$1" ]; }
+found() { testbed_imap_find "$1" "$2" > "$d/found.eml"; }
+wait_found() {
+	wait_for 20 found "$1" "$2"
+	ok $? "$3"
+	mail=$(testbed_decode "$d/found.eml")
+}
+# last_receipt: the receipt of the last reply (each reply gets one).
+more_mail() { [ "$(testbed_mail_count staff1)" -gt "$n" ]; }	# + the notification
+last_receipt() {
+	wait_for 20 more_mail
+	testbed_imap_fetch staff1 "$(testbed_mail_count staff1)" > "$d/r.eml"
+	testbed_decode "$d/r.eml"
+}
+state() { sql "$db" "SELECT state FROM cases"; }
+n=0
+reply() {	# reply FROM IN-REPLY-TO BODY
+	n=$((n + 1))
+	printf 'From: %s\r\nTo: client@example.test\r\nSubject: Re: [REC-%s-0001] dossier\r\nMessage-ID: <ap%d@example.test>\r\nIn-Reply-To: <%s>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n' \
+	    "$1" "$year" $n "$2" "$3" > "$d/ap$n.eml"
+	testbed_send "$1" client@example.test "$d/ap$n.eml"
+}
+
+printf 'From: Alice <alice@example.test>\r\nTo: client@example.test\r\nSubject: [Réclamation] facture\r\nMessage-ID: <ap0@example.test>\r\n\r\nMa facture est fausse.\r\n' > "$d/0.eml"
+testbed_send alice@example.test client@example.test "$d/0.eml"
+wait_found staff1 "Nouveau dossier" "the case is notified"
+nid=$(echo "$mail" | sed -n 's/^Message-Id: <\(.*\)>$/\1/p')
+
+reply staff1@example.test "$nid" "#assigner staff2@example.test
+#decision Un avoir de 20 euros vous est accordé."
+wait_for 20 processed 2
+is "$(state)" received "#decision on a type with approvers only proposes"
+is "$(sql "$db" "SELECT count(*) FROM event WHERE kind = 'decision-proposed'")" 1 "the proposal is an event"
+sleep 2
+is "$(testbed_mail_count staff2)" 0 "the assignee is not asked to approve"
+is "$(testbed_mail_count alice)" 1 "nothing reaches the complainant (only the acknowledgement)"
+
+reply staff1@example.test "$nid" "#assigner staff1@example.test
+#decision Un avoir de 30 euros vous est accordé."
+wait_found staff2 "Décision à approuver" "an uninvolved approver is asked"
+like "$mail" "30 euros" "with the proposal"
+aid=$(echo "$mail" | sed -n 's/^Message-Id: <\(.*\)>$/\1/p')
+
+reply staff1@example.test "$nid" "#approuver"
+wait_for 20 processed 4
+is "$(state)" received "the author cannot approve"
+like "$(last_receipt)" "ne peut pas approuver" "and is told why"
+
+reply staff2@example.test "$aid" "#approuver"
+wait_found alice "Décision concernant votre réclamation" "an uninvolved approver's #approuver sends the decision"
+like "$mail" "30 euros" "the decision proposed last"
+is "$(state)" decided "the case is decided"
+like "$(sql "$db" "SELECT actor || ' ' || detail FROM event WHERE kind = 'approuver'")" \
+    "staff <staff2@example.test> staff1@example.test" "the approval names approver and author"
+
+reply staff1@example.test "$nid" "#efficacite formation faite"
+wait_for 20 processed 6
+like "$(last_receipt)" "aucune action corrective" "#efficacite before any action is refused"
+reply staff1@example.test "$nid" "#action-corrective Former l'équipe facturation échéance 31/13/2026"
+wait_for 20 processed 7
+like "$(last_receipt)" "JJ/MM/AAAA" "a malformed due date is refused"
+reply staff1@example.test "$nid" "#action-corrective Former l'équipe facturation échéance 15/01/2027
+#efficacite Vérifiée à l'audit interne"
+wait_for 20 processed 8
+is "$(sql "$db" "SELECT count(*) FROM event WHERE kind IN ('action-corrective', 'efficacite')")" 2 \
+    "an action and its efficacy check are recorded"
+reply staff1@example.test "$nid" "#notification-decision 2026-01-01"
+wait_for 20 processed 9
+like "$(last_receipt)" "JJ/MM/AAAA" "#notification-decision with a bad date is refused"
+reply staff1@example.test "$nid" "#notification-decision 01/01/2026"
+wait_for 20 processed 10
+is "$(sql "$db" "SELECT out_of_time FROM cases")" 1 "a decision notified long ago: the case is out of time"
+like "$(last_receipt)" "HORS DÉLAI" "and staff are told"
+done_testing || { tail -30 "$d/recoursd.log" | sed 's/^/# log: /'; exit 1; }
