@@ -66,6 +66,51 @@ compose_address_ok(const char *a)
 	    strpbrk(a, "\r\n<> \t") == NULL && strchr(a, '@') != NULL;
 }
 
+static GMimeObject *with_files(GMimeTextPart *, const struct compose_file *,
+		    guint);
+
+/* multipart/mixed: the text, then each file that can be read, in base64. */
+static GMimeObject *
+with_files(GMimeTextPart *text, const struct compose_file *files, guint n)
+{
+	GMimeMultipart	*mixed = g_mime_multipart_new_with_subtype("mixed");
+	guint		 i;
+
+	g_mime_multipart_add(mixed, GMIME_OBJECT(text));
+	for (i = 0; i < n; i++) {
+		GMimeContentType *ct = g_mime_content_type_parse(NULL,
+		    files[i].content_type != NULL ? files[i].content_type :
+		    "application/octet-stream");
+		GMimePart	*part;
+		GMimeStream	*stream;
+		GMimeDataWrapper *wrapper;
+		gchar		*data;
+		gsize		 len;
+
+		if (!g_file_get_contents(files[i].path, &data, &len, NULL)) {
+			g_object_unref(ct);
+			continue;
+		}
+		part = g_mime_part_new_with_type(
+		    g_mime_content_type_get_media_type(ct),
+		    g_mime_content_type_get_media_subtype(ct));
+		g_object_unref(ct);
+		stream = g_mime_stream_mem_new_with_buffer(data, len);
+		wrapper = g_mime_data_wrapper_new_with_stream(stream,
+		    GMIME_CONTENT_ENCODING_DEFAULT);
+		g_mime_part_set_content(part, wrapper);
+		g_mime_part_set_filename(part, files[i].filename);
+		g_mime_part_set_content_encoding(part,
+		    GMIME_CONTENT_ENCODING_BASE64);
+		g_mime_multipart_add(mixed, GMIME_OBJECT(part));
+		g_object_unref(wrapper);
+		g_object_unref(stream);
+		g_object_unref(part);
+		g_free(data);
+	}
+	return GMIME_OBJECT(mixed);
+}
+
 GBytes *
 compose_message(const struct compose_mail *m, char **message_id,
     GError **err)
@@ -139,7 +184,13 @@ compose_message(const struct compose_mail *m, char **message_id,
 	g_mime_text_part_set_charset(body, "utf-8");
 	g_mime_part_set_content_encoding(GMIME_PART(body),
 	    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
-	g_mime_message_set_mime_part(msg, GMIME_OBJECT(body));
+	if (m->nfiles > 0) {
+		GMimeObject *mixed = with_files(body, m->files, m->nfiles);
+
+		g_mime_message_set_mime_part(msg, mixed);
+		g_object_unref(mixed);
+	} else
+		g_mime_message_set_mime_part(msg, GMIME_OBJECT(body));
 	g_object_unref(body);
 
 	fmt = g_mime_format_options_new();

@@ -13,6 +13,13 @@
 
 #include <glib.h>
 
+/* A file attached to a message. */
+struct compose_file {
+	const char	*filename;
+	const char	*content_type;	/* "type/subtype" */
+	const char	*path;		/* read when the message is built */
+};
+
 struct compose_mail {
 	const char	*from_name;	/* the organisation */
 	const char	*from_addr;
@@ -29,6 +36,9 @@ struct compose_mail {
 	gint64		 date;		/* Unix time (the injectable clock) */
 	GTimeZone	*tz;		/* of the Date: header; NULL: UTC */
 	const char	*message_id;	/* without <>; NULL: a new one */
+	const struct compose_file *files; /* attached after the text; a file
+					   that cannot be read is left out */
+	guint		 nfiles;
 };
 
 /*

@@ -24,7 +24,8 @@
 static const char *const top_keys[] = {
 	"organisation", "database", "spool", "rules", "templates", "language",
 	"mailboxes", "smtp", "limits", "imap", "calendar", "alerts", "staff",
-	"staff_key", "staff_key_file", "reply_address", "detect_language", NULL
+	"staff_key", "staff_key_file", "reply_address", "detect_language",
+	"staff_authserv_id", NULL
 };
 static const char *const staff_keys[] = { "address", "name", "role", NULL };
 static const char *const org_keys[] = { "name", "address", "domain", NULL };
@@ -39,7 +40,7 @@ static const char *const smtp_keys[] = {
 };
 static const char *const limits_keys[] = {
 	"message_size", "parts", "header_size", "depth", "parse_seconds",
-	"stream_threshold", "acks_per_hour", NULL
+	"stream_threshold", "acks_per_hour", "notify_attachments", NULL
 };
 static const char *const imap_keys[] = {
 	"timeout", "idle_restart", "backoff_max", "fetch_batch", NULL
@@ -313,6 +314,9 @@ load_limits(struct cfg *l, const config_setting_t *root)
 	    1024, G_GINT64_CONSTANT(4) << 30);
 	/* An auto-responder without RFC 3834 headers cannot loop for long. */
 	lim->acks_per_hour = (int)cfg_int(l, s, "acks_per_hour", 5, 1, 10000);
+	/* Attached to staff notifications up to this in all; else listed. */
+	lim->notify_attachments = cfg_int(l, s, "notify_attachments", 10 << 20,
+	    0, G_GINT64_CONSTANT(1) << 30);
 }
 
 static void
@@ -450,6 +454,7 @@ load_staff(struct cfg *l, const config_setting_t *root)
 		cfg_error(l, list, "staff need staff_key (or staff_key_file) "
 		    "of 16 characters or more: it signs their reply tokens");
 	c->reply_address = cfg_str(l, root, "reply_address", c->org_address);
+	c->staff_authserv_id = cfg_str(l, root, "staff_authserv_id", NULL);
 }
 
 static void
@@ -571,6 +576,7 @@ conf_free(struct conf *c)
 		explicit_bzero(c->staff_key, strlen(c->staff_key));
 	g_free(c->staff_key);
 	g_free(c->reply_address);
+	g_free(c->staff_authserv_id);
 	g_free(c->smtp.host);
 	g_free(c->smtp.user);
 	if (c->smtp.password != NULL)

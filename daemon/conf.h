@@ -61,6 +61,7 @@ struct conf_limits {
 	double			 parse_seconds;	/* time budget per message */
 	int64_t			 stream_threshold; /* fetch alone, to a file */
 	int			 acks_per_hour;	/* per sender: loops stop */
+	int64_t			 notify_attachments; /* bytes attached to staff */
 };
 
 struct conf_imap {
@@ -100,6 +101,8 @@ struct conf {
 	GPtrArray		*staff;		/* of struct conf_staff * */
 	char			*staff_key;	/* HMAC key of reply tokens */
 	char			*reply_address;	/* where staff replies go */
+	char			*staff_authserv_id; /* staff replies need a DKIM
+					   or SPF pass from this server */
 	struct conf_smtp	 smtp;
 	gboolean		 has_smtp;
 	struct conf_limits	 limits;

@@ -573,6 +573,24 @@ msg_header(const struct msg *m, const char *name)
 	return v;
 }
 
+GPtrArray *
+msg_header_all(const struct msg *m, const char *name)
+{
+	GMimeHeaderList	*list = g_mime_object_get_header_list(
+	    GMIME_OBJECT(m->gmime));
+	GPtrArray	*values = g_ptr_array_new_with_free_func(g_free);
+	int		 i, n = g_mime_header_list_get_count(list);
+
+	for (i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+
+		if (g_ascii_strcasecmp(g_mime_header_get_name(h), name) == 0)
+			g_ptr_array_add(values,
+			    g_strdup(g_mime_header_get_value(h)));
+	}
+	return values;
+}
+
 char *
 msg_addresses_string(GPtrArray *list)
 {

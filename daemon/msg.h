@@ -85,9 +85,13 @@ void		 msg_free(struct msg *);
  * to UTF-8; NULL when absent.  Borrowed, valid until msg_free().
  */
 const char	*msg_header(const struct msg *, const char *name);
+/* Every header named name of the top level, in order; g_ptr_array_unref. */
+GPtrArray	*msg_header_all(const struct msg *, const char *name);
 
 /* A name safe for a file system; caller frees. */
 char		*msg_safe_filename(const char *name);
+/* Where the attachment of digest hex is kept: DIR/ab/<hex>; caller frees. */
+char		*msg_attachment_path(const char *attach_dir, const char *hex);
 
 /* "name <addr>, ..." for display and storage; caller frees. */
 char		*msg_addresses_string(GPtrArray *);

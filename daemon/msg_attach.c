@@ -21,7 +21,6 @@
 static gboolean	 store_stream(struct msg_walk *, GMimeDataWrapper *,
 		    GMimeObject *, const void *, gsize, char *, gint64 *,
 		    GError **);
-static char	*store_path(const char *, const char *);
 static gboolean	 publish(const char *, const char *);
 static gint64	 write_content(GMimeStream *, GMimeDataWrapper *,
 		    GMimeObject *, const void *, gsize);
@@ -70,9 +69,8 @@ msg_safe_filename(const char *name)
 /* Below this, decoded content is hashed in memory before any file. */
 #define SMALL_ATTACHMENT	(1 << 20)
 
-/* DIR/ab/<hex>; caller frees. */
-static char *
-store_path(const char *dir, const char *hex)
+char *
+msg_attachment_path(const char *dir, const char *hex)
 {
 	char	 sub[3] = { hex[0], hex[1], '\0' };
 
@@ -151,7 +149,7 @@ store_small(struct msg_walk *w, GMimeDataWrapper *wrapper, GMimeObject *obj,
 	int		 fd;
 
 	*size = decode_hashed(mem, wrapper, obj, bytes, len, sha256);
-	dst = store_path(w->attach_dir, sha256);
+	dst = msg_attachment_path(w->attach_dir, sha256);
 	if (*size >= 0 && !g_file_test(dst, G_FILE_TEST_EXISTS)) {
 		data = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 		tmp = g_build_filename(w->attach_dir, "tmp.XXXXXX", NULL);
@@ -188,7 +186,7 @@ store_big(struct msg_walk *w, GMimeDataWrapper *wrapper, GMimeObject *obj,
 	file = g_mime_stream_fs_new(fd);
 	*size = decode_hashed(file, wrapper, obj, NULL, 0, sha256);
 	g_object_unref(file);	/* closes fd */
-	dst = store_path(w->attach_dir, sha256);
+	dst = msg_attachment_path(w->attach_dir, sha256);
 	ok = *size >= 0 && publish(tmp, dst);
 	if (!ok)
 		g_unlink(tmp);

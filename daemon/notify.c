@@ -37,6 +37,8 @@ notify_send(struct store *st, const struct conf *c,
 	m.date = now;
 	m.tz = tz;
 	m.message_id = n->message_id;
+	m.files = n->files;
+	m.nfiles = n->nfiles;
 	data = compose_message(&m, &id, err);
 	if (tz != NULL)
 		g_time_zone_unref(tz);

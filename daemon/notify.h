@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "compose.h"
 #include "conf.h"
 #include "store.h"
 
@@ -25,6 +26,8 @@ struct notify_mail {
 	const char	*message_id;	/* NULL: a new one */
 	gboolean	 reply_to_us;	/* Reply-To: conf->reply_address */
 	const char	*lang;		/* Content-Language; NULL: conf's */
+	const struct compose_file *files; /* attached; may be NULL */
+	guint		 nfiles;
 };
 
 /* Queue it; NULL message_id_out or one the caller frees. */

@@ -8,7 +8,9 @@
 
 #include "approval.h"
 #include "letter.h"
+#include "log.h"
 #include "notify.h"
+#include "spool.h"
 #include "staff.h"
 #include "timer.h"
 #include "undelivered.h"
@@ -82,6 +84,7 @@ static const struct command {
 
 static gboolean	 authentic(const struct conf *, const struct msg *,
 		    const char *);
+static gboolean	 auth_results_pass(const struct conf *, const struct msg *);
 static const struct command *lookup(const char *, const char **);
 static void	 help(GString *);
 static gboolean	 run_one(struct store *, const struct setup *,
@@ -115,12 +118,15 @@ static gboolean	 send_letter(struct store *, const struct setup *,
 		    const char *, int64_t, GError **);
 static void	 staff_vars(const struct setup *, const struct case_decision *,
 		    const struct msg *, struct tpl_vars *);
+static GArray	*notify_files(const struct setup *, const struct msg *,
+		    struct tpl_vars *);
+static void	 files_free(GArray *);
 static gboolean	 staff_letter(const struct setup *,
 		    const struct case_decision *, const struct msg *,
 		    enum letter_kind *);
 static gboolean	 relay(struct store *, const struct setup *,
 		    const struct store_case *, const struct conf_staff *,
-		    const char *, int64_t, GError **);
+		    const struct msg *, const char *, int64_t, GError **);
 static gboolean	 send_to(struct store *, const struct setup *, const char *,
 		    int64_t, const char *, const char *, const char *,
 		    const char *, const char *, int64_t, GError **);
@@ -140,6 +146,35 @@ staff_token(const struct conf *c, const char *ref, const char *address)
 	return tok;
 }
 
+/*
+ * With staff_authserv_id, our own mail server (that authserv-id) says in
+ * Authentication-Results (RFC 8601) that DKIM or SPF passed.  Others'
+ * results are not trusted: a sender can write any header.
+ */
+static gboolean
+auth_results_pass(const struct conf *c, const struct msg *m)
+{
+	GPtrArray	*results;
+	gboolean	 pass = FALSE;
+	guint		 i;
+
+	if (c->staff_authserv_id == NULL)
+		return TRUE;
+	results = msg_header_all(m, "Authentication-Results");
+	for (i = 0; !pass && i < results->len; i++) {
+		const char *v = g_ptr_array_index(results, i);
+		size_t	 n = strlen(c->staff_authserv_id);
+
+		v += strspn(v, " \t");
+		pass = g_ascii_strncasecmp(v, c->staff_authserv_id, n) == 0 &&
+		    (v[n] == ';' || v[n] == ' ' || v[n] == '\t') &&
+		    g_regex_match_simple("\\b(dkim|spf)\\s*=\\s*pass\\b", v,
+		    G_REGEX_CASELESS, 0);
+	}
+	g_ptr_array_unref(results);
+	return pass;
+}
+
 /* A Message-ID our notification to addr about ref would have. */
 static gboolean
 authentic(const struct conf *c, const struct msg *m, const char *ref)
@@ -157,7 +192,7 @@ authentic(const struct conf *c, const struct msg *m, const char *ref)
 		ok = g_str_has_prefix(g_ptr_array_index(m->references, i), prefix);
 	g_free(prefix);
 	g_free(tok);
-	return ok;
+	return ok && auth_results_pass(c, m);
 }
 
 /* One message of the case, threaded, with staff replies coming to us. */
@@ -196,16 +231,6 @@ staff_vars(const struct setup *s, const struct case_decision *d,
 	tpl_vars_set(v, "message.from", from);
 	g_free(from);
 	tpl_vars_set(v, "message.body", m->body != NULL ? m->body : "");
-	tpl_vars_set_list(v, "attachments", NULL);
-	for (i = 0; i < m->attachments->len; i++) {
-		const struct msg_attachment *a = g_ptr_array_index(m->attachments,
-		    i);
-
-		item = g_strdup_printf("%s (%s, %" G_GINT64_FORMAT " octets)",
-		    a->filename, a->content_type, a->size);
-		tpl_vars_append(v, "attachments", item);
-		g_free(item);
-	}
 	tpl_vars_set(v, "admissibility", d->admissibility);
 	tpl_vars_set(v, "out_of_time", d->out_of_time ? (d->admissibility ?
 	    d->admissibility : "oui") : NULL);
@@ -228,6 +253,57 @@ staff_vars(const struct setup *s, const struct case_decision *d,
 		tpl_vars_append(v, "types", item);
 		g_free(item);
 	}
+}
+
+/*
+ * m's attachments, to attach to a mail while they fit in
+ * limits.notify_attachments in all; each listed in v's "attachments"
+ * (when v is not NULL), attached or not.  Paths are allocated
+ * (files_free()); names are m's.
+ */
+static GArray *
+notify_files(const struct setup *s, const struct msg *m, struct tpl_vars *v)
+{
+	GArray	*files = g_array_new(FALSE, TRUE, sizeof(struct compose_file));
+	char	*dir = spool_attachment_dir(s->conf->spool), *item;
+	gint64	 total = 0;
+	guint	 i;
+
+	if (v != NULL)
+		tpl_vars_set_list(v, "attachments", NULL);
+	for (i = 0; i < m->attachments->len; i++) {
+		const struct msg_attachment *a = g_ptr_array_index(m->attachments,
+		    i);
+		gboolean fits = total + a->size <= s->conf->limits.notify_attachments;
+		struct compose_file f;
+
+		if (fits) {
+			f.filename = a->filename;
+			f.content_type = a->content_type;
+			f.path = msg_attachment_path(dir, a->sha256);
+			g_array_append_val(files, f);
+			total += a->size;
+		}
+		if (v == NULL)
+			continue;
+		item = g_strdup_printf("%s (%s, %" G_GINT64_FORMAT " octets%s)",
+		    a->filename, a->content_type, a->size, fits ? ", jointe" :
+		    " : trop volumineuse, non jointe");
+		tpl_vars_append(v, "attachments", item);
+		g_free(item);
+	}
+	g_free(dir);
+	return files;
+}
+
+static void
+files_free(GArray *files)
+{
+	guint	 i;
+
+	for (i = 0; i < files->len; i++)
+		g_free((char *)g_array_index(files, struct compose_file, i).path);
+	g_array_unref(files);
 }
 
 /* Which letter m makes staff get; FALSE for none. */
@@ -254,7 +330,9 @@ staff_notify(struct store *st, const struct setup *s,
 	const struct rules_type *type;
 	enum letter_kind kind;
 	struct store_case c;
+	struct notify_mail n;
 	struct tpl_vars	*v;
+	GArray		*files;
 	const char	*to;
 	char		*tok, *id, *subject = NULL, *body = NULL;
 	gboolean	 ok;
@@ -274,13 +352,26 @@ staff_notify(struct store *st, const struct setup *s,
 		return to == NULL;
 	}
 	staff_vars(s, d, m, v);
+	files = notify_files(s, m, v);
 	tok = staff_token(s->conf, c.ref, to);
 	id = g_strdup_printf("n.%s.%s.%08x@%s", c.ref, tok, g_random_int(),
 	    s->conf->org_domain);
-	ok = letter_render(s, kind, NULL, s->conf->language, v, &subject, &body,
-	    err) && send_to(st, s, letter_name(kind), c.id, to, subject, body,
-	    NULL, id, now, err);
+	if ((ok = letter_render(s, kind, NULL, s->conf->language, v, &subject,
+	    &body, err))) {
+		memset(&n, 0, sizeof(n));
+		n.kind = letter_name(kind);
+		n.case_id = c.id;
+		n.to = to;
+		n.subject = subject;
+		n.body = body;
+		n.message_id = id;
+		n.reply_to_us = TRUE;
+		n.files = (const struct compose_file *)(void *)files->data;
+		n.nfiles = files->len;
+		ok = notify_send(st, s->conf, &n, now, NULL, err);
+	}
 	*queued = ok;
+	files_free(files);
 	tpl_vars_free(v);
 	store_case_clear(&c);
 	g_free(tok);
@@ -771,10 +862,13 @@ send_letter(struct store *st, const struct setup *s, const struct run *r,
 /* The reply to the complainant, signed by the member of staff. */
 static gboolean
 relay(struct store *st, const struct setup *s, const struct store_case *c,
-    const struct conf_staff *who, const char *text, int64_t now, GError **err)
+    const struct conf_staff *who, const struct msg *m, const char *text,
+    int64_t now, GError **err)
 {
 	const char	*to = c->reply_to != NULL ? c->reply_to :
 	    c->complainant_addr;
+	struct notify_mail n;
+	GArray		*files;
 	char		*last, *subject, *body;
 	gboolean	 ok;
 
@@ -785,9 +879,21 @@ relay(struct store *st, const struct setup *s, const struct store_case *c,
 	    c->subject : "");
 	body = g_strdup_printf("%s\n\n-- \n%s\n%s\n", text, who->name,
 	    s->conf->org_name);
-	ok = send_to(st, s, "relay", c->id, to, subject, body, last, NULL, now,
-	    err) && store_event_add(st, c->id, now, who->address, "relayed",
-	    to, err);
+	files = notify_files(s, m, NULL);	/* staff's attachments go too */
+	memset(&n, 0, sizeof(n));
+	n.kind = "relay";
+	n.case_id = c->id;
+	n.to = to;
+	n.subject = subject;
+	n.body = body;
+	n.in_reply_to = last;
+	n.reply_to_us = TRUE;
+	n.lang = c->lang;
+	n.files = (const struct compose_file *)(void *)files->data;
+	n.nfiles = files->len;
+	ok = notify_send(st, s->conf, &n, now, NULL, err) &&
+	    store_event_add(st, c->id, now, who->address, "relayed", to, err);
+	files_free(files);
 	g_free(last);
 	g_free(subject);
 	g_free(body);
@@ -817,15 +923,23 @@ staff_reply(struct store *st, const struct setup *s,
 	staff_split(m->body, &cmds, &rest);
 	if (who == NULL) {
 		/* Commands from outside are not run; the message stays. */
-		if (cmds->len > 0)
+		if (cmds->len > 0) {
+			log_warnx("security: %s: commands from %s, not a staff "
+			    "address: ignored", c.ref, m->from.addr != NULL ?
+			    m->from.addr : "?");
 			ok = store_event_add(st, c.id, now, "recoursd",
 			    "commands-refused", "commands from an address that is "
 			    "not staff: ignored", err);
+		}
 		goto out;
 	}
 	*handled = TRUE;
 	actor = g_strdup_printf("staff <%s>", who->address);
 	if (!authentic(s->conf, m, c.ref)) {
+		log_warnx("security: %s: a reply from %s without a valid token "
+		    "%s: not relayed, commands not run", c.ref, who->address,
+		    s->conf->staff_authserv_id != NULL ? "or authentication "
+		    "result" : "");
 		g_string_append(r.receipt, "Votre réponse n'est pas rattachée à "
 		    "une notification de ce dossier qui vous était adressée : "
 		    "rien n'a été fait ni transmis.\nRépondez à la notification "
@@ -846,7 +960,7 @@ staff_reply(struct store *st, const struct setup *s,
 			    "été envoyé au plaignant.\n", letter_name(r.letter));
 			g_free(t);
 		} else if (ok && !r.note && *text != '\0') {
-			ok = relay(st, s, &c, who, text, now, err);
+			ok = relay(st, s, &c, who, m, text, now, err);
 			g_string_append(r.receipt, "Votre réponse a été transmise "
 			    "au plaignant.\n");
 		}

@@ -57,7 +57,7 @@ staff_strip_quotes(const char *text)
 		    "(Original Message|Message d'origine|Message original)|"
 		    "(De|From|Envoyé|Sent) ?: |Le .+ a écrit ?:|On .+ wrote:|"
 		    "Le .+, .+<.+> a écrit|.*-- répondre au-dessus de cette "
-		    "ligne)", G_REGEX_MULTILINE | G_REGEX_CASELESS |
+		    "ligne|.*-- reply above this line)", G_REGEX_MULTILINE | G_REGEX_CASELESS |
 		    G_REGEX_OPTIMIZE, 0, NULL));
 	if (g_regex_match(cut, text, 0, &mi))
 		g_match_info_fetch_pos(mi, 0, &at, NULL);

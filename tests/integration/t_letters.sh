@@ -36,7 +36,7 @@ found() { testbed_imap_find "$1" "$2" > "$d/found.eml"; }
 wait_found() {	# wait_found USER REGEX DESCRIPTION: the mail in $mail
 	wait_for 20 found "$1" "$2"
 	ok $? "$3"
-	mail=$(tr -d '\r' < "$d/found.eml")
+	mail=$(testbed_decode "$d/found.eml")
 }
 
 # Bob writes in English, with no Content-Language: the words tell.
@@ -59,10 +59,13 @@ wait_found staff1 "Nouveau dossier \\(réclamation\\)" "and each new case"
 nid_alice=$(echo "$mail" | sed -n 's/^Message-Id: <\(.*\)>$/\1/p')
 
 # Bob writes again: staff are told of the new message.
-printf 'From: Bob Smith <bob@example.test>\r\nTo: client@example.test\r\nSubject: Re: [PLA-%s-0001] my audit report\r\nMessage-ID: <b2@example.test>\r\n\r\nI forgot to say: the auditor was late.\r\n' "$year" > "$d/b2.eml"
+printf 'From: Bob Smith <bob@example.test>\r\nTo: client@example.test\r\nSubject: Re: [PLA-%s-0001] my audit report\r\nMessage-ID: <b2@example.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nI forgot to say: the auditor was late.\r\n--B\r\nContent-Type: application/pdf; name=rapport.pdf\r\nContent-Disposition: attachment; filename=rapport.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJcfsj6IKMSAwIG9iago8PD4+CmVuZG9iagp0cmFpbGVyCjw8Pj4KJSVFT0YK\r\n--B--\r\n' "$year" > "$d/b2.eml"
 testbed_send bob@example.test client@example.test "$d/b2.eml"
 wait_found staff1 "Nouveau message" "a complainant's new message is notified to staff"
 like "$mail" "the auditor was late" "with its text"
+like "$mail" "rapport.pdf \\(application/pdf, [0-9]+ octets, jointe\\)" "its attachment listed as attached"
+like "$(cat "$d/found.eml")" 'filename="?rapport.pdf' "and attached to the notification"
+like "$(cat "$d/found.eml")" "JVBERi0xLjQ" "with its content"
 
 reply() {	# reply ID REF IN-REPLY-TO BODY
 	printf 'From: staff1@example.test\r\nTo: client@example.test\r\nSubject: Re: [%s] dossier\r\nMessage-ID: <%s@example.test>\r\nIn-Reply-To: <%s>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n' \

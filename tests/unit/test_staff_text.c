@@ -30,6 +30,10 @@ static const struct {
 	    "écrit :\n> texte", "D'accord." },
 	{ "signature", "Réponse.\n\n-- \nSophie Martin\nSecrétariat",
 	    "Réponse." },
+	{ "marker fr", "Dossier complet.\n\n-- répondre au-dessus de cette "
+	    "ligne --\n\nDossier : REC-2026-0001", "Dossier complet." },
+	{ "marker en, unquoted", "Complete.\n-- reply above this line --\n"
+	    "Case: REC-2026-0001", "Complete." },
 	{ "no quote", "Juste une ligne.", "Juste une ligne." },
 	{ "quoted only", "> tout est cité", "" },
 };
