@@ -25,7 +25,7 @@ static const char *const top_keys[] = {
 	"organisation", "database", "spool", "rules", "templates", "language",
 	"mailboxes", "smtp", "limits", "imap", "calendar", "alerts", "staff",
 	"staff_key", "staff_key_file", "reply_address", "detect_language",
-	"staff_authserv_id", NULL
+	"staff_authserv_id", "quote_separators", NULL
 };
 static const char *const staff_keys[] = { "address", "name", "role", NULL };
 static const char *const org_keys[] = { "name", "address", "domain", NULL };
@@ -63,6 +63,7 @@ static void	 load_limits(struct cfg *, const config_setting_t *);
 static void	 load_imap(struct cfg *, const config_setting_t *);
 static struct conf *load(const char *, GString *, gboolean);
 static void	 load_calendar(struct cfg *, const config_setting_t *);
+static void	 load_separators(struct cfg *, const config_setting_t *);
 static void	 load_opening_hours(struct cfg *, const config_setting_t *);
 static void	 load_alerts(struct cfg *, const config_setting_t *);
 static gboolean	 is_loopback(const char *);
@@ -349,6 +350,45 @@ parse_date(const char *text, GDate *d)
 	return TRUE;
 }
 
+/*
+ * Lines that start the quoted message in staff replies, beyond those
+ * recoursd knows: regular expressions, each matched at a line start.
+ */
+static void
+load_separators(struct cfg *l, const config_setting_t *root)
+{
+	GPtrArray	*list = cfg_str_list(l, root, "quote_separators");
+	GString		*all;
+	GError		*err = NULL;
+	guint		 i;
+
+	if (list == NULL || list->len == 0) {
+		if (list != NULL)
+			g_ptr_array_unref(list);
+		return;
+	}
+	all = g_string_new("^(?:");
+	for (i = 0; i < list->len; i++) {
+		GRegex *one = g_regex_new(g_ptr_array_index(list, i), 0, 0,
+		    &err);
+
+		if (one == NULL) {
+			cfg_error(l, config_setting_get_member(root,
+			    "quote_separators"), "quote_separators: \"%s\": %s",
+			    (char *)g_ptr_array_index(list, i), err->message);
+			g_clear_error(&err);
+		} else
+			g_regex_unref(one);
+		g_string_append_printf(all, "%s(?:%s)", i ? "|" : "",
+		    (char *)g_ptr_array_index(list, i));
+	}
+	g_string_append(all, ")");
+	CONF(l)->quote_separators = g_regex_new(all->str, G_REGEX_MULTILINE |
+	    G_REGEX_CASELESS, 0, NULL);
+	g_string_free(all, TRUE);
+	g_ptr_array_unref(list);
+}
+
 /* "09:00-18:00": staff reminders wait for the next opening time. */
 static void
 load_opening_hours(struct cfg *l, const config_setting_t *s)
@@ -455,6 +495,7 @@ load_staff(struct cfg *l, const config_setting_t *root)
 		    "of 16 characters or more: it signs their reply tokens");
 	c->reply_address = cfg_str(l, root, "reply_address", c->org_address);
 	c->staff_authserv_id = cfg_str(l, root, "staff_authserv_id", NULL);
+	load_separators(l, root);
 }
 
 static void
@@ -577,6 +618,8 @@ conf_free(struct conf *c)
 	g_free(c->staff_key);
 	g_free(c->reply_address);
 	g_free(c->staff_authserv_id);
+	if (c->quote_separators != NULL)
+		g_regex_unref(c->quote_separators);
 	g_free(c->smtp.host);
 	g_free(c->smtp.user);
 	if (c->smtp.password != NULL)

@@ -101,6 +101,7 @@ struct conf {
 	GPtrArray		*staff;		/* of struct conf_staff * */
 	char			*staff_key;	/* HMAC key of reply tokens */
 	char			*reply_address;	/* where staff replies go */
+	GRegex			*quote_separators; /* more quote starts */
 	char			*staff_authserv_id; /* staff replies need a DKIM
 					   or SPF pass from this server */
 	struct conf_smtp	 smtp;

@@ -14,6 +14,7 @@ struct row {
 	int	 month;
 	int	 received, admissible, inadmissible, founded, decided, closed;
 	int	 met, missed;
+	int	 actions, checked;
 	GArray	*to_ack;	/* hours, double */
 	GArray	*to_decision;	/* days, double */
 };
@@ -123,6 +124,8 @@ report_stats(struct store *st, int year, const char *type, GTimeZone *tz,
 		r->closed += f->closed;
 		r->met += f->met;
 		r->missed += f->missed;
+		r->actions += f->actions;
+		r->checked += f->checked;
 		if (f->ack_at > 0) {
 			v = (double)(f->ack_at - f->opened_at) / 3600;
 			g_array_append_val(r->to_ack, v);
@@ -137,7 +140,8 @@ report_stats(struct store *st, int year, const char *type, GTimeZone *tz,
 	fprintf(fp, "year,month,type,received,admissible,inadmissible,"
 	    "founded,decided,closed,deadlines_met,deadlines_missed,"
 	    "deadlines_met_share,median_hours_to_ack,max_hours_to_ack,"
-	    "median_days_to_decision,max_days_to_decision\n");
+	    "median_days_to_decision,max_days_to_decision,"
+	    "corrective_actions,efficacy_checks\n");
 	keys = g_list_sort(g_hash_table_get_keys(rows), (GCompareFunc)strcmp);
 	for (k = keys; k != NULL; k = k->next) {
 		struct row *r = g_hash_table_lookup(rows, k->data);
@@ -151,7 +155,7 @@ report_stats(struct store *st, int year, const char *type, GTimeZone *tz,
 		put(fp, maximum(r->to_ack));
 		put(fp, median(r->to_decision));
 		put(fp, maximum(r->to_decision));
-		fputc('\n', fp);
+		fprintf(fp, ",%d,%d\n", r->actions, r->checked);
 	}
 	g_list_free(keys);
 	g_hash_table_unref(rows);

@@ -948,7 +948,7 @@ staff_reply(struct store *st, const struct setup *s,
 		    "no valid token: not relayed, commands not run", err);
 	} else if (check_commands(st, s, cmds, &c, &r, err)) {
 		ok = run_commands(st, s, cmds, &c, actor, now, &r, err);
-		text = staff_strip_quotes(rest);
+		text = staff_strip_quotes_with(rest, s->conf->quote_separators);
 		if (ok && r.letter != NO_LETTER) {
 			/* Under #note, the rest of the reply stays internal. */
 			char	*t = g_strconcat(r.to_complainant->str,

@@ -47,9 +47,27 @@ staff_split(const char *body, GPtrArray **commands, char **rest)
 char *
 staff_strip_quotes(const char *text)
 {
-	static GRegex	*cut;
+	return staff_strip_quotes_with(text, NULL);
+}
+
+/* Where re first matches text, or -1. */
+static gint
+first_match(const GRegex *re, const char *text)
+{
 	GMatchInfo	*mi = NULL;
 	gint		 at = -1;
+
+	if (g_regex_match(re, text, 0, &mi))
+		g_match_info_fetch_pos(mi, 0, &at, NULL);
+	g_match_info_free(mi);
+	return at;
+}
+
+char *
+staff_strip_quotes_with(const char *text, const GRegex *extra)
+{
+	static GRegex	*cut;
+	gint		 at, more;
 	char		*out;
 
 	if (g_once_init_enter(&cut))
@@ -57,12 +75,12 @@ staff_strip_quotes(const char *text)
 		    "(Original Message|Message d'origine|Message original)|"
 		    "(De|From|Envoyé|Sent) ?: |Le .+ a écrit ?:|On .+ wrote:|"
 		    "Le .+, .+<.+> a écrit|.*-- répondre au-dessus de cette "
-		    "ligne|.*-- reply above this line)", G_REGEX_MULTILINE | G_REGEX_CASELESS |
-		    G_REGEX_OPTIMIZE, 0, NULL));
-	if (g_regex_match(cut, text, 0, &mi))
-		g_match_info_fetch_pos(mi, 0, &at, NULL);
-	g_match_info_free(mi);
+		    "ligne|.*-- reply above this line)", G_REGEX_MULTILINE |
+		    G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL));
+	at = first_match(cut, text);
+	if (extra != NULL && (more = first_match(extra, text)) >= 0 &&
+	    (at < 0 || more < at))
+		at = more;
 	out = at >= 0 ? g_strndup(text, (gsize)at) : g_strdup(text);
 	return g_strstrip(out);
 }
-

@@ -12,6 +12,8 @@
  * "Le ... a écrit :", "On ... wrote:" line; caller frees.
  */
 char		*staff_strip_quotes(const char *);
+/* The same, also cutting at the first line extra matches (may be NULL). */
+char		*staff_strip_quotes_with(const char *, const GRegex *extra);
 
 /*
  * The '#' lines at the top of body (commands, without '#') and what

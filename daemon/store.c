@@ -366,7 +366,11 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "(SELECT count(*) FROM event e WHERE e.case_id = c.id AND "
 	    "  e.kind = 'deadline-met'), "
 	    "(SELECT count(*) FROM event e WHERE e.case_id = c.id AND "
-	    "  e.kind = 'deadline-missed') "
+	    "  e.kind = 'deadline-missed'), "
+	    "(SELECT count(*) FROM event e WHERE e.case_id = c.id AND "
+	    "  e.kind = 'action-corrective'), "
+	    "(SELECT count(*) FROM event e WHERE e.case_id = c.id AND "
+	    "  e.kind = 'efficacite') "
 	    "FROM cases c WHERE c.year = ?1 AND (?2 IS NULL OR c.type = ?2) "
 	    "ORDER BY c.id",
 	/* Every message of a case, in and out, oldest first. */
@@ -1924,6 +1928,8 @@ store_case_facts(struct store *st, int year, const char *type, GError **err)
 		f.closed = sqlite3_column_int(s, 7);
 		f.met = sqlite3_column_int(s, 8);
 		f.missed = sqlite3_column_int(s, 9);
+		f.actions = sqlite3_column_int(s, 10);
+		f.checked = sqlite3_column_int(s, 11);
 		g_array_append_val(rows, f);
 	}
 	sqlite3_reset(s);

@@ -315,6 +315,7 @@ struct store_facts {
 	int64_t		 decided_at;
 	int		 admissible, inadmissible, founded, closed;
 	int		 met, missed;	/* deadlines */
+	int		 actions, checked; /* corrective, their efficacy */
 };
 GArray		*store_case_facts(struct store *, int year, const char *type,
 		    GError **);

@@ -96,4 +96,5 @@ reply staff1@example.test "$nid" "#notification-decision 01/01/2026"
 wait_for 20 processed 10
 is "$(sql "$db" "SELECT out_of_time FROM cases")" 1 "a decision notified long ago: the case is out of time"
 like "$(last_receipt)" "HORS DÉLAI" "and staff are told"
+like "$("$RECOURSCTL" -f "$d/recoursd.conf" stats 2>&1)" ",1,1$" "stats count the corrective action and its efficacy check"
 done_testing || { tail -30 "$d/recoursd.log" | sed 's/^/# log: /'; exit 1; }

@@ -151,6 +151,37 @@ test_duplicate_mailbox_and_move_without_folder(void)
 	g_string_free(errors, TRUE);
 }
 
+/* Staff reply separators and opening hours: checked, with their line. */
+static void
+test_separators_and_opening_hours(void)
+{
+	GString		*errors = g_string_new(NULL);
+	char		*text;
+	struct conf	*c;
+
+	text = g_strdup_printf("%s"
+	    "quote_separators = ( \"Envoyé de mon\", \"(unclosed\" );\n"
+	    "calendar = { opening_hours = \"18:00-09:00\"; };\n", minimal);
+	g_assert_null(load(text, errors));
+	g_test_message("errors:\n%s", errors->str);
+	g_assert_nonnull(strstr(errors->str, "t.conf:2: quote_separators: "
+	    "\"(unclosed\""));
+	g_assert_nonnull(strstr(errors->str, "t.conf:3: opening_hours"));
+	g_free(text);
+	g_string_truncate(errors, 0);
+	text = g_strdup_printf("%s"
+	    "quote_separators = ( \"Envoyé de mon\" );\n"
+	    "calendar = { opening_hours = \"08:30-17:45\"; };\n", minimal);
+	c = load(text, errors);
+	g_assert_nonnull(c);
+	g_assert_nonnull(c->quote_separators);
+	g_assert_cmpint(c->open_from, ==, 8 * 60 + 30);
+	g_assert_cmpint(c->open_until, ==, 17 * 60 + 45);
+	conf_free(c);
+	g_free(text);
+	g_string_free(errors, TRUE);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -163,6 +194,8 @@ main(int argc, char *argv[])
 	    test_mailbox_and_relative_paths);
 	g_test_add_func("/conf/every-error-with-line", test_every_error_with_line);
 	g_test_add_func("/conf/syntax-error", test_syntax_error);
+	g_test_add_func("/conf/separators-and-opening-hours",
+	    test_separators_and_opening_hours);
 	g_test_add_func("/conf/missing-file", test_missing_file);
 	g_test_add_func("/conf/duplicate-mailbox-move-without-folder",
 	    test_duplicate_mailbox_and_move_without_folder);

@@ -74,11 +74,30 @@ test_commands_at_the_top(void)
 	g_free(rest);
 }
 
+/* A separator of the configuration cuts too, wherever it comes first. */
+static void
+test_configured_separator(void)
+{
+	GRegex	*extra = g_regex_new("^(?:Envoyé de mon)", G_REGEX_MULTILINE |
+	    G_REGEX_CASELESS, 0, NULL);
+	char	*got = staff_strip_quotes_with("D'accord.\nEnvoyé de mon "
+	    "iPhone\nLe 23 nov. a écrit :\n", extra);
+
+	g_assert_cmpstr(got, ==, "D'accord.");
+	g_free(got);
+	got = staff_strip_quotes_with("Oui.\n> cité\nEnvoyé de mon iPhone",
+	    extra);
+	g_assert_cmpstr(got, ==, "Oui.");
+	g_free(got);
+	g_regex_unref(extra);
+}
+
 int
 main(int argc, char *argv[])
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/staff/strip-quotes", test_strip_quotes);
+	g_test_add_func("/staff/configured-separator", test_configured_separator);
 	g_test_add_func("/staff/commands-at-the-top", test_commands_at_the_top);
 	return g_test_run();
 }
