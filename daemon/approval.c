@@ -160,7 +160,7 @@ approval_propose(struct store *st, const struct setup *s,
 	struct involved	 inv;
 	struct notify_mail n;
 	char		*actor = g_strdup_printf("staff <%s>", author->address);
-	char		*subject, *body, *tok, *id;
+	char		*subject, *body, *tok, *id, *reply_to;
 	gboolean	 ok;
 	guint		 i;
 
@@ -197,7 +197,9 @@ approval_propose(struct store *st, const struct setup *s,
 		n.body = body;
 		n.message_id = id;
 		n.reply_to_us = TRUE;
+		n.reply_to = reply_to = staff_reply_to(s->conf, c->ref, tok);
 		ok = notify_send(st, s->conf, &n, now, NULL, err);
+		g_free(reply_to);
 		g_free(tok);
 		g_free(id);
 	}

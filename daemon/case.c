@@ -9,6 +9,7 @@
 #include "case.h"
 #include "classify.h"
 
+static char	*subaddress_ref(const struct msg *);
 static gboolean	 find_case(struct store *, const struct rules *,
 		    const struct msg *, struct case_decision *, GError **);
 static GPtrArray *missing_fields(const struct rules_type *, const char *);
@@ -147,8 +148,54 @@ find_case(struct store *st, const struct rules *r, const struct msg *m,
 		    "(In-Reply-To/References)");
 		return store_case_by_id(st, id, &d->existing, err);
 	}
+	if ((ref = subaddress_ref(m)) != NULL &&
+	    store_case_by_ref(st, ref, &d->existing, err)) {
+		d->action = CASE_JOIN;
+		d->joined_by = g_strdup_printf("sent to the reply address of %s",
+		    ref);
+		g_free(ref);
+		return TRUE;
+	}
+	g_free(ref);
+	if (err != NULL && *err != NULL)
+		return FALSE;
 	d->action = CASE_OPEN;
 	return TRUE;
+}
+
+/*
+ * The case named by a recipient "local+n.REF.TOKEN@domain" (the Reply-To
+ * of a notification with reply_subaddress); caller frees, NULL if none.
+ * Only the case: whether its sender is staff is staff.c's business.
+ */
+static char *
+subaddress_ref(const struct msg *m)
+{
+	static const char *const fields[] = { "To", "Cc", "Delivered-To" };
+	GMatchInfo	*mi;
+	GRegex		*re = g_regex_new("\\+n\\.([A-Z]{2,6}-[0-9]{4}-[0-9]{4,})"
+	    "\\.[0-9a-f]+@", G_REGEX_CASELESS, 0, NULL);
+	char		*ref = NULL;
+	size_t		 k;
+	guint		 i;
+
+	for (k = 0; ref == NULL && k < G_N_ELEMENTS(fields); k++) {
+		GPtrArray *values = msg_header_all(m, fields[k]);
+
+		for (i = 0; ref == NULL && i < values->len; i++) {
+			if (g_regex_match(re, g_ptr_array_index(values, i), 0,
+			    &mi)) {
+				char	*found = g_match_info_fetch(mi, 1);
+
+				ref = g_ascii_strup(found, -1);
+				g_free(found);
+			}
+			g_match_info_free(mi);
+		}
+		g_ptr_array_unref(values);
+	}
+	g_regex_unref(re);
+	return ref;
 }
 
 /*

@@ -25,7 +25,7 @@ static const char *const top_keys[] = {
 	"organisation", "database", "spool", "rules", "templates", "language",
 	"mailboxes", "smtp", "limits", "imap", "calendar", "alerts", "staff",
 	"staff_key", "staff_key_file", "reply_address", "detect_language",
-	"staff_authserv_id", "quote_separators", NULL
+	"staff_authserv_id", "quote_separators", "reply_subaddress", NULL
 };
 static const char *const staff_keys[] = { "address", "name", "role", NULL };
 static const char *const org_keys[] = { "name", "address", "domain", NULL };
@@ -495,6 +495,7 @@ load_staff(struct cfg *l, const config_setting_t *root)
 		    "of 16 characters or more: it signs their reply tokens");
 	c->reply_address = cfg_str(l, root, "reply_address", c->org_address);
 	c->staff_authserv_id = cfg_str(l, root, "staff_authserv_id", NULL);
+	c->reply_subaddress = cfg_bool(l, root, "reply_subaddress", FALSE);
 	load_separators(l, root);
 }
 

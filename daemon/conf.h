@@ -102,6 +102,7 @@ struct conf {
 	char			*staff_key;	/* HMAC key of reply tokens */
 	char			*reply_address;	/* where staff replies go */
 	GRegex			*quote_separators; /* more quote starts */
+	gboolean		 reply_subaddress; /* token in Reply-To too */
 	char			*staff_authserv_id; /* staff replies need a DKIM
 					   or SPF pass from this server */
 	struct conf_smtp	 smtp;

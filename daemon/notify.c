@@ -23,7 +23,8 @@ notify_send(struct store *st, const struct conf *c,
 	memset(&m, 0, sizeof(m));
 	m.from_name = c->org_name;
 	m.from_addr = c->org_address;
-	m.reply_to = n->reply_to_us ? c->reply_address : NULL;
+	m.reply_to = n->reply_to != NULL ? n->reply_to : n->reply_to_us ?
+	    c->reply_address : NULL;
 	m.to_name = n->to_name;
 	m.to_addr = n->to;
 	m.subject = n->subject;

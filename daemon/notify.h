@@ -25,6 +25,7 @@ struct notify_mail {
 	const char	*references;
 	const char	*message_id;	/* NULL: a new one */
 	gboolean	 reply_to_us;	/* Reply-To: conf->reply_address */
+	const char	*reply_to;	/* or this one */
 	const char	*lang;		/* Content-Language; NULL: conf's */
 	const struct compose_file *files; /* attached; may be NULL */
 	guint		 nfiles;

@@ -85,6 +85,8 @@ static const struct command {
 static gboolean	 authentic(const struct conf *, const struct msg *,
 		    const char *);
 static gboolean	 auth_results_pass(const struct conf *, const struct msg *);
+static gboolean	 sent_to_token(const struct msg *, const char *,
+		    const char *);
 static const struct command *lookup(const char *, const char **);
 static void	 help(GString *);
 static gboolean	 run_one(struct store *, const struct setup *,
@@ -175,6 +177,51 @@ auth_results_pass(const struct conf *c, const struct msg *m)
 	return pass;
 }
 
+/*
+ * With reply_subaddress, the Reply-To of a notification is the reply
+ * address with "+n.REF.TOKEN" after its local part, for the clients that
+ * drop In-Reply-To and References; NULL without it.  Caller frees.
+ */
+char *
+staff_reply_to(const struct conf *c, const char *ref, const char *tok)
+{
+	const char	*at = strrchr(c->reply_address, '@');
+
+	if (!c->reply_subaddress || at == NULL)
+		return NULL;
+	return g_strdup_printf("%.*s+n.%s.%s%s", (int)(at - c->reply_address),
+	    c->reply_address, ref, tok, at);
+}
+
+/* Whether m was sent to the subaddress of ref and tok (To, Cc, delivery). */
+static gboolean
+sent_to_token(const struct msg *m, const char *ref, const char *tok)
+{
+	static const char *const fields[] = { "To", "Cc", "Delivered-To",
+	    "X-Original-To" };
+	char	*needle = g_strdup_printf("+n.%s.%s@", ref, tok);
+	char	*lower = g_ascii_strdown(needle, -1);
+	gboolean found = FALSE;
+	size_t	 k;
+	guint	 i;
+
+	for (k = 0; !found && k < G_N_ELEMENTS(fields); k++) {
+		GPtrArray *values = msg_header_all(m, fields[k]);
+
+		for (i = 0; !found && i < values->len; i++) {
+			char *v = g_ascii_strdown(g_ptr_array_index(values, i),
+			    -1);
+
+			found = strstr(v, lower) != NULL;
+			g_free(v);
+		}
+		g_ptr_array_unref(values);
+	}
+	g_free(lower);
+	g_free(needle);
+	return found;
+}
+
 /* A Message-ID our notification to addr about ref would have. */
 static gboolean
 authentic(const struct conf *c, const struct msg *m, const char *ref)
@@ -190,6 +237,8 @@ authentic(const struct conf *c, const struct msg *m, const char *ref)
 	ok = m->in_reply_to != NULL && g_str_has_prefix(m->in_reply_to, prefix);
 	for (i = 0; !ok && i < m->references->len; i++)
 		ok = g_str_has_prefix(g_ptr_array_index(m->references, i), prefix);
+	if (!ok && c->reply_subaddress)
+		ok = sent_to_token(m, ref, tok);
 	g_free(prefix);
 	g_free(tok);
 	return ok && auth_results_pass(c, m);
@@ -333,6 +382,7 @@ staff_notify(struct store *st, const struct setup *s,
 	struct notify_mail n;
 	struct tpl_vars	*v;
 	GArray		*files;
+	char		*reply_to;
 	const char	*to;
 	char		*tok, *id, *subject = NULL, *body = NULL;
 	gboolean	 ok;
@@ -366,9 +416,11 @@ staff_notify(struct store *st, const struct setup *s,
 		n.body = body;
 		n.message_id = id;
 		n.reply_to_us = TRUE;
+		n.reply_to = reply_to = staff_reply_to(s->conf, c.ref, tok);
 		n.files = (const struct compose_file *)(void *)files->data;
 		n.nfiles = files->len;
 		ok = notify_send(st, s->conf, &n, now, NULL, err);
+		g_free(reply_to);
 	}
 	*queued = ok;
 	files_free(files);

@@ -28,6 +28,10 @@ char		*staff_token(const struct conf *, const char *ref,
 #include "staff_text.h"
 
 /* Notify staff of the case d opened (to the type's notify address). */
+/* The Reply-To of a notification with reply_subaddress, or NULL. */
+char		*staff_reply_to(const struct conf *, const char *ref,
+		    const char *token);
+
 /* Whether #name is a staff command (for met_by in the rules). */
 gboolean	 staff_command_exists(const char *name);
 

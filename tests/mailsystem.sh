@@ -459,6 +459,7 @@ default_transport = $err
 relay_transport = $err
 virtual_mailbox_domains = $TESTBED_DOMAIN
 virtual_mailbox_maps = texthash:$d/postfix/vmailbox
+recipient_delimiter = +
 virtual_transport = lmtp:unix:$d/run/lmtp
 
 smtpd_banner = \$myhostname ESMTP testbed

@@ -29,7 +29,7 @@ like "$out" "fr/rappel.txt" "a missing French template is named"
 sed -e 's/^		priority = 10;$/		priority = 10; notify = "staff1@example.test";/' \
     -e 's/^		priority = 20;$/		priority = 20; notify = "staff1@example.test";/' \
     "$top_srcdir/rules/00-default.conf" > "$d/rules/00-default.conf"
-testbed_conf 'detect_language = true;'
+testbed_conf 'detect_language = true; reply_subaddress = true;'
 daemon_start
 processed() { [ "$(sql "$db" "SELECT count(*) FROM inbound WHERE state = 'processed'" 2>/dev/null)" -ge "$1" ]; }
 found() { testbed_imap_find "$1" "$2" > "$d/found.eml"; }
@@ -57,6 +57,7 @@ like "$mail" "#decision" "and the commands"
 nid_bob=$(echo "$mail" | sed -n 's/^Message-Id: <\(.*\)>$/\1/p')
 wait_found staff1 "Nouveau dossier \\(réclamation\\)" "and each new case"
 nid_alice=$(echo "$mail" | sed -n 's/^Message-Id: <\(.*\)>$/\1/p')
+cp "$d/found.eml" "$d/notif-alice.eml"
 
 # Bob writes again: staff are told of the new message.
 printf 'From: Bob Smith <bob@example.test>\r\nTo: client@example.test\r\nSubject: Re: [PLA-%s-0001] my audit report\r\nMessage-ID: <b2@example.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nI forgot to say: the auditor was late.\r\n--B\r\nContent-Type: application/pdf; name=rapport.pdf\r\nContent-Disposition: attachment; filename=rapport.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJcfsj6IKMSAwIG9iago8PD4+CmVuZG9iagp0cmFpbGVyCjw8Pj4KJSVFT0YK\r\n--B--\r\n' "$year" > "$d/b2.eml"
@@ -119,4 +120,15 @@ reply r6 "REC-$year-0002" "$nid_ghost" "#informe appelé au téléphone, accord 
 wait_for 20 processed 10
 is "$(sql "$db" "SELECT state FROM cases WHERE ref = 'REC-$year-0002'")" closed "after #informe it closes"
 is "$(sql "$db" "SELECT detail FROM event WHERE kind = 'informe'")" "appelé au téléphone, accord pour clore" "and how is recorded"
+
+# A mail client that drops In-Reply-To and References: the Reply-To of
+# the notification carries the token (reply_subaddress).
+rt=$(testbed_decode "$d/notif-alice.eml" | sed -n 's/^Reply-To: //p' | tr -d '\r')
+like "$rt" "^client\\+n\\.REC-$year-0001\\.[0-9a-f]{16}@example.test$" "the notification's Reply-To carries the token"
+printf 'From: staff1@example.test\r\nTo: %s\r\nSubject: Re: dossier\r\nMessage-ID: <sub1@example.test>\r\n\r\n#note par la sous-adresse\r\n' "$rt" > "$d/sub1.eml"
+testbed_send staff1@example.test "$rt" "$d/sub1.eml"
+has_note() { [ "$(sql "$db" "SELECT count(*) FROM event WHERE kind = 'note'")" -ge 1 ]; }
+wait_for 20 has_note
+ok $? "a reply to it without threading headers is authenticated by its recipient"
+is "$(sql "$db" "SELECT c.ref FROM event e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'note'")" "REC-$year-0001" "in the right case"
 done_testing || { tail -30 "$d/recoursd.log" | sed 's/^/# log: /'; exit 1; }
