@@ -44,6 +44,8 @@ staff_split(const char *body, GPtrArray **commands, char **rest)
  * in the forms of Outlook, Thunderbird, Gmail and Apple Mail, French and
  * English.
  */
+static char	*bottom_posted(const char *);
+
 char *
 staff_strip_quotes(const char *text)
 {
@@ -82,5 +84,37 @@ staff_strip_quotes_with(const char *text, const GRegex *extra)
 	    (at < 0 || more < at))
 		at = more;
 	out = at >= 0 ? g_strndup(text, (gsize)at) : g_strdup(text);
-	return g_strstrip(out);
+	if (*g_strstrip(out) == '\0' && at >= 0) {
+		g_free(out);
+		out = bottom_posted(text);
+	}
+	return out;
+}
+
+/*
+ * A reply written below the quoted message: the unquoted lines after the
+ * quote, up to the signature.
+ */
+static char *
+bottom_posted(const char *text)
+{
+	char	**lines = g_strsplit(text, "\n", -1);
+	GString	*kept = g_string_new(NULL);
+	gboolean quoted = FALSE;
+	guint	 i;
+
+	for (i = 0; lines[i] != NULL; i++) {
+		const char *l = lines[i];
+
+		if (*l == '>') {
+			quoted = TRUE;
+			continue;
+		}
+		if (strcmp(l, "-- ") == 0 || strcmp(l, "--") == 0)
+			break;
+		if (quoted)
+			g_string_append_printf(kept, "%s\n", l);
+	}
+	g_strfreev(lines);
+	return g_strstrip(g_string_free(kept, FALSE));
 }

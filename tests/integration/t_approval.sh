@@ -31,16 +31,17 @@ wait_found() {
 	mail=$(testbed_decode "$d/found.eml")
 }
 # last_receipt: the receipt of the last reply (each reply gets one).
-more_mail() { [ "$(testbed_mail_count staff1)" -gt "$n" ]; }	# + the notification
+more_mail() { [ "$(testbed_mail_count staff1)" -gt "$s1" ]; }	# + the notification
 last_receipt() {
 	wait_for 20 more_mail
 	testbed_imap_fetch staff1 "$(testbed_mail_count staff1)" > "$d/r.eml"
 	testbed_decode "$d/r.eml"
 }
 state() { sql "$db" "SELECT state FROM cases"; }
-n=0
+n=0 s1=0
 reply() {	# reply FROM IN-REPLY-TO BODY
 	n=$((n + 1))
+	[ "$1" = staff1@example.test ] && s1=$((s1 + 1))
 	printf 'From: %s\r\nTo: client@example.test\r\nSubject: Re: [REC-%s-0001] dossier\r\nMessage-ID: <ap%d@example.test>\r\nIn-Reply-To: <%s>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n' \
 	    "$1" "$year" $n "$2" "$3" > "$d/ap$n.eml"
 	testbed_send "$1" client@example.test "$d/ap$n.eml"
@@ -71,6 +72,13 @@ wait_for 20 processed 4
 is "$(state)" received "the author cannot approve"
 like "$(last_receipt)" "ne peut pas approuver" "and is told why"
 
+reply staff1@example.test "$nid" "#assigner staff2@example.test"
+wait_for 20 processed 5
+reply staff2@example.test "$aid" "#approuver"
+wait_for 20 processed 6
+is "$(state)" received "the assignee cannot approve"
+reply staff1@example.test "$nid" "#assigner staff1@example.test"
+wait_for 20 processed 7
 reply staff2@example.test "$aid" "#approuver"
 wait_found alice "Décision concernant votre réclamation" "an uninvolved approver's #approuver sends the decision"
 like "$mail" "30 euros" "the decision proposed last"
@@ -79,21 +87,21 @@ like "$(sql "$db" "SELECT actor || ' ' || detail FROM event WHERE kind = 'approu
     "staff <staff2@example.test> staff1@example.test" "the approval names approver and author"
 
 reply staff1@example.test "$nid" "#efficacite formation faite"
-wait_for 20 processed 6
+wait_for 20 processed 9
 like "$(last_receipt)" "aucune action corrective" "#efficacite before any action is refused"
 reply staff1@example.test "$nid" "#action-corrective Former l'équipe facturation échéance 31/13/2026"
-wait_for 20 processed 7
+wait_for 20 processed 10
 like "$(last_receipt)" "JJ/MM/AAAA" "a malformed due date is refused"
 reply staff1@example.test "$nid" "#action-corrective Former l'équipe facturation échéance 15/01/2027
 #efficacite Vérifiée à l'audit interne"
-wait_for 20 processed 8
+wait_for 20 processed 11
 is "$(sql "$db" "SELECT count(*) FROM event WHERE kind IN ('action-corrective', 'efficacite')")" 2 \
     "an action and its efficacy check are recorded"
 reply staff1@example.test "$nid" "#notification-decision 2026-01-01"
-wait_for 20 processed 9
+wait_for 20 processed 12
 like "$(last_receipt)" "JJ/MM/AAAA" "#notification-decision with a bad date is refused"
 reply staff1@example.test "$nid" "#notification-decision 01/01/2026"
-wait_for 20 processed 10
+wait_for 20 processed 13
 is "$(sql "$db" "SELECT out_of_time FROM cases")" 1 "a decision notified long ago: the case is out of time"
 like "$(last_receipt)" "HORS DÉLAI" "and staff are told"
 like "$("$RECOURSCTL" -f "$d/recoursd.conf" stats 2>&1)" ",1,1$" "stats count the corrective action and its efficacy check"

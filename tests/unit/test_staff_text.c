@@ -36,6 +36,11 @@ static const struct {
 	    "Case: REC-2026-0001", "Complete." },
 	{ "no quote", "Juste une ligne.", "Juste une ligne." },
 	{ "quoted only", "> tout est cité", "" },
+	{ "bottom-posted", "Le 23/11/2026 à 10:00, Recours a écrit :\n> "
+	    "Nouveau dossier\n> texte\n\nMa réponse en dessous.\n\n-- \n"
+	    "Sophie", "Ma réponse en dessous." },
+	{ "interleaved bottom", "> question ?\nréponse.\n> autre ?\n"
+	    "autre réponse.", "réponse.\nautre réponse." },
 };
 
 static void
