@@ -75,8 +75,9 @@ static const struct command commands[] = {
 	    NEED_CONF, cmd_check },
 	{ "status", "status", "count inbound messages by state",
 	    NEED_CONF | NEED_STORE_RO, cmd_status },
-	{ "list", "list [--type T] [--state S] [--year Y] [--json]",
-	    "cases, oldest first", NEED_CONF | NEED_STORE_RO, cmd_list },
+	{ "list", "list [--type T] [--state S] [--year Y] [--overdue] "
+	    "[--due-within DAYS] [--assignee ADDRESS] [--json]",
+	    "cases, the next due first", NEED_CONF | NEED_STORE_RO, cmd_list },
 	{ "show", "show REF [--json]",
 	    "a case and its timeline of events", NEED_CONF | NEED_STORE_RO,
 	    cmd_show },
@@ -588,6 +589,105 @@ local_time(struct ctl *ctl, int64_t t)
 	return s;
 }
 
+/* What list filters and sorts on, beyond the case row. */
+struct listed {
+	const struct store_case *c;
+	int64_t		 next_due;	/* earliest pending deadline; 0: none */
+	gboolean	 overdue;	/* a deadline missed, or due and not fired */
+	char		*assignee;	/* last #assigner; NULL: none */
+};
+
+/* The deadlines and the assignee of c, from its timers and events. */
+static gboolean
+listed_fill(struct ctl *ctl, const struct store_case *c, int64_t now,
+    struct listed *l, GError **err)
+{
+	GArray	*timers, *events;
+	guint	 i;
+
+	memset(l, 0, sizeof(*l));
+	l->c = c;
+	if ((timers = store_case_timers(ctl->store, c->id, err)) == NULL ||
+	    (events = store_case_events(ctl->store, c->id, err)) == NULL) {
+		if (timers != NULL)
+			g_array_unref(timers);
+		return FALSE;
+	}
+	for (i = 0; i < timers->len; i++) {
+		const struct store_timer *t = &g_array_index(timers,
+		    struct store_timer, i);
+
+		if (strcmp(t->kind, "due") != 0)
+			continue;
+		if (strcmp(t->state, "pending") == 0 && (l->next_due == 0 ||
+		    t->due_at < l->next_due))
+			l->next_due = t->due_at;
+		if (strcmp(c->state, "closed") != 0 &&
+		    (strcmp(t->state, "missed") == 0 ||
+		    (strcmp(t->state, "pending") == 0 && t->due_at <= now)))
+			l->overdue = TRUE;
+	}
+	for (i = 0; i < events->len; i++) {
+		const struct store_event *e = &g_array_index(events,
+		    struct store_event, i);
+
+		if (strcmp(e->kind, "assigner") == 0) {
+			g_free(l->assignee);
+			l->assignee = g_strdup(e->detail);
+		}
+	}
+	g_array_unref(timers);
+	g_array_unref(events);
+	return TRUE;
+}
+
+/* By next due date, the cases without one last, then by reference. */
+static int
+by_next_due(gconstpointer a, gconstpointer b)
+{
+	const struct listed *x = a, *y = b;
+
+	if (x->next_due != y->next_due)
+		return x->next_due == 0 ? 1 : y->next_due == 0 ? -1 :
+		    x->next_due < y->next_due ? -1 : 1;
+	return x->c->id < y->c->id ? -1 : x->c->id > y->c->id;
+}
+
+static void
+print_listed(struct ctl *ctl, const struct listed *l, gboolean json)
+{
+	const struct store_case *c = l->c;
+	char	*when = local_time(ctl, c->opened_at);
+	char	*due = l->next_due > 0 ? local_time(ctl, l->next_due) :
+	    g_strdup("-");
+
+	if (json) {
+		char	*r = json_str(c->ref), *t = json_str(c->type);
+		char	*st = json_str(c->state), *a = json_str(
+		    c->complainant_addr), *sub = json_str(c->subject);
+		char	*as = json_str(l->assignee);
+
+		printf("{\"ref\": %s, \"type\": %s, \"state\": %s, "
+		    "\"opened_at\": %" G_GINT64_FORMAT ", \"complainant\": "
+		    "%s, \"subject\": %s, \"out_of_time\": %s, \"next_due\": "
+		    "%" G_GINT64_FORMAT ", \"overdue\": %s, \"assignee\": %s}\n",
+		    r, t, st, c->opened_at, a, sub, c->out_of_time ? "true" :
+		    "false", l->next_due, l->overdue ? "true" : "false", as);
+		g_free(r);
+		g_free(t);
+		g_free(st);
+		g_free(a);
+		g_free(sub);
+		g_free(as);
+	} else
+		printf("%-14s %-10.10s %-12.12s %-16s %-16s %.16s%s%s\n", c->ref,
+		    c->type, c->state, when, due, c->complainant_addr ?
+		    c->complainant_addr : "-", l->overdue ? " !overdue" : "",
+		    c->out_of_time ? " !late" : "");
+	g_free(when);
+	g_free(due);
+}
+
 static int
 cmd_list(struct ctl *ctl, int argc, char **argv)
 {
@@ -595,18 +695,23 @@ cmd_list(struct ctl *ctl, int argc, char **argv)
 		{ "type", required_argument, NULL, 't' },
 		{ "state", required_argument, NULL, 's' },
 		{ "year", required_argument, NULL, 'y' },
+		{ "overdue", no_argument, NULL, 'o' },
+		{ "due-within", required_argument, NULL, 'w' },
+		{ "assignee", required_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char	*type = NULL, *state = NULL;
-	GArray		*rows;
+	const char	*type = NULL, *state = NULL, *assignee = NULL;
+	GArray		*rows, *shown;
 	GError		*err = NULL;
-	gboolean	 json = FALSE;
-	int		 ch, year = 0;
+	gboolean	 json = FALSE, overdue = FALSE;
+	int64_t		 now = clock_now();
+	int		 ch, year = 0, within = -1;
+	char		*end;
 	guint		 i;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "t:s:y:j", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "t:s:y:ow:a:j", opts, NULL)) != -1) {
 		switch (ch) {
 		case 't':
 			type = optarg;
@@ -620,6 +725,21 @@ cmd_list(struct ctl *ctl, int argc, char **argv)
 				    optarg);
 				return 1;
 			}
+			break;
+		case 'o':
+			overdue = TRUE;
+			break;
+		case 'w':
+			within = (int)strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || within < 0 ||
+			    within > 3660) {
+				fprintf(stderr, "recoursctl: --due-within %s: a "
+				    "number of days (0 to 3660)\n", optarg);
+				return 1;
+			}
+			break;
+		case 'a':
+			assignee = optarg;
 			break;
 		case 'j':
 			json = TRUE;
@@ -639,35 +759,34 @@ cmd_list(struct ctl *ctl, int argc, char **argv)
 		g_error_free(err);
 		return 1;
 	}
-	if (!json && rows->len > 0)
-		printf("%-14s %-10s %-12s %-16s %s\n", "REFERENCE", "TYPE",
-		    "STATE", "OPENED", "COMPLAINANT");
+	shown = g_array_new(FALSE, TRUE, sizeof(struct listed));
 	for (i = 0; i < rows->len; i++) {
-		const struct store_case *c = &g_array_index(rows,
-		    struct store_case, i);
-		char	*when = local_time(ctl, c->opened_at);
+		struct listed l;
 
-		if (json) {
-			char	*r = json_str(c->ref), *t = json_str(c->type);
-			char	*st = json_str(c->state), *a = json_str(
-			    c->complainant_addr), *sub = json_str(c->subject);
-
-			printf("{\"ref\": %s, \"type\": %s, \"state\": %s, "
-			    "\"opened_at\": %" G_GINT64_FORMAT ", \"complainant\": "
-			    "%s, \"subject\": %s, \"out_of_time\": %s}\n", r, t,
-			    st, c->opened_at, a, sub,
-			    c->out_of_time ? "true" : "false");
-			g_free(r);
-			g_free(t);
-			g_free(st);
-			g_free(a);
-			g_free(sub);
-		} else
-			printf("%-14s %-10.10s %-12.12s %-16s %.24s%s\n", c->ref,
-			    c->type, c->state, when, c->complainant_addr ?
-			    c->complainant_addr : "-", c->out_of_time ? " !late" : "");
-		g_free(when);
+		if (!listed_fill(ctl, &g_array_index(rows, struct store_case, i),
+		    now, &l, &err)) {
+			fprintf(stderr, "recoursctl: %s\n", err->message);
+			g_error_free(err);
+			return 1;
+		}
+		if ((overdue && !l.overdue) || (within >= 0 && (l.next_due == 0 ||
+		    l.next_due > now + (int64_t)within * 86400)) ||
+		    (assignee != NULL && (l.assignee == NULL ||
+		    g_ascii_strcasecmp(l.assignee, assignee) != 0))) {
+			g_free(l.assignee);
+			continue;
+		}
+		g_array_append_val(shown, l);
 	}
+	g_array_sort(shown, by_next_due);
+	if (!json && shown->len > 0)
+		printf("%-14s %-10s %-12s %-16s %-16s %s\n", "REFERENCE", "TYPE",
+		    "STATE", "OPENED", "NEXT DUE", "COMPLAINANT");
+	for (i = 0; i < shown->len; i++) {
+		print_listed(ctl, &g_array_index(shown, struct listed, i), json);
+		g_free(g_array_index(shown, struct listed, i).assignee);
+	}
+	g_array_unref(shown);
 	g_array_unref(rows);
 	return 0;
 }

@@ -76,6 +76,12 @@ reply r2 "#partie bob@example.test"
 wait_for 20 processed 3
 is "$(sql "$db" "SELECT detail FROM event WHERE kind = 'partie'")" "bob@example.test" "#partie records the other party"
 
+list() { "$RECOURSCTL" -f "$d/recoursd.conf" list "$@" 2>&1; }
+is "$(list --due-within 30 --json | grep -c "\"ref\": \"REC-$year-0001\"")" 1 "list --due-within: the case has a deadline within 30 days"
+is "$(list --overdue)" "" "list --overdue: nothing yet"
+is "$(list --assignee staff2@example.test)" "" "list --assignee: not assigned to staff2"
+out=$(list --due-within x); rc=$?
+is "$rc" 1 "--due-within needs a number of days"
 at_due progress
 wait_found alice "Point d'avancement" "the progress notice reaches the complainant when due"
 is "$(sql "$db" "SELECT state FROM timer WHERE deadline = 'progress'")" sent "its timer is sent"
@@ -84,6 +90,7 @@ wait_found manager "Échéance dépassée : complexity" "the complexity notice n
 at_due overall
 wait_found manager "Échéance dépassée : overall" "the overall limit missed: escalated"
 like "$mail" "#justifier" "the escalation says how to justify it"
+like "$(list --overdue)" "^REC-$year-0001 .* !overdue" "list --overdue: the case, flagged"
 reply r3 "#justifier L'expertise a demandé deux semaines de plus."
 wait_found alice "Dépassement du délai" "#justifier: the complainant gets the justification"
 like "$mail" "deux semaines de plus" "with its text"
