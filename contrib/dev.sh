@@ -59,7 +59,9 @@ run_check() {
 	dir=$1
 	shift
 	status=0
-	(cd "$dir" && make -s check "$@") || status=1
+	# Each integration test starts its own test bed on free ports: they
+	# run side by side.
+	(cd "$dir" && make -s -j"$(nproc)" check "$@") || status=1
 	# automake prints the per-suite summary; keep it for count().
 	grep -hE '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' \
 	    "$dir/test-suite.log" > "$dir/test-suite.log.summary" 2>/dev/null || true
