@@ -84,9 +84,9 @@ static const struct command commands[] = {
 	{ "export", "export REF [-o DIR]",
 	    "the case file: mbox of every message, attachments, event log",
 	    NEED_CONF | NEED_STORE_RO, cmd_export },
-	{ "stats", "stats [--year Y] [--type T]",
-	    "indicators per type and month, as CSV", NEED_CONF | NEED_STORE_RO,
-	    cmd_stats },
+	{ "stats", "stats [--year Y] [--type T] [--json]",
+	    "indicators per type and month against the objectives, as CSV",
+	    NEED_CONF | NEED_STORE_RO, cmd_stats },
 	{ "verify", "verify",
 	    "check the hash chain of events; name the first altered one",
 	    NEED_CONF | NEED_STORE_RO, cmd_verify },
@@ -905,16 +905,18 @@ cmd_stats(struct ctl *ctl, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "year", required_argument, NULL, 'y' },
 		{ "type", required_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
 	GDateTime	*now = g_date_time_new_from_unix_utc(clock_now());
 	const char	*type = NULL;
 	GError		*err = NULL;
+	gboolean	 json = FALSE;
 	int		 ch, year = g_date_time_get_year(now);
 
 	g_date_time_unref(now);
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "y:t:", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "y:t:j", opts, NULL)) != -1) {
 		if (ch == 'y') {
 			if ((year = atoi(optarg)) < 1970 || year > 9999) {
 				fprintf(stderr, "recoursctl: %s: not a year\n",
@@ -923,6 +925,8 @@ cmd_stats(struct ctl *ctl, int argc, char **argv)
 			}
 		} else if (ch == 't')
 			type = optarg;
+		else if (ch == 'j')
+			json = TRUE;
 		else
 			return 2;
 	}
@@ -931,8 +935,8 @@ cmd_stats(struct ctl *ctl, int argc, char **argv)
 		    type);
 		return 1;
 	}
-	if (!report_stats(ctl->store, year, type, cal_zone(ctl->setup->cal),
-	    stdout, &err)) {
+	if (!report_stats(ctl->store, ctl->setup->rules, year, type,
+	    cal_zone(ctl->setup->cal), json, stdout, &err)) {
 		fprintf(stderr, "recoursctl: %s\n", err->message);
 		g_error_free(err);
 		return 1;

@@ -25,6 +25,11 @@ static double	 maximum(GArray *);
 static void	 row_free(gpointer);
 static struct row *row_for(GHashTable *, const char *, int);
 static void	 put(FILE *, double);
+static void	 put_value(FILE *, const char *, double, gboolean);
+static const char *objectives_met(const struct row *,
+		    const struct rules_type *, double);
+static void	 print_row(FILE *, int, struct row *, const struct rules_type *,
+		    gboolean);
 
 static int
 by_double(const void *a, const void *b)
@@ -95,9 +100,86 @@ put(FILE *fp, double v)
 		fputs(",", fp);
 }
 
+/*
+ * Whether r meets the objectives of t: "yes", "no", or "" when t has none
+ * (or none that applies: no deadline fell due).
+ */
+static const char *
+objectives_met(const struct row *r, const struct rules_type *t, double share)
+{
+	gboolean judged = FALSE, ok = TRUE;
+
+	if (t != NULL && t->max_per_month >= 0) {
+		judged = TRUE;
+		ok = r->received <= t->max_per_month;
+	}
+	if (t != NULL && t->deadlines_met >= 0 && share >= 0) {
+		judged = TRUE;
+		ok = ok && share + 1e-9 >= t->deadlines_met;
+	}
+	return !judged ? "" : ok ? "yes" : "no";
+}
+
+/* A value, or "" (CSV) / null (JSON) when there is none. */
+static void
+put_value(FILE *fp, const char *name, double v, gboolean json)
+{
+	if (!json)
+		put(fp, v);
+	else if (v >= 0)
+		fprintf(fp, ", \"%s\": %.1f", name, v);
+	else
+		fprintf(fp, ", \"%s\": null", name);
+}
+
+static void
+print_row(FILE *fp, int year, struct row *r, const struct rules_type *t,
+    gboolean json)
+{
+	double	 share = r->met + r->missed > 0 ?
+	    100.0 * r->met / (r->met + r->missed) : -1;
+	const char *met = objectives_met(r, t, share);
+
+	if (json)
+		fprintf(fp, "{\"year\": %d, \"month\": %d, \"type\": \"%s\", "
+		    "\"received\": %d, \"admissible\": %d, \"inadmissible\": "
+		    "%d, \"founded\": %d, \"decided\": %d, \"closed\": %d, "
+		    "\"deadlines_met\": %d, \"deadlines_missed\": %d", year,
+		    r->month, r->type, r->received, r->admissible,
+		    r->inadmissible, r->founded, r->decided, r->closed, r->met,
+		    r->missed);
+	else
+		fprintf(fp, "%d,%d,%s,%d,%d,%d,%d,%d,%d,%d,%d", year, r->month,
+		    r->type, r->received, r->admissible, r->inadmissible,
+		    r->founded, r->decided, r->closed, r->met, r->missed);
+	put_value(fp, "deadlines_met_share", share, json);
+	put_value(fp, "median_hours_to_ack", median(r->to_ack), json);
+	put_value(fp, "max_hours_to_ack", maximum(r->to_ack), json);
+	put_value(fp, "median_days_to_decision", median(r->to_decision), json);
+	put_value(fp, "max_days_to_decision", maximum(r->to_decision), json);
+	if (json) {
+		fprintf(fp, ", \"corrective_actions\": %d, \"efficacy_checks\": "
+		    "%d", r->actions, r->checked);
+		put_value(fp, "objective_max_per_month", t != NULL ?
+		    t->max_per_month : -1, json);
+		put_value(fp, "objective_deadlines_met", t != NULL ?
+		    t->deadlines_met : -1, json);
+		fprintf(fp, ", \"objectives_met\": %s}\n", *met == '\0' ?
+		    "null" : strcmp(met, "yes") == 0 ? "true" : "false");
+		return;
+	}
+	fprintf(fp, ",%d,%d,", r->actions, r->checked);
+	if (t != NULL && t->max_per_month >= 0)
+		fprintf(fp, "%d", t->max_per_month);
+	fputc(',', fp);
+	if (t != NULL && t->deadlines_met >= 0)
+		fprintf(fp, "%g", t->deadlines_met);
+	fprintf(fp, ",%s\n", met);
+}
+
 gboolean
-report_stats(struct store *st, int year, const char *type, GTimeZone *tz,
-    FILE *fp, GError **err)
+report_stats(struct store *st, const struct rules *rules, int year,
+    const char *type, GTimeZone *tz, gboolean json, FILE *fp, GError **err)
 {
 	GHashTable	*rows;
 	GArray		*facts;
@@ -137,26 +219,18 @@ report_stats(struct store *st, int year, const char *type, GTimeZone *tz,
 		g_date_time_unref(l);
 		g_date_time_unref(u);
 	}
-	fprintf(fp, "year,month,type,received,admissible,inadmissible,"
-	    "founded,decided,closed,deadlines_met,deadlines_missed,"
-	    "deadlines_met_share,median_hours_to_ack,max_hours_to_ack,"
-	    "median_days_to_decision,max_days_to_decision,"
-	    "corrective_actions,efficacy_checks\n");
+	if (!json)
+		fprintf(fp, "year,month,type,received,admissible,inadmissible,"
+		    "founded,decided,closed,deadlines_met,deadlines_missed,"
+		    "deadlines_met_share,median_hours_to_ack,max_hours_to_ack,"
+		    "median_days_to_decision,max_days_to_decision,"
+		    "corrective_actions,efficacy_checks,objective_max_per_month,"
+		    "objective_deadlines_met,objectives_met\n");
 	keys = g_list_sort(g_hash_table_get_keys(rows), (GCompareFunc)strcmp);
-	for (k = keys; k != NULL; k = k->next) {
-		struct row *r = g_hash_table_lookup(rows, k->data);
-
-		fprintf(fp, "%d,%d,%s,%d,%d,%d,%d,%d,%d,%d,%d", year, r->month,
-		    r->type, r->received, r->admissible, r->inadmissible,
-		    r->founded, r->decided, r->closed, r->met, r->missed);
-		put(fp, r->met + r->missed > 0 ?
-		    100.0 * r->met / (r->met + r->missed) : -1);
-		put(fp, median(r->to_ack));
-		put(fp, maximum(r->to_ack));
-		put(fp, median(r->to_decision));
-		put(fp, maximum(r->to_decision));
-		fprintf(fp, ",%d,%d\n", r->actions, r->checked);
-	}
+	for (k = keys; k != NULL; k = k->next)
+		print_row(fp, year, g_hash_table_lookup(rows, k->data),
+		    rules_type(rules, ((struct row *)g_hash_table_lookup(rows,
+		    k->data))->type), json);
 	g_list_free(keys);
 	g_hash_table_unref(rows);
 	g_array_unref(facts);

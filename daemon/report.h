@@ -8,15 +8,19 @@
 #include <glib.h>
 #include <stdio.h>
 
+#include "rules.h"
 #include "store.h"
 
 /*
- * CSV, one line per type and month of year (type NULL: all types):
- * received, admissible, inadmissible, founded, decided, closed, deadlines
- * met and missed, median and maximum hours to acknowledgement and days to
- * decision.  FALSE on a store error.
+ * CSV (or one JSON object per line), one line per type and month of year
+ * (type NULL: all types): received, admissible, inadmissible, founded,
+ * decided, closed, deadlines met and missed, median and maximum hours to
+ * acknowledgement and days to decision, corrective actions and efficacy
+ * checks, and the type's objectives with whether the month meets them.
+ * FALSE on a store error.
  */
-gboolean	 report_stats(struct store *, int year, const char *type,
-		    GTimeZone *, FILE *, GError **);
+gboolean	 report_stats(struct store *, const struct rules *, int year,
+		    const char *type, GTimeZone *, gboolean json, FILE *,
+		    GError **);
 
 #endif

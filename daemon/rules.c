@@ -17,7 +17,11 @@ static const char *const top_keys[] = { "types", "triage", "defaults", NULL };
 static const char *const type_keys[] = {
 	"name", "label", "prefix", "tags", "priority", "roles", "required",
 	"admissibility", "on_closed", "states", "ack", "ack_template",
-	"response", "deadlines", "notify", "escalate_to", "approver_roles", NULL
+	"response", "deadlines", "notify", "escalate_to", "approver_roles",
+	"objectives", NULL
+};
+static const char *const objective_keys[] = {
+	"max_per_month", "deadlines_met", NULL
 };
 static const char *const deadline_keys[] = {
 	"name", "within", "remind_before", "met_by", "escalate", "notice", NULL
@@ -39,6 +43,8 @@ static void	 load_labels(struct cfg *, const config_setting_t *,
 static void	 load_fields(struct cfg *, const config_setting_t *,
 		    struct rules_type *);
 static void	 load_admissibility(struct cfg *, const config_setting_t *,
+		    struct rules_type *);
+static void	 load_objectives(struct cfg *, const config_setting_t *,
 		    struct rules_type *);
 static void	 load_states(struct cfg *, const config_setting_t *,
 		    struct rules_type *);
@@ -253,6 +259,18 @@ load_ack(struct cfg *l, const config_setting_t *s, struct rules_type *t)
 	g_free(response);
 }
 
+/* What the indicators are compared with (CESI: <= 1 a month, 100 %). */
+static void
+load_objectives(struct cfg *l, const config_setting_t *s,
+    struct rules_type *t)
+{
+	const config_setting_t *o = cfg_group(l, s, "objectives",
+	    objective_keys);
+
+	t->max_per_month = (int)cfg_int(l, o, "max_per_month", -1, 0, 1000000);
+	t->deadlines_met = cfg_float(l, o, "deadlines_met", -1, 0, 100);
+}
+
 static void
 load_states(struct cfg *l, const config_setting_t *s, struct rules_type *t)
 {
@@ -307,6 +325,7 @@ load_type(struct cfg *l, const config_setting_t *s, gboolean triage)
 	load_fields(l, s, t);
 	load_admissibility(l, s, t);
 	load_states(l, s, t);
+	load_objectives(l, s, t);
 	load_ack(l, s, t);
 	load_deadlines(l, s, t);
 	t->notify = cfg_str(l, s, "notify", NULL);
@@ -482,6 +501,8 @@ rules_load(const char *dir, GString *errors)
 		r->triage->tags = g_ptr_array_new();
 		r->triage->roles = g_ptr_array_new();
 		r->triage->approver_roles = g_ptr_array_new();
+		r->triage->max_per_month = -1;
+		r->triage->deadlines_met = -1;
 		r->triage->fields = g_ptr_array_new();
 		r->triage->states = CASE_ALL_STATES;
 		r->triage->ack = TRUE;

@@ -69,6 +69,8 @@ struct rules_type {
 	char		*notify;	/* staff reminders go here; NULL: admin */
 	char		*escalate_to;	/* missed deadlines go here; NULL: admin */
 	guint		 states;	/* bit set of case states it uses */
+	int		 max_per_month;	/* objective; -1: none */
+	double		 deadlines_met;	/* objective, percent; -1: none */
 	const char	*file;		/* interned, for messages */
 	int		 line;
 };

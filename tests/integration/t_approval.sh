@@ -18,7 +18,8 @@ cat > "$d/rules/00-test.conf" <<'EOR'
 types = (
 	{ name = "claim"; label = { fr = "réclamation"; }; prefix = "REC"; tags = ( "réclamation" );
 	  notify = "staff1@example.test"; approver_roles = ( "quality" );
-	  admissibility = { within = "5 jours ouvrés"; }; }
+	  admissibility = { within = "5 jours ouvrés"; };
+	  objectives = { max_per_month = 0; deadlines_met = 90; }; }
 );
 EOR
 testbed_conf
@@ -104,5 +105,6 @@ reply staff1@example.test "$nid" "#notification-decision 01/01/2026"
 wait_for 20 processed 13
 is "$(sql "$db" "SELECT out_of_time FROM cases")" 1 "a decision notified long ago: the case is out of time"
 like "$(last_receipt)" "HORS DÉLAI" "and staff are told"
-like "$("$RECOURSCTL" -f "$d/recoursd.conf" stats 2>&1)" ",1,1$" "stats count the corrective action and its efficacy check"
+like "$("$RECOURSCTL" -f "$d/recoursd.conf" stats 2>&1)" ",1,1,0,90,no$" "stats count the corrective action and its efficacy check, against the objectives"
+like "$("$RECOURSCTL" -f "$d/recoursd.conf" stats --json 2>&1)" '"received": 1,.*"corrective_actions": 1, "efficacy_checks": 1, "objective_max_per_month": 0.0, "objective_deadlines_met": 90.0, "objectives_met": false}' "and as JSON"
 done_testing || { tail -30 "$d/recoursd.log" | sed 's/^/# log: /'; exit 1; }

@@ -107,6 +107,8 @@ wait_found alice "Décision concernant votre appel" "the decision reaches the ap
 at_due response
 wait_for 20 has_timer response met
 ok $? "$profile: the response deadline is met (100 % of deadlines met)"
+like "$("$RECOURSCTL" -f "$d/recoursd.conf" stats --year $year 2>&1)" "^$year,[0-9]+,appeal,1,.*,1,100,yes$" \
+    "$profile: the indicators meet both objectives (1 appeal a month, 100 %)"
 
 # --- Cyberini: a complex claim, announced within 5 days, answered in a month.
 start cyberini client
