@@ -6,16 +6,19 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <gmime/gmime.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "case.h"
 #include "check.h"
 #include "clock.h"
 #include "conf.h"
+#include "dashboard.h"
 #include "export.h"
 #include "ingest.h"
 #include "log.h"
@@ -56,6 +59,7 @@ static int	 cmd_list(struct ctl *, int, char **);
 static int	 cmd_show(struct ctl *, int, char **);
 static int	 cmd_verify(struct ctl *, int, char **);
 static int	 cmd_stats(struct ctl *, int, char **);
+static int	 cmd_dashboard(struct ctl *, int, char **);
 static int	 cmd_export(struct ctl *, int, char **);
 static void	 help(FILE *);
 static int	 parse_id(const char *, int64_t *);
@@ -87,6 +91,9 @@ static const struct command commands[] = {
 	{ "stats", "stats [--year Y] [--type T] [--json]",
 	    "indicators per type and month against the objectives, as CSV",
 	    NEED_CONF | NEED_STORE_RO, cmd_stats },
+	{ "dashboard", "dashboard [--year Y] -o FILE.html",
+	    "the annual dashboard: one self-contained HTML page",
+	    NEED_CONF | NEED_STORE_RO, cmd_dashboard },
 	{ "verify", "verify",
 	    "check the hash chain of events; name the first altered one",
 	    NEED_CONF | NEED_STORE_RO, cmd_verify },
@@ -896,6 +903,72 @@ cmd_export(struct ctl *ctl, int argc, char **argv)
 	}
 	printf("%s written to %s: messages.mbox, attachments/, events.txt\n",
 	    argv[1], dir);
+	return 0;
+}
+
+/*
+ * recoursctl dashboard [--year Y] -o FILE.html: written to a temporary
+ * file beside FILE, then renamed: never half a page.
+ */
+static int
+cmd_dashboard(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "year", required_argument, NULL, 'y' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 }
+	};
+	GDateTime	*now = g_date_time_new_from_unix_utc(clock_now());
+	const char	*out = NULL;
+	GPtrArray	*rows;
+	GError		*err = NULL;
+	char		*tmp;
+	FILE		*fp;
+	int		 ch, fd, year = g_date_time_get_year(now);
+
+	g_date_time_unref(now);
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "y:o:", opts, NULL)) != -1) {
+		if (ch == 'y' && ((year = atoi(optarg)) < 1970 || year > 9999)) {
+			fprintf(stderr, "recoursctl: %s: not a year\n", optarg);
+			return 1;
+		} else if (ch == 'o')
+			out = optarg;
+		else if (ch != 'y')
+			return 2;
+	}
+	if (out == NULL || optind != argc) {
+		fprintf(stderr, "usage: recoursctl dashboard [--year Y] -o "
+		    "FILE.html\n");
+		return 2;
+	}
+	if ((rows = report_rows(ctl->store, ctl->setup->rules, year, NULL,
+	    cal_zone(ctl->setup->cal), &err)) == NULL) {
+		fprintf(stderr, "recoursctl: %s\n", err->message);
+		g_error_free(err);
+		return 1;
+	}
+	tmp = g_strdup_printf("%s.XXXXXX", out);
+	if ((fd = g_mkstemp(tmp)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
+		fprintf(stderr, "recoursctl: %s: %s\n", out, g_strerror(errno));
+		if (fd != -1) {
+			close(fd);
+			unlink(tmp);
+		}
+		g_free(tmp);
+		g_ptr_array_unref(rows);
+		return 1;
+	}
+	dashboard_write(fp, ctl->conf->org_name, year, rows);
+	g_ptr_array_unref(rows);
+	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0 || fclose(fp) != 0 ||
+	    rename(tmp, out) != 0) {
+		fprintf(stderr, "recoursctl: %s: %s\n", out, g_strerror(errno));
+		unlink(tmp);
+		g_free(tmp);
+		return 1;
+	}
+	g_free(tmp);
 	return 0;
 }
 

@@ -8,28 +8,24 @@
 
 #include "report.h"
 
-/* The figures of one type in one month. */
-struct row {
-	char	*type;
-	int	 month;
-	int	 received, admissible, inadmissible, founded, decided, closed;
-	int	 met, missed;
-	int	 actions, checked;
-	GArray	*to_ack;	/* hours, double */
-	GArray	*to_decision;	/* days, double */
+/* A row while it is being counted: the times, to take medians of. */
+struct tally {
+	struct report_row row;
+	GArray		*to_ack;	/* hours, double */
+	GArray		*to_decision;	/* days, double */
 };
 
 static int	 by_double(const void *, const void *);
 static double	 median(GArray *);
 static double	 maximum(GArray *);
+static void	 tally_free(gpointer);
 static void	 row_free(gpointer);
-static struct row *row_for(GHashTable *, const char *, int);
-static void	 put(FILE *, double);
-static void	 put_value(FILE *, const char *, double, gboolean);
-static const char *objectives_met(const struct row *,
-		    const struct rules_type *, double);
-static void	 print_row(FILE *, int, struct row *, const struct rules_type *,
-		    gboolean);
+static struct tally *tally_for(GHashTable *, const char *, int);
+static void	 add_fact(struct tally *, const struct store_facts *);
+static void	 finish(struct report_row *, struct tally *,
+		    const struct rules_type *);
+static void	 put(FILE *, const char *, double, gboolean);
+static void	 print_row(FILE *, int, const struct report_row *, gboolean);
 
 static int
 by_double(const void *a, const void *b)
@@ -62,70 +58,145 @@ maximum(GArray *v)
 }
 
 static void
+tally_free(gpointer p)
+{
+	struct tally *t = p;
+
+	g_free(t->row.type);
+	g_array_unref(t->to_ack);
+	g_array_unref(t->to_decision);
+	g_free(t);
+}
+
+static void
 row_free(gpointer p)
 {
-	struct row *r = p;
+	struct report_row *r = p;
 
 	g_free(r->type);
-	g_array_unref(r->to_ack);
-	g_array_unref(r->to_decision);
 	g_free(r);
 }
 
-static struct row *
-row_for(GHashTable *rows, const char *type, int month)
+static struct tally *
+tally_for(GHashTable *tallies, const char *type, int month)
 {
 	char		*key = g_strdup_printf("%s|%02d", type, month);
-	struct row	*r = g_hash_table_lookup(rows, key);
+	struct tally	*t = g_hash_table_lookup(tallies, key);
 
-	if (r == NULL) {
-		r = g_new0(struct row, 1);
-		r->type = g_strdup(type);
-		r->month = month;
-		r->to_ack = g_array_new(FALSE, FALSE, sizeof(double));
-		r->to_decision = g_array_new(FALSE, FALSE, sizeof(double));
-		g_hash_table_insert(rows, key, r);
+	if (t == NULL) {
+		t = g_new0(struct tally, 1);
+		t->row.type = g_strdup(type);
+		t->row.month = month;
+		t->to_ack = g_array_new(FALSE, FALSE, sizeof(double));
+		t->to_decision = g_array_new(FALSE, FALSE, sizeof(double));
+		g_hash_table_insert(tallies, key, t);
 	} else
 		g_free(key);
-	return r;
+	return t;
 }
 
-/* "12.5" or "" when there is no value. */
 static void
-put(FILE *fp, double v)
+add_fact(struct tally *t, const struct store_facts *f)
 {
-	if (v >= 0)
-		fprintf(fp, ",%.1f", v);
-	else
-		fputs(",", fp);
+	struct report_row *r = &t->row;
+	double		 v;
+
+	r->received++;
+	r->admissible += f->admissible;
+	r->inadmissible += f->inadmissible;
+	r->founded += f->founded;
+	r->decided += f->decided_at > 0;
+	r->closed += f->closed;
+	r->met += f->met;
+	r->missed += f->missed;
+	r->actions += f->actions;
+	r->checked += f->checked;
+	if (f->ack_at > 0) {
+		v = (double)(f->ack_at - f->opened_at) / 3600;
+		g_array_append_val(t->to_ack, v);
+	}
+	if (f->decided_at > 0) {
+		v = (double)(f->decided_at - f->opened_at) / 86400;
+		g_array_append_val(t->to_decision, v);
+	}
 }
 
 /*
- * Whether r meets the objectives of t: "yes", "no", or "" when t has none
- * (or none that applies: no deadline fell due).
+ * The times and the objectives: met is "yes" or "no", or "" when the
+ * type has none that applies (no deadline fell due).
  */
-static const char *
-objectives_met(const struct row *r, const struct rules_type *t, double share)
+static void
+finish(struct report_row *r, struct tally *t, const struct rules_type *type)
 {
 	gboolean judged = FALSE, ok = TRUE;
 
-	if (t != NULL && t->max_per_month >= 0) {
+	*r = t->row;
+	r->type = g_strdup(t->row.type);
+	r->met_share = r->met + r->missed > 0 ?
+	    100.0 * r->met / (r->met + r->missed) : -1;
+	r->median_ack_hours = median(t->to_ack);
+	r->max_ack_hours = maximum(t->to_ack);
+	r->median_decision_days = median(t->to_decision);
+	r->max_decision_days = maximum(t->to_decision);
+	r->objective_max_per_month = type != NULL ? type->max_per_month : -1;
+	r->objective_deadlines_met = type != NULL ? type->deadlines_met : -1;
+	if (r->objective_max_per_month >= 0) {
 		judged = TRUE;
-		ok = r->received <= t->max_per_month;
+		ok = r->received <= r->objective_max_per_month;
 	}
-	if (t != NULL && t->deadlines_met >= 0 && share >= 0) {
+	if (r->objective_deadlines_met >= 0 && r->met_share >= 0) {
 		judged = TRUE;
-		ok = ok && share + 1e-9 >= t->deadlines_met;
+		ok = ok && r->met_share + 1e-9 >= r->objective_deadlines_met;
 	}
-	return !judged ? "" : ok ? "yes" : "no";
+	r->objectives_met = !judged ? "" : ok ? "yes" : "no";
 }
 
-/* A value, or "" (CSV) / null (JSON) when there is none. */
+GPtrArray *
+report_rows(struct store *st, const struct rules *rules, int year,
+    const char *type, GTimeZone *tz, GError **err)
+{
+	GHashTable	*tallies;
+	GPtrArray	*rows;
+	GArray		*facts;
+	GList		*keys, *k;
+	guint		 i;
+
+	if ((facts = store_case_facts(st, year, type, err)) == NULL)
+		return NULL;
+	tallies = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    tally_free);
+	for (i = 0; i < facts->len; i++) {
+		const struct store_facts *f = &g_array_index(facts,
+		    struct store_facts, i);
+		GDateTime	*u = g_date_time_new_from_unix_utc(f->opened_at);
+		GDateTime	*l = g_date_time_to_timezone(u, tz);
+
+		add_fact(tally_for(tallies, f->type, g_date_time_get_month(l)),
+		    f);
+		g_date_time_unref(l);
+		g_date_time_unref(u);
+	}
+	rows = g_ptr_array_new_with_free_func(row_free);
+	keys = g_list_sort(g_hash_table_get_keys(tallies), (GCompareFunc)strcmp);
+	for (k = keys; k != NULL; k = k->next) {
+		struct tally	*t = g_hash_table_lookup(tallies, k->data);
+		struct report_row *r = g_new0(struct report_row, 1);
+
+		finish(r, t, rules_type(rules, t->row.type));
+		g_ptr_array_add(rows, r);
+	}
+	g_list_free(keys);
+	g_hash_table_unref(tallies);
+	g_array_unref(facts);
+	return rows;
+}
+
+/* ",12.5" or "," (CSV); ", "name": 12.5" or null (JSON). */
 static void
-put_value(FILE *fp, const char *name, double v, gboolean json)
+put(FILE *fp, const char *name, double v, gboolean json)
 {
 	if (!json)
-		put(fp, v);
+		v >= 0 ? fprintf(fp, ",%.1f", v) : fputs(",", fp);
 	else if (v >= 0)
 		fprintf(fp, ", \"%s\": %.1f", name, v);
 	else
@@ -133,13 +204,8 @@ put_value(FILE *fp, const char *name, double v, gboolean json)
 }
 
 static void
-print_row(FILE *fp, int year, struct row *r, const struct rules_type *t,
-    gboolean json)
+print_row(FILE *fp, int year, const struct report_row *r, gboolean json)
 {
-	double	 share = r->met + r->missed > 0 ?
-	    100.0 * r->met / (r->met + r->missed) : -1;
-	const char *met = objectives_met(r, t, share);
-
 	if (json)
 		fprintf(fp, "{\"year\": %d, \"month\": %d, \"type\": \"%s\", "
 		    "\"received\": %d, \"admissible\": %d, \"inadmissible\": "
@@ -152,73 +218,41 @@ print_row(FILE *fp, int year, struct row *r, const struct rules_type *t,
 		fprintf(fp, "%d,%d,%s,%d,%d,%d,%d,%d,%d,%d,%d", year, r->month,
 		    r->type, r->received, r->admissible, r->inadmissible,
 		    r->founded, r->decided, r->closed, r->met, r->missed);
-	put_value(fp, "deadlines_met_share", share, json);
-	put_value(fp, "median_hours_to_ack", median(r->to_ack), json);
-	put_value(fp, "max_hours_to_ack", maximum(r->to_ack), json);
-	put_value(fp, "median_days_to_decision", median(r->to_decision), json);
-	put_value(fp, "max_days_to_decision", maximum(r->to_decision), json);
+	put(fp, "deadlines_met_share", r->met_share, json);
+	put(fp, "median_hours_to_ack", r->median_ack_hours, json);
+	put(fp, "max_hours_to_ack", r->max_ack_hours, json);
+	put(fp, "median_days_to_decision", r->median_decision_days, json);
+	put(fp, "max_days_to_decision", r->max_decision_days, json);
 	if (json) {
 		fprintf(fp, ", \"corrective_actions\": %d, \"efficacy_checks\": "
 		    "%d", r->actions, r->checked);
-		put_value(fp, "objective_max_per_month", t != NULL ?
-		    t->max_per_month : -1, json);
-		put_value(fp, "objective_deadlines_met", t != NULL ?
-		    t->deadlines_met : -1, json);
-		fprintf(fp, ", \"objectives_met\": %s}\n", *met == '\0' ?
-		    "null" : strcmp(met, "yes") == 0 ? "true" : "false");
+		put(fp, "objective_max_per_month", r->objective_max_per_month,
+		    json);
+		put(fp, "objective_deadlines_met", r->objective_deadlines_met,
+		    json);
+		fprintf(fp, ", \"objectives_met\": %s}\n",
+		    *r->objectives_met == '\0' ? "null" :
+		    strcmp(r->objectives_met, "yes") == 0 ? "true" : "false");
 		return;
 	}
 	fprintf(fp, ",%d,%d,", r->actions, r->checked);
-	if (t != NULL && t->max_per_month >= 0)
-		fprintf(fp, "%d", t->max_per_month);
+	if (r->objective_max_per_month >= 0)
+		fprintf(fp, "%d", r->objective_max_per_month);
 	fputc(',', fp);
-	if (t != NULL && t->deadlines_met >= 0)
-		fprintf(fp, "%g", t->deadlines_met);
-	fprintf(fp, ",%s\n", met);
+	if (r->objective_deadlines_met >= 0)
+		fprintf(fp, "%g", r->objective_deadlines_met);
+	fprintf(fp, ",%s\n", r->objectives_met);
 }
 
 gboolean
 report_stats(struct store *st, const struct rules *rules, int year,
     const char *type, GTimeZone *tz, gboolean json, FILE *fp, GError **err)
 {
-	GHashTable	*rows;
-	GArray		*facts;
-	GList		*keys, *k;
+	GPtrArray	*rows = report_rows(st, rules, year, type, tz, err);
 	guint		 i;
 
-	if ((facts = store_case_facts(st, year, type, err)) == NULL)
+	if (rows == NULL)
 		return FALSE;
-	rows = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, row_free);
-	for (i = 0; i < facts->len; i++) {
-		const struct store_facts *f = &g_array_index(facts,
-		    struct store_facts, i);
-		GDateTime	*u = g_date_time_new_from_unix_utc(f->opened_at);
-		GDateTime	*l = g_date_time_to_timezone(u, tz);
-		struct row	*r = row_for(rows, f->type,
-		    g_date_time_get_month(l));
-		double		 v;
-
-		r->received++;
-		r->admissible += f->admissible;
-		r->inadmissible += f->inadmissible;
-		r->founded += f->founded;
-		r->decided += f->decided_at > 0;
-		r->closed += f->closed;
-		r->met += f->met;
-		r->missed += f->missed;
-		r->actions += f->actions;
-		r->checked += f->checked;
-		if (f->ack_at > 0) {
-			v = (double)(f->ack_at - f->opened_at) / 3600;
-			g_array_append_val(r->to_ack, v);
-		}
-		if (f->decided_at > 0) {
-			v = (double)(f->decided_at - f->opened_at) / 86400;
-			g_array_append_val(r->to_decision, v);
-		}
-		g_date_time_unref(l);
-		g_date_time_unref(u);
-	}
 	if (!json)
 		fprintf(fp, "year,month,type,received,admissible,inadmissible,"
 		    "founded,decided,closed,deadlines_met,deadlines_missed,"
@@ -226,13 +260,8 @@ report_stats(struct store *st, const struct rules *rules, int year,
 		    "median_days_to_decision,max_days_to_decision,"
 		    "corrective_actions,efficacy_checks,objective_max_per_month,"
 		    "objective_deadlines_met,objectives_met\n");
-	keys = g_list_sort(g_hash_table_get_keys(rows), (GCompareFunc)strcmp);
-	for (k = keys; k != NULL; k = k->next)
-		print_row(fp, year, g_hash_table_lookup(rows, k->data),
-		    rules_type(rules, ((struct row *)g_hash_table_lookup(rows,
-		    k->data))->type), json);
-	g_list_free(keys);
-	g_hash_table_unref(rows);
-	g_array_unref(facts);
+	for (i = 0; i < rows->len; i++)
+		print_row(fp, year, g_ptr_array_index(rows, i), json);
+	g_ptr_array_unref(rows);
 	return TRUE;
 }

@@ -11,13 +11,36 @@
 #include "rules.h"
 #include "store.h"
 
+/* The figures of one type in one month; a double is -1 when there is none. */
+struct report_row {
+	char		*type;
+	int		 month;
+	int		 received, admissible, inadmissible, founded, decided;
+	int		 closed;
+	int		 met, missed;		/* deadlines */
+	int		 actions, checked;	/* corrective, their efficacy */
+	double		 met_share;		/* percent */
+	double		 median_ack_hours, max_ack_hours;
+	double		 median_decision_days, max_decision_days;
+	int		 objective_max_per_month;	/* -1: none */
+	double		 objective_deadlines_met;	/* -1: none */
+	const char	*objectives_met;	/* "yes", "no", "": none */
+};
+
 /*
- * CSV (or one JSON object per line), one line per type and month of year
- * (type NULL: all types): received, admissible, inadmissible, founded,
- * decided, closed, deadlines met and missed, median and maximum hours to
- * acknowledgement and days to decision, corrective actions and efficacy
- * checks, and the type's objectives with whether the month meets them.
- * FALSE on a store error.
+ * One row per type and month of year in which cases were opened (type
+ * NULL: all types), sorted by type then month; NULL on a store error.
+ * g_ptr_array_unref.
+ */
+GPtrArray	*report_rows(struct store *, const struct rules *, int year,
+		    const char *type, GTimeZone *, GError **);
+
+/*
+ * The rows as CSV with a header line (or one JSON object per line):
+ * received, admissible, inadmissible, founded, decided, closed, deadlines
+ * met and missed, median and maximum hours to acknowledgement and days to
+ * decision, corrective actions and efficacy checks, and the type's
+ * objectives with whether the month meets them.  FALSE on a store error.
  */
 gboolean	 report_stats(struct store *, const struct rules *, int year,
 		    const char *type, GTimeZone *, gboolean json, FILE *,

@@ -17,6 +17,12 @@ skip_all() {
 	exit 0
 }
 
+# skip DESCRIPTION REASON: a test not run, and why.
+skip() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $1 # SKIP $2"
+}
+
 # ok STATUS DESCRIPTION: STATUS is an exit status (0 is a pass).
 ok() {
 	tap_n=$((tap_n + 1))

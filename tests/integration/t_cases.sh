@@ -151,6 +151,54 @@ like "$out" "le nom de l'entreprise concernée|received" "and the case's state"
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" show REC-1999-0001 2>&1); rc=$?
 is "$rc" 1 "show of an unknown reference is an error"
 like "$out" "no such case" "a clear one"
+
+# The annual dashboard: a page a real browser renders, showing what stats
+# computes.
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" dashboard --year "$year" -o "$d/dash.html" 2>&1); rc=$?
+is "$rc" 0 "recoursctl dashboard writes the page"
+like "$(cat "$d/dash.html")" "<svg role=\"img\"" "with inline SVG charts"
+if grep -qE 'src=|href=|<script' "$d/dash.html"; then ok 1 "self-contained"; else ok 0 "self-contained: nothing to fetch, no script"; fi
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" dashboard --year "$year" -o /proc/nowhere/dash.html 2>&1); rc=$?
+is "$rc" 1 "a path that cannot be written is an error"
+browser=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$browser" ]; then
+	skip "the dashboard renders in a headless browser" "no chromium installed (apt-get install chromium)"
+	skip "its figures equal those of stats" "no chromium installed"
+else
+	timeout 60 "$browser" --headless --no-sandbox --disable-gpu --user-data-dir="$d/chromium" \
+	    --dump-dom "file://$d/dash.html" > "$d/dom.html" 2> "$d/chromium.err"
+	rc=$?
+	grep -q "<svg" "$d/dom.html"
+	ok $(( rc + $? )) "the dashboard renders in a headless browser ($(basename "$browser"))"
+	"$RECOURSCTL" -f "$d/recoursd.conf" stats --year "$year" --json > "$d/stats.json"
+	python3 - "$d/dom.html" "$d/stats.json" <<'PY' > "$d/compare.out"
+import html.parser, json, sys
+shown = {}
+class P(html.parser.HTMLParser):
+    cur = None
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.cur = (a["data-type"], int(a["data-month"]), a["data-field"]) if tag == "td" and "data-month" in a else None
+    def handle_data(self, data):
+        if self.cur is not None:
+            shown[self.cur] = data.strip()
+            self.cur = None
+P().feed(open(sys.argv[1]).read())
+bad = 0
+for line in open(sys.argv[2]):
+    row = json.loads(line)
+    for field in ("received", "admissible", "founded", "decided", "closed",
+                  "deadlines_met", "deadlines_missed", "corrective_actions"):
+        if shown.get((row["type"], row["month"], field)) != str(row[field]):
+            print("%s %s %s: page %s, stats %s" % (row["type"], row["month"], field,
+                  shown.get((row["type"], row["month"], field)), row[field]))
+            bad += 1
+print("compared %d figures" % len(shown))
+sys.exit(1 if bad or not shown else 0)
+PY
+	ok $? "its figures equal those of stats ($(tail -1 "$d/compare.out"))"
+fi
+
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" verify 2>&1); rc=$?
 is "$rc" 0 "recoursctl verify: the chain is intact"
 sql "$db" "UPDATE event SET detail = 'edited by hand' WHERE id = 4"

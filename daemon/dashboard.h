@@ -1,0 +1,16 @@
+/*
+ * dashboard.h: the annual dashboard, one self-contained HTML page (inline
+ * SVG, no script, nothing fetched) of the rows of report_rows(): what a
+ * quality manager shows at the management review.
+ */
+#ifndef RECOURSD_DASHBOARD_H
+#define RECOURSD_DASHBOARD_H
+
+#include <glib.h>
+#include <stdio.h>
+
+/* rows: struct report_row *, as report_rows() returns them. */
+void		 dashboard_write(FILE *, const char *org, int year,
+		    GPtrArray *rows);
+
+#endif
