@@ -22,7 +22,8 @@
 
 /* Allowed members of each group: NULL-terminated. */
 static const char *const top_keys[] = {
-	"organisation", "database", "spool", "rules", "templates", "language",
+	"organisation", "database", "spool", "rules", "templates",
+	"template_overrides", "language",
 	"mailboxes", "smtp", "limits", "imap", "calendar", "alerts", "staff",
 	"staff_key", "staff_key_file", "reply_address", "detect_language",
 	"staff_authserv_id", "quote_separators", "reply_subaddress", NULL
@@ -176,6 +177,7 @@ load_paths(struct cfg *l, const config_setting_t *root)
 	c->rules = cfg_path(l, root, "rules", SYSCONFDIR "/recoursd/rules");
 	c->templates = cfg_path(l, root, "templates",
 	    DATADIR "/recoursd/templates");
+	c->template_overrides = cfg_path(l, root, "template_overrides", NULL);
 	c->language = cfg_str(l, root, "language", "fr");
 	if (c->language != NULL && strcmp(c->language, "fr") != 0 &&
 	    strcmp(c->language, "en") != 0)
@@ -610,6 +612,7 @@ conf_free(struct conf *c)
 	g_free(c->spool);
 	g_free(c->rules);
 	g_free(c->templates);
+	g_free(c->template_overrides);
 	g_free(c->language);
 	g_free(c->admin);
 	g_ptr_array_free(c->mailboxes, TRUE);

@@ -93,6 +93,7 @@ struct conf {
 	char			*spool;		/* raw messages, attachments */
 	char			*rules;		/* directory of rule files */
 	char			*templates;	/* holds fr/ and en/ */
+	char			*template_overrides; /* the same, read first */
 	char			*language;	/* default template language */
 	gboolean		 detect_language; /* complainant's, if we have it */
 	char			*admin;		/* gets health alerts; may be NULL */

@@ -94,11 +94,19 @@ load_one(struct setup *s, const char *lang, const char *name,
     const struct tpl_decl *schema, GString *errors)
 {
 	char		*key = g_strdup_printf("%s/%s", lang, name);
-	char		*path = g_strdup_printf("%s/%s.txt", s->conf->templates,
-	    key);
+	char		*path = NULL;
 	GError		*err = NULL;
 	struct tpl	*tpl;
 
+	/* A profile's own version, when it has one, else the shipped one. */
+	if (s->conf->template_overrides != NULL) {
+		path = g_strdup_printf("%s/%s.txt", s->conf->template_overrides,
+		    key);
+		if (!g_file_test(path, G_FILE_TEST_EXISTS))
+			g_clear_pointer(&path, g_free);
+	}
+	if (path == NULL)
+		path = g_strdup_printf("%s/%s.txt", s->conf->templates, key);
 	if (g_hash_table_contains(s->templates, key) ||
 	    (strcmp(lang, "fr") != 0 && !g_file_test(path, G_FILE_TEST_EXISTS))) {
 		g_free(key);

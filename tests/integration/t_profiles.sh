@@ -16,6 +16,7 @@ profile_conf() {
 	    -e "s|/var/lib/recoursd|$dir/state|" \
 	    -e "s|/etc/recoursd/rules|$top_srcdir/contrib/profiles/$p/rules|" \
 	    -e "s|/usr/share/recoursd/templates|$top_srcdir/templates|" \
+	    -e "s|/etc/recoursd/templates|$top_srcdir/contrib/profiles/$p/templates|" \
 	    -e "s|/etc/recoursd/|$dir/|" \
 	    "$top_srcdir/contrib/profiles/$p/recoursd.conf" > "$dir/recoursd.conf"
 }

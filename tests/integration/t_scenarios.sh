@@ -36,7 +36,8 @@ start() {
 	rm -rf "$d/state" "$d/rules"
 	cp -r "$top_srcdir/contrib/profiles/$1/rules" "$d/rules"
 	date +%s > "$RECOURSD_CLOCK_FILE"
-	testbed_conf "alerts = { admin = \"staff1@example.test\"; };"
+	testbed_conf "alerts = { admin = \"staff1@example.test\"; };
+template_overrides = \"$top_srcdir/contrib/profiles/$1/templates\";"
 	sed -i -e "s/name = \"client\"; host/name = \"$2\"; role = \"$2\"; host/" \
 	    -e "s/user = \"client\"; password/user = \"$2\"; password/" \
 	    -e "s/reply_address = \"client@/reply_address = \"$2@/" \
@@ -158,6 +159,7 @@ Faits : l'étude livrée est incomplète."
 wait_found alice "Accusé de réception" "the claim is acknowledged"
 like "$mail" "vos coordonnées" "asking in the same message for what is missing"
 like "$mail" "démarches déjà entreprises" "every missing item"
+like "$mail" "Le traitement commencera à la réception de ces éléments" "in the profile's own acknowledgement"
 is "$(state REC-$year-0001)" incomplete "the case waits for it"
 echo $(($(cat "$RECOURSD_CLOCK_FILE") + 3 * 86400)) > "$RECOURSD_CLOCK_FILE"
 write "Claire Petit <alice@example.test>" "Re: [REC-$year-0001] Réclamation" "Téléphone : 04 72 00 00 00
