@@ -60,6 +60,7 @@ static int	 cmd_show(struct ctl *, int, char **);
 static int	 cmd_verify(struct ctl *, int, char **);
 static int	 cmd_stats(struct ctl *, int, char **);
 static int	 cmd_dashboard(struct ctl *, int, char **);
+static struct rules *profile_rules(const char *);
 static int	 cmd_export(struct ctl *, int, char **);
 static void	 help(FILE *);
 static int	 parse_id(const char *, int64_t *);
@@ -88,7 +89,7 @@ static const struct command commands[] = {
 	{ "export", "export REF [-o DIR]",
 	    "the case file: mbox of every message, attachments, event log",
 	    NEED_CONF | NEED_STORE_RO, cmd_export },
-	{ "stats", "stats [--year Y] [--type T] [--json]",
+	{ "stats", "stats [--year Y] [--type T] [--profile P] [--json]",
 	    "indicators per type and month against the objectives, as CSV",
 	    NEED_CONF | NEED_STORE_RO, cmd_stats },
 	{ "dashboard", "dashboard [--year Y] -o FILE.html",
@@ -686,11 +687,17 @@ print_listed(struct ctl *ctl, const struct listed *l, gboolean json)
 		g_free(a);
 		g_free(sub);
 		g_free(as);
-	} else
-		printf("%-14s %-10.10s %-12.12s %-16s %-16s %.16s%s%s\n", c->ref,
-		    c->type, c->state, when, due, c->complainant_addr ?
-		    c->complainant_addr : "-", l->overdue ? " !overdue" : "",
-		    c->out_of_time ? " !late" : "");
+	} else {
+		/* Colour only for a person at a terminal, never in a pipe. */
+		gboolean colour = l->overdue && isatty(STDOUT_FILENO) &&
+		    g_getenv("NO_COLOR") == NULL;
+
+		printf("%s%-14s %-10.10s %-12.12s %-16s %-16s %.16s%s%s%s\n",
+		    colour ? "\033[31m" : "", c->ref, c->type, c->state, when,
+		    due, c->complainant_addr ? c->complainant_addr : "-",
+		    l->overdue ? " !overdue" : "", c->out_of_time ? " !late" :
+		    "", colour ? "\033[0m" : "");
+	}
 	g_free(when);
 	g_free(due);
 }
@@ -972,6 +979,26 @@ cmd_dashboard(struct ctl *ctl, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The rules of profile (a directory, or the name of a shipped profile),
+ * for the objectives it declares; NULL after printing why.
+ */
+static struct rules *
+profile_rules(const char *profile)
+{
+	GString		*errors = g_string_new(NULL);
+	struct rules	*r;
+	char		*dir = strchr(profile, '/') != NULL ? g_build_filename(
+	    profile, "rules", NULL) : g_build_filename(DATADIR, "recoursd",
+	    "profiles", profile, "rules", NULL);
+
+	if ((r = rules_load(dir, errors)) == NULL)
+		fprintf(stderr, "%s", errors->str);
+	g_free(dir);
+	g_string_free(errors, TRUE);
+	return r;
+}
+
 static int
 cmd_stats(struct ctl *ctl, int argc, char **argv)
 {
@@ -979,17 +1006,19 @@ cmd_stats(struct ctl *ctl, int argc, char **argv)
 		{ "year", required_argument, NULL, 'y' },
 		{ "type", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "profile", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 }
 	};
 	GDateTime	*now = g_date_time_new_from_unix_utc(clock_now());
-	const char	*type = NULL;
+	const char	*type = NULL, *profile = NULL;
+	struct rules	*rules = NULL;
 	GError		*err = NULL;
-	gboolean	 json = FALSE;
+	gboolean	 json = FALSE, ok;
 	int		 ch, year = g_date_time_get_year(now);
 
 	g_date_time_unref(now);
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "y:t:j", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "y:t:jp:", opts, NULL)) != -1) {
 		if (ch == 'y') {
 			if ((year = atoi(optarg)) < 1970 || year > 9999) {
 				fprintf(stderr, "recoursctl: %s: not a year\n",
@@ -1000,6 +1029,8 @@ cmd_stats(struct ctl *ctl, int argc, char **argv)
 			type = optarg;
 		else if (ch == 'j')
 			json = TRUE;
+		else if (ch == 'p')
+			profile = optarg;
 		else
 			return 2;
 	}
@@ -1008,8 +1039,12 @@ cmd_stats(struct ctl *ctl, int argc, char **argv)
 		    type);
 		return 1;
 	}
-	if (!report_stats(ctl->store, ctl->setup->rules, year, type,
-	    cal_zone(ctl->setup->cal), json, stdout, &err)) {
+	if (profile != NULL && (rules = profile_rules(profile)) == NULL)
+		return 1;
+	ok = report_stats(ctl->store, rules != NULL ? rules : ctl->setup->rules,
+	    year, type, cal_zone(ctl->setup->cal), json, stdout, &err);
+	rules_free(rules);
+	if (!ok) {
 		fprintf(stderr, "recoursctl: %s\n", err->message);
 		g_error_free(err);
 		return 1;

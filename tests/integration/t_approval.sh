@@ -106,5 +106,9 @@ wait_for 20 processed 13
 is "$(sql "$db" "SELECT out_of_time FROM cases")" 1 "a decision notified long ago: the case is out of time"
 like "$(last_receipt)" "HORS DÉLAI" "and staff are told"
 like "$("$RECOURSCTL" -f "$d/recoursd.conf" stats 2>&1)" ",1,1,0,90,no$" "stats count the corrective action and its efficacy check, against the objectives"
+like "$("$RECOURSCTL" -f "$d/recoursd.conf" stats --profile "$top_srcdir/contrib/profiles/cesi" 2>&1)" ",1,1,,,$" \
+    "stats --profile: the objectives of that profile (CESI has none for claims)"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" stats --profile nosuch 2>&1); rc=$?
+is "$rc" 1 "an unknown profile is an error"
 like "$("$RECOURSCTL" -f "$d/recoursd.conf" stats --json 2>&1)" '"received": 1,.*"corrective_actions": 1, "efficacy_checks": 1, "objective_max_per_month": 0.0, "objective_deadlines_met": 90.0, "objectives_met": false}' "and as JSON"
 done_testing || { tail -30 "$d/recoursd.log" | sed 's/^/# log: /'; exit 1; }

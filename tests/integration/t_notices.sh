@@ -91,6 +91,14 @@ at_due overall
 wait_found manager "Échéance dépassée : overall" "the overall limit missed: escalated"
 like "$mail" "#justifier" "the escalation says how to justify it"
 like "$(list --overdue)" "^REC-$year-0001 .* !overdue" "list --overdue: the case, flagged"
+if command -v script >/dev/null 2>&1; then
+	esc=$(printf '\033')
+	like "$(script -qec "\"$RECOURSCTL\" -f \"$d/recoursd.conf\" list --overdue" /dev/null)" \
+	    "${esc}\\[31mREC-$year-0001" "on a terminal, in red"
+	is "$(list --overdue | grep -c "$esc")" 0 "never in a pipe"
+else
+	skip "on a terminal, in red" "no script(1) to give recoursctl a terminal"
+fi
 reply r3 "#justifier L'expertise a demandé deux semaines de plus."
 wait_found alice "Dépassement du délai" "#justifier: the complainant gets the justification"
 like "$mail" "deux semaines de plus" "with its text"
