@@ -160,7 +160,7 @@ approval_propose(struct store *st, const struct setup *s,
 	struct involved	 inv;
 	struct notify_mail n;
 	char		*actor = g_strdup_printf("staff <%s>", author->address);
-	char		*subject, *body, *tok, *id, *reply_to;
+	char		*subject, *body, *id, *reply_to;
 	gboolean	 ok;
 	guint		 i;
 
@@ -185,9 +185,7 @@ approval_propose(struct store *st, const struct setup *s,
 			g_free(why);
 			continue;
 		}
-		tok = staff_token(s->conf, c->ref, who->address);
-		id = g_strdup_printf("n.%s.%s.%08x@%s", c->ref, tok,
-		    g_random_int(), s->conf->org_domain);
+		id = staff_notice_ids(s->conf, c->ref, who->address, &reply_to);
 		memset(&n, 0, sizeof(n));
 		n.kind = "approval-request";
 		n.case_id = c->id;
@@ -197,10 +195,9 @@ approval_propose(struct store *st, const struct setup *s,
 		n.body = body;
 		n.message_id = id;
 		n.reply_to_us = TRUE;
-		n.reply_to = reply_to = staff_reply_to(s->conf, c->ref, tok);
+		n.reply_to = reply_to;
 		ok = notify_send(st, s->conf, &n, now, NULL, err);
 		g_free(reply_to);
-		g_free(tok);
 		g_free(id);
 	}
 	involved_clear(&inv);

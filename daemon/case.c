@@ -172,13 +172,16 @@ static char *
 subaddress_ref(const struct msg *m)
 {
 	static const char *const fields[] = { "To", "Cc", "Delivered-To" };
+	static GRegex	*re;		/* every new message comes here */
 	GMatchInfo	*mi;
-	GRegex		*re = g_regex_new("\\+n\\.([A-Z]{2,6}-[0-9]{4}-[0-9]{4,})"
-	    "\\.[0-9a-f]+@", G_REGEX_CASELESS, 0, NULL);
 	char		*ref = NULL;
 	size_t		 k;
 	guint		 i;
 
+	if (g_once_init_enter(&re))
+		g_once_init_leave(&re, g_regex_new("\\+n\\.([A-Z]{2,6}-[0-9]{4}-"
+		    "[0-9]{4,})\\.[0-9a-f]+@", G_REGEX_CASELESS | G_REGEX_OPTIMIZE,
+		    0, NULL));
 	for (k = 0; ref == NULL && k < G_N_ELEMENTS(fields); k++) {
 		GPtrArray *values = msg_header_all(m, fields[k]);
 
@@ -194,7 +197,6 @@ subaddress_ref(const struct msg *m)
 		}
 		g_ptr_array_unref(values);
 	}
-	g_regex_unref(re);
 	return ref;
 }
 

@@ -955,7 +955,7 @@ cmd_dashboard(struct ctl *ctl, int argc, char **argv)
 		g_error_free(err);
 		return 1;
 	}
-	tmp = g_strdup_printf("%s.XXXXXX", out);
+	tmp = g_strdup_printf("%s.XXXXXX", out);	/* g_mkstemp() template */
 	if ((fd = g_mkstemp(tmp)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
 		fprintf(stderr, "recoursctl: %s: %s\n", out, g_strerror(errno));
 		if (fd != -1) {

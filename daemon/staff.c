@@ -178,19 +178,26 @@ auth_results_pass(const struct conf *c, const struct msg *m)
 }
 
 /*
- * With reply_subaddress, the Reply-To of a notification is the reply
- * address with "+n.REF.TOKEN" after its local part, for the clients that
- * drop In-Reply-To and References; NULL without it.  Caller frees.
+ * Where a notification to address about ref carries its token: its
+ * Message-ID "n.REF.TOKEN.RANDOM@domain" (returned; caller frees) and,
+ * with reply_subaddress, its Reply-To, the reply address with
+ * "+n.REF.TOKEN" after its local part, for the clients that drop
+ * In-Reply-To and References (*reply_to; NULL without; caller frees).
  */
 char *
-staff_reply_to(const struct conf *c, const char *ref, const char *tok)
+staff_notice_ids(const struct conf *c, const char *ref, const char *address,
+    char **reply_to)
 {
 	const char	*at = strrchr(c->reply_address, '@');
+	char		*tok = staff_token(c, ref, address), *id;
 
-	if (!c->reply_subaddress || at == NULL)
-		return NULL;
-	return g_strdup_printf("%.*s+n.%s.%s%s", (int)(at - c->reply_address),
-	    c->reply_address, ref, tok, at);
+	id = g_strdup_printf("n.%s.%s.%08x@%s", ref, tok, g_random_int(),
+	    c->org_domain);
+	*reply_to = c->reply_subaddress && at != NULL ? g_strdup_printf(
+	    "%.*s+n.%s.%s%s", (int)(at - c->reply_address), c->reply_address,
+	    ref, tok, at) : NULL;
+	g_free(tok);
+	return id;
 }
 
 /* Whether m was sent to the subaddress of ref and tok (To, Cc, delivery). */
@@ -384,7 +391,7 @@ staff_notify(struct store *st, const struct setup *s,
 	GArray		*files;
 	char		*reply_to;
 	const char	*to;
-	char		*tok, *id, *subject = NULL, *body = NULL;
+	char		*id, *subject = NULL, *body = NULL;
 	gboolean	 ok;
 
 	*queued = FALSE;
@@ -403,9 +410,7 @@ staff_notify(struct store *st, const struct setup *s,
 	}
 	staff_vars(s, d, m, v);
 	files = notify_files(s, m, v);
-	tok = staff_token(s->conf, c.ref, to);
-	id = g_strdup_printf("n.%s.%s.%08x@%s", c.ref, tok, g_random_int(),
-	    s->conf->org_domain);
+	id = staff_notice_ids(s->conf, c.ref, to, &reply_to);
 	if ((ok = letter_render(s, kind, NULL, s->conf->language, v, &subject,
 	    &body, err))) {
 		memset(&n, 0, sizeof(n));
@@ -416,17 +421,16 @@ staff_notify(struct store *st, const struct setup *s,
 		n.body = body;
 		n.message_id = id;
 		n.reply_to_us = TRUE;
-		n.reply_to = reply_to = staff_reply_to(s->conf, c.ref, tok);
+		n.reply_to = reply_to;
 		n.files = (const struct compose_file *)(void *)files->data;
 		n.nfiles = files->len;
 		ok = notify_send(st, s->conf, &n, now, NULL, err);
-		g_free(reply_to);
 	}
 	*queued = ok;
 	files_free(files);
 	tpl_vars_free(v);
 	store_case_clear(&c);
-	g_free(tok);
+	g_free(reply_to);
 	g_free(id);
 	g_free(subject);
 	g_free(body);

@@ -27,14 +27,21 @@ char		*staff_token(const struct conf *, const char *ref,
 
 #include "staff_text.h"
 
-/* Notify staff of the case d opened (to the type's notify address). */
-/* The Reply-To of a notification with reply_subaddress, or NULL. */
-char		*staff_reply_to(const struct conf *, const char *ref,
-		    const char *token);
+/*
+ * The Message-ID of a notification to address about ref, carrying its
+ * token (caller frees), and, with reply_subaddress, its Reply-To
+ * (*reply_to, or NULL; caller frees).
+ */
+char		*staff_notice_ids(const struct conf *, const char *ref,
+		    const char *address, char **reply_to);
 
 /* Whether #name is a staff command (for met_by in the rules). */
 gboolean	 staff_command_exists(const char *name);
 
+/*
+ * Notify staff (the type's notify address) of the case d opened, or of a
+ * complainant's new message in it, from its template.
+ */
 gboolean	 staff_notify(struct store *, const struct setup *,
 		    const struct case_decision *, const struct msg *,
 		    int64_t now, gboolean *queued, GError **);

@@ -194,6 +194,23 @@ $1
 EOC
 }
 
+# processed N: at least N inbound messages of $db are processed.
+processed() {
+	[ "$(sql "$db" "SELECT count(*) FROM inbound WHERE state = 'processed'" 2>/dev/null)" -ge "$1" ]
+}
+
+# found USER REGEX: USER's first mail whose subject matches, in $d/found.eml.
+found() { testbed_imap_find "$1" "$2" > "$d/found.eml"; }
+
+# wait_found USER REGEX DESCRIPTION: a test that such a mail arrives within
+# $wait_found_seconds (default 20), its description after
+# $wait_found_prefix; the mail, decoded, in $mail.
+wait_found() {
+	wait_for "${wait_found_seconds:-20}" found "$1" "$2"
+	ok $? "${wait_found_prefix:-}$3"
+	mail=$(testbed_decode "$d/found.eml")
+}
+
 # daemon_start: recoursd -d -v on $d/recoursd.conf, logging to
 # $d/recoursd.log; its PID in $pid; stopped by PID on exit.
 daemon_start() {

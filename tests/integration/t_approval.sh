@@ -24,13 +24,6 @@ types = (
 EOR
 testbed_conf
 daemon_start
-processed() { [ "$(sql "$db" "SELECT count(*) FROM inbound WHERE state = 'processed'" 2>/dev/null)" -ge "$1" ]; }
-found() { testbed_imap_find "$1" "$2" > "$d/found.eml"; }
-wait_found() {
-	wait_for 20 found "$1" "$2"
-	ok $? "$3"
-	mail=$(testbed_decode "$d/found.eml")
-}
 # last_receipt: the receipt of the last reply (each reply gets one).
 more_mail() { [ "$(testbed_mail_count staff1)" -gt "$s1" ]; }	# + the notification
 last_receipt() {

@@ -50,7 +50,6 @@ mail() {	# mail FILE MSGID SUBJECT BODY [EXTRA-HEADER]
 }" "$4" | sed 's/$/\r/; s/\r\r$/\r/' > "$1"
 }
 daemon_start
-processed() { [ "$(sql "$db" "SELECT count(*) FROM inbound WHERE state = 'processed'" 2>/dev/null)" -ge "$1" ]; }
 
 mail "$d/1.eml" c1 "[Réclamation] Audit du 12 novembre" "Bonjour, l'audit s'est mal passé."
 testbed_send alice@example.test client@example.test "$d/1.eml"

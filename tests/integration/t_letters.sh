@@ -31,13 +31,6 @@ sed -e 's/^		priority = 10;$/		priority = 10; notify = "staff1@example.test";/' 
     "$top_srcdir/rules/00-default.conf" > "$d/rules/00-default.conf"
 testbed_conf 'detect_language = true; reply_subaddress = true;'
 daemon_start
-processed() { [ "$(sql "$db" "SELECT count(*) FROM inbound WHERE state = 'processed'" 2>/dev/null)" -ge "$1" ]; }
-found() { testbed_imap_find "$1" "$2" > "$d/found.eml"; }
-wait_found() {	# wait_found USER REGEX DESCRIPTION: the mail in $mail
-	wait_for 20 found "$1" "$2"
-	ok $? "$3"
-	mail=$(testbed_decode "$d/found.eml")
-}
 
 # Bob writes in English, with no Content-Language: the words tell.
 printf 'From: Bob Smith <bob@example.test>\r\nTo: client@example.test\r\nSubject: [Complaint] my audit report\r\nMessage-ID: <b1@example.test>\r\n\r\nI am writing to complain about the way my audit was handled, and the report that I received.\r\n' > "$d/b1.eml"

@@ -24,7 +24,6 @@ mailboxes = ( { name = "client"; host = "localhost"; port = $TESTBED_IMAPS_PORT;
     user = "client"; password = "$TESTBED_PASS"; } );
 EOC
 daemon_start
-processed() { [ "$(sql "$db" "SELECT count(*) FROM inbound WHERE state = 'processed'" 2>/dev/null)" -ge "$1" ]; }
 send() {	# send FROM FILE
 	testbed_send "$1" client@example.test "$2"
 }

@@ -44,13 +44,6 @@ out=$("$RECOURSD" -n -f "$d/bad-recoursd.conf" 2>&1)
 like "$out" "00-test.conf:[0-9]+: .*met_by #frobnicate is not a staff command" "met_by names a staff command, or file:line"
 
 daemon_start
-processed() { [ "$(sql "$db" "SELECT count(*) FROM inbound WHERE state = 'processed'" 2>/dev/null)" -ge "$1" ]; }
-found() { testbed_imap_find "$1" "$2" > "$d/found.eml"; }
-wait_found() {
-	wait_for 20 found "$1" "$2"
-	ok $? "$3"
-	mail=$(testbed_decode "$d/found.eml")
-}
 printf 'From: Alice <alice@example.test>\r\nTo: client@example.test\r\nSubject: [Réclamation] expertise\r\nMessage-ID: <n1@example.test>\r\n\r\nBonjour.\r\n' > "$d/1.eml"
 testbed_send alice@example.test client@example.test "$d/1.eml"
 wait_found staff1 "Nouveau dossier" "the claim is notified"

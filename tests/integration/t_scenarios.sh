@@ -10,13 +10,7 @@
 testbed_up
 year=$(date +%Y)
 export RECOURSD_CLOCK_FILE=$d/clock
-found() { testbed_imap_find "$1" "$2" > "$d/found.eml"; }
-wait_found() {	# wait_found USER REGEX DESCRIPTION: the mail in $mail
-	wait_for 30 found "$1" "$2"
-	ok $? "$profile: $3"
-	mail=$(testbed_decode "$d/found.eml")
-}
-processed() { [ "$(sql "$db" "SELECT count(*) FROM inbound WHERE state = 'processed'" 2>/dev/null)" -ge "$1" ]; }
+wait_found_seconds=30
 state() { sql "$db" "SELECT state FROM cases WHERE ref = '$1'"; }
 # at_due DEADLINE: the clock a minute after that deadline of the case.
 at_due() {
@@ -31,6 +25,7 @@ has_timer() { [ "$(timer "$1")" = "$2" ]; }
 # staff2 in ROLE (default quality).
 start() {
 	profile=$1
+	wait_found_prefix="$1: "
 	[ -n "${pid:-}" ] && kill_wait $pid
 	for u in client secretariat staff1 staff2 manager alice bob; do testbed_imap_delete_all $u; done
 	rm -rf "$d/state" "$d/rules"

@@ -17,7 +17,6 @@ sed 's/^		priority = 10;$/		priority = 10; notify = "staff1@example.test";/' \
     "$top_srcdir/rules/00-default.conf" > "$d/rules/00-default.conf"
 testbed_conf
 daemon_start
-processed() { [ "$(sql "$db" "SELECT count(*) FROM inbound WHERE state = 'processed'" 2>/dev/null)" -ge "$1" ]; }
 
 printf 'From: Alice <alice@example.test>\r\nTo: client@example.test\r\nSubject: [Réclamation] facture\r\nMessage-ID: <s1@example.test>\r\n\r\nMa facture est fausse.\r\n' > "$d/1.eml"
 testbed_send alice@example.test client@example.test "$d/1.eml"

@@ -15,8 +15,6 @@ sed 's/^		priority = 10;$/		priority = 10; notify = "staff1@example.test";/' \
     "$top_srcdir/rules/00-default.conf" > "$d/rules/00-default.conf"
 testbed_conf 'staff_authserv_id = "mx.example.test";'
 daemon_start
-processed() { [ "$(sql "$db" "SELECT count(*) FROM inbound WHERE state = 'processed'" 2>/dev/null)" -ge "$1" ]; }
-found() { testbed_imap_find "$1" "$2" > "$d/found.eml"; }
 printf 'From: Alice <alice@example.test>\r\nTo: client@example.test\r\nSubject: [Réclamation] facture\r\nMessage-ID: <sa0@example.test>\r\n\r\nMa facture est fausse.\r\n' > "$d/0.eml"
 testbed_send alice@example.test client@example.test "$d/0.eml"
 wait_for 20 found staff1 "Nouveau dossier"
