@@ -26,8 +26,10 @@ static const char *const top_keys[] = {
 	"template_overrides", "language",
 	"mailboxes", "smtp", "limits", "imap", "calendar", "alerts", "staff",
 	"staff_key", "staff_key_file", "reply_address", "detect_language",
-	"staff_authserv_id", "quote_separators", "reply_subaddress", NULL
+	"staff_authserv_id", "quote_separators", "reply_subaddress",
+	"retention", NULL
 };
+static const char *const retention_keys[] = { "keep", "mode", NULL };
 static const char *const staff_keys[] = { "address", "name", "role", NULL };
 static const char *const org_keys[] = { "name", "address", "domain", NULL };
 static const char *const mailbox_keys[] = {
@@ -64,6 +66,7 @@ static void	 load_limits(struct cfg *, const config_setting_t *);
 static void	 load_imap(struct cfg *, const config_setting_t *);
 static struct conf *load(const char *, GString *, gboolean);
 static void	 load_calendar(struct cfg *, const config_setting_t *);
+static void	 load_retention(struct cfg *, const config_setting_t *);
 static void	 load_separators(struct cfg *, const config_setting_t *);
 static void	 load_opening_hours(struct cfg *, const config_setting_t *);
 static void	 load_alerts(struct cfg *, const config_setting_t *);
@@ -456,6 +459,38 @@ load_calendar(struct cfg *l, const config_setting_t *root)
 }
 
 /*
+ * How long a closed case is kept, and what a purge does then: the CNIL's
+ * intermediate archive ends with deletion or anonymisation (domain.md
+ * §5).  Five years is the civil limitation period and OPQTECC's figure.
+ */
+static void
+load_retention(struct cfg *l, const config_setting_t *root)
+{
+	const config_setting_t *s = cfg_group(l, root, "retention",
+	    retention_keys), *keep;
+	struct conf	*c = CONF(l);
+	char		*text, *mode;
+	GError		*err = NULL;
+
+	keep = s != NULL ? config_setting_get_member(s, "keep") : NULL;
+	text = cfg_str(l, s, "keep", "5y");
+	if (!conf_parse_age(text, &c->retention, &err)) {
+		cfg_error(l, keep, "retention.keep: %s", err->message);
+		g_error_free(err);
+	} else if (keep != NULL)
+		c->retention_line = config_setting_source_line(keep);
+	g_free(text);
+	mode = cfg_str(l, s, "mode", "anonymise");
+	if (strcmp(mode, "delete") == 0)
+		c->retention_delete = TRUE;
+	else if (strcmp(mode, "anonymise") != 0)
+		cfg_error(l, config_setting_get_member(s, "mode"),
+		    "retention.mode: \"%s\": give \"anonymise\" or \"delete\"",
+		    mode);
+	g_free(mode);
+}
+
+/*
  * Staff, and the key that signs the tokens of their notifications: a
  * reply counts as staff's only from a staff address with a valid token.
  */
@@ -563,6 +598,7 @@ load(const char *path, GString *errors, gboolean calendar_only)
 	load_calendar(&l, root);
 	load_alerts(&l, root);
 	load_staff(&l, root);
+	load_retention(&l, root);
 out:
 	config_destroy(&cfg);
 	g_free(l.dir);
@@ -686,4 +722,75 @@ conf_security_name(enum conf_security s)
 		return "none";
 	}
 	return "?";
+}
+
+gboolean
+conf_parse_age(const char *text, struct conf_age *age, GError **err)
+{
+	static const struct {
+		const char	*name;
+		int		 unit;	/* 0 years, 1 months, 2 days */
+	} units[] = {
+		{ "y", 0 }, { "year", 0 }, { "years", 0 }, { "an", 0 },
+		{ "ans", 0 }, { "m", 1 }, { "month", 1 }, { "months", 1 },
+		{ "mois", 1 }, { "d", 2 }, { "day", 2 }, { "days", 2 },
+		{ "j", 2 }, { "jour", 2 }, { "jours", 2 },
+	};
+	int		*field[] = { &age->years, &age->months, &age->days };
+	const char	*p = text;
+	char		*end;
+	gint64		 n;
+	gboolean	 any = FALSE;
+	size_t		 i, len;
+
+	memset(age, 0, sizeof(*age));
+	while (*p != '\0') {
+		while (g_ascii_isspace(*p))
+			p++;
+		if (*p == '\0')
+			break;
+		n = g_ascii_strtoll(p, &end, 10);
+		if (end == p || n < 0 || n > 1000)
+			goto bad;
+		for (p = end; g_ascii_isspace(*p); p++)
+			;
+		for (len = 0; g_ascii_isalpha(p[len]); len++)
+			;
+		for (i = 0; i < G_N_ELEMENTS(units); i++)
+			if (strlen(units[i].name) == len &&
+			    g_ascii_strncasecmp(p, units[i].name, len) == 0)
+				break;
+		if (i == G_N_ELEMENTS(units))
+			goto bad;
+		*field[units[i].unit] += (int)n;
+		p += len;
+		any = TRUE;
+	}
+	if (any && age->years + age->months + age->days > 0)
+		return TRUE;
+bad:
+	g_set_error(err, g_quark_from_static_string("conf"), 0, "\"%s\": give "
+	    "a period such as 5y, 18m or 30d (years, months, days)", text);
+	return FALSE;
+}
+
+char *
+conf_age_format(const struct conf_age *age)
+{
+	GString	*s = g_string_new(NULL);
+
+	if (age->years > 0)
+		g_string_append_printf(s, "%dy", age->years);
+	if (age->months > 0)
+		g_string_append_printf(s, "%dm", age->months);
+	if (age->days > 0 || s->len == 0)
+		g_string_append_printf(s, "%dd", age->days);
+	return g_string_free(s, FALSE);
+}
+
+GDateTime *
+conf_age_before(const struct conf_age *age, GDateTime *t)
+{
+	return g_date_time_add_full(t, -age->years, -age->months, -age->days,
+	    0, 0, 0);
 }

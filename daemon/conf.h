@@ -84,6 +84,13 @@ struct conf_closure {
 	char			*label;
 };
 
+/* A period: "5y", "18m", "30d" (or "5 ans", "18 mois", "30 jours"). */
+struct conf_age {
+	int			 years;
+	int			 months;
+	int			 days;
+};
+
 struct conf {
 	char			*path;		/* the file that was loaded */
 	char			*org_name;
@@ -114,6 +121,9 @@ struct conf {
 	int			 open_from;	/* minutes after midnight, */
 	int			 open_until;	/* on working days */
 	GArray			*closures;	/* of struct conf_closure */
+	struct conf_age		 retention;	/* kept after closing */
+	gboolean		 retention_delete; /* message rows too */
+	int			 retention_line; /* 0: the default */
 };
 
 /*
@@ -136,5 +146,12 @@ const struct conf_staff *conf_staff(const struct conf *, const char *addr);
 const struct conf_mailbox *conf_mailbox(const struct conf *, const char *name);
 
 const char	*conf_security_name(enum conf_security);
+
+/* Parse a period; FALSE and a message (without file:line) if bad. */
+gboolean	 conf_parse_age(const char *, struct conf_age *, GError **);
+/* "5y", "18m", "30d" or a sum of them ("1y6m"); caller frees. */
+char		*conf_age_format(const struct conf_age *);
+/* That many before t (calendar arithmetic in t's zone); caller unrefs. */
+GDateTime	*conf_age_before(const struct conf_age *, GDateTime *t);
 
 #endif

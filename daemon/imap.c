@@ -76,6 +76,8 @@ static gboolean	 record(struct imap_fetcher *, const struct fetched *,
 static void	 after_stored(struct imap_fetcher *, const uint32_t *, guint);
 static void	 reconcile_after(struct imap_fetcher *);
 static void	 apply_after(struct imap_fetcher *, struct mailimap_set *);
+static int	 purge_copies(struct imap_fetcher *);
+static gboolean	 delete_by_message_id(struct imap_fetcher *, GPtrArray *);
 static int	 wait_for_news(struct imap_fetcher *);
 static gboolean	 sleep_unless_stopped(struct imap_fetcher *, gint64);
 static gboolean	 stopping(struct imap_fetcher *);
@@ -220,7 +222,8 @@ session(struct imap_fetcher *f)
 	reconcile_after(f);
 	mailstream_setup_idle(f->imap->imap_stream);
 	while (!stopping(f)) {
-		if (sync_new(f) == -1 || wait_for_news(f) == -1)
+		if (sync_new(f) == -1 || purge_copies(f) == -1 ||
+		    wait_for_news(f) == -1)
 			goto out;
 	}
 	rc = 0;
@@ -670,6 +673,99 @@ apply_after(struct imap_fetcher *f, struct mailimap_set *set)
 		log_warnx("imap: %s: stored, but cannot %s on the server: %s",
 		    f->mb->name, f->mb->after == CONF_AFTER_SEEN ?
 		    "set \\Seen" : "move", server_said(f->imap, rc));
+}
+
+/*
+ * Delete the server copies of purged messages, queued by recoursctl
+ * purge: found by Message-ID in the watched folder and, when messages are
+ * moved, in the folder they went to.  Checked at each wake-up (at least
+ * every idle_restart); a failure leaves them queued for the next one.
+ * -1 only when the watched folder cannot be selected again.
+ */
+static int
+purge_copies(struct imap_fetcher *f)
+{
+	GArray		*ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	GPtrArray	*msgids;
+	GError		*err = NULL;
+	gboolean	 ok;
+	guint		 i;
+	int		 rc = 0;
+
+	msgids = store_imap_purge_list(f->store, f->mb->name, ids, &err);
+	if (msgids == NULL) {
+		log_warnx("imap: %s: %s", f->mb->name, err->message);
+		g_error_free(err);
+		g_array_unref(ids);
+		return 0;
+	}
+	if (msgids->len == 0)
+		goto out;
+	ok = delete_by_message_id(f, msgids);
+	if (ok && f->mb->after == CONF_AFTER_MOVE) {
+		int	 sel = mailimap_select(f->imap, f->mb->move_to);
+
+		ok = sel == MAILIMAP_NO_ERROR && delete_by_message_id(f, msgids);
+		if (sel != MAILIMAP_NO_ERROR)
+			log_warnx("imap: %s: cannot select %s to delete purged "
+			    "messages: %s", f->mb->name, f->mb->move_to,
+			    server_said(f->imap, sel));
+		rc = select_folder(f);
+	}
+	for (i = 0; ok && i < ids->len; i++)
+		ok = store_imap_purge_done(f->store, g_array_index(ids, int64_t,
+		    i), NULL);
+	if (ok)
+		log_info("imap: %s: the server copies of %u purged message(s) "
+		    "are deleted", f->mb->name, msgids->len);
+out:
+	g_ptr_array_unref(msgids);
+	g_array_unref(ids);
+	return rc;
+}
+
+/* In the selected folder: search each Message-ID, delete what matches. */
+static gboolean
+delete_by_message_id(struct imap_fetcher *f, GPtrArray *msgids)
+{
+	struct mailimap_set *set = mailimap_set_new_empty();
+	struct mailimap_flag_list *flags;
+	guint	 i, found = 0;
+	int	 rc = MAILIMAP_NO_ERROR;
+
+	for (i = 0; rc == MAILIMAP_NO_ERROR && i < msgids->len; i++) {
+		struct mailimap_search_key *key;
+		clist	*result = NULL;
+		clistiter *it;
+
+		/* libetpan frees the key's strings with free(). */
+		key = mailimap_search_key_new_header(strdup("Message-ID"),
+		    g_strdup_printf("<%s>", (char *)g_ptr_array_index(msgids,
+		    i)));
+		rc = mailimap_uid_search(f->imap, "UTF-8", key, &result);
+		mailimap_search_key_free(key);
+		if (rc != MAILIMAP_NO_ERROR)
+			break;
+		for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
+			mailimap_set_add_single(set, *(uint32_t *)clist_content(it));
+			found++;
+		}
+		mailimap_search_result_free(result);
+	}
+	if (rc == MAILIMAP_NO_ERROR && found > 0) {
+		flags = mailimap_flag_list_new_empty();
+		mailimap_flag_list_add(flags, mailimap_flag_new_deleted());
+		rc = mailimap_uid_store(f->imap, set,
+		    mailimap_store_att_flags_new_add_flags_silent(flags));
+		/* Without UIDPLUS, EXPUNGE would take others' deletions too. */
+		if (rc == MAILIMAP_NO_ERROR && mailimap_has_uidplus(f->imap))
+			rc = mailimap_uid_expunge(f->imap, set);
+	}
+	mailimap_set_free(set);
+	if (rc != MAILIMAP_NO_ERROR)
+		log_warnx("imap: %s: cannot delete purged messages on the "
+		    "server: %s", f->mb->name, server_said(f->imap, rc));
+	return rc == MAILIMAP_NO_ERROR;
 }
 
 /*

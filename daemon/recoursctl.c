@@ -23,6 +23,7 @@
 #include "ingest.h"
 #include "log.h"
 #include "msg.h"
+#include "purge.h"
 #include "report.h"
 #include "store.h"
 #include "timer.h"
@@ -62,6 +63,8 @@ static int	 cmd_stats(struct ctl *, int, char **);
 static int	 cmd_dashboard(struct ctl *, int, char **);
 static struct rules *profile_rules(const char *);
 static int	 cmd_export(struct ctl *, int, char **);
+static int	 cmd_purge(struct ctl *, int, char **);
+static int	 purge_period(struct ctl *, const char *, struct conf_age *);
 static void	 help(FILE *);
 static int	 parse_id(const char *, int64_t *);
 static void	 remove_tree(const char *);
@@ -98,6 +101,9 @@ static const struct command commands[] = {
 	{ "verify", "verify",
 	    "check the hash chain of events; name the first altered one",
 	    NEED_CONF | NEED_STORE_RO, cmd_verify },
+	{ "purge", "purge [--older-than PERIOD] [--dry-run]",
+	    "erase closed cases past their retention, keeping the counts",
+	    NEED_CONF | NEED_STORE_RW, cmd_purge },
 	{ "rules", "rules test FILE.eml... [--mailbox NAME] [--json]",
 	    "what the rules would do with a message, writing nothing",
 	    NEED_CONF, cmd_rules },
@@ -838,7 +844,12 @@ cmd_show(struct ctl *ctl, int argc, char **argv)
 
 		printf("{\"ref\": %s, \"type\": %s, \"state\": %s, "
 		    "\"subject\": %s, \"opened_at\": %" G_GINT64_FORMAT
-		    ", \"events\": [", r, t, st, sub, c.opened_at);
+		    ", \"purged_at\": ", r, t, st, sub, c.opened_at);
+		if (c.purged_at > 0)
+			printf("%" G_GINT64_FORMAT, c.purged_at);
+		else
+			printf("null");
+		printf(", \"events\": [");
 		for (i = 0; i < evs->len; i++) {
 			const struct store_event *e = &g_array_index(evs,
 			    struct store_event, i);
@@ -870,6 +881,13 @@ cmd_show(struct ctl *ctl, int argc, char **argv)
 			printf("  missing:     %s\n", c.missing);
 		if (c.out_of_time)
 			printf("  admissibility: lodged OUT OF TIME\n");
+		if (c.purged_at > 0) {
+			char	*p = local_time(ctl, c.purged_at);
+
+			printf("  purged:      %s: who wrote, what and to whom "
+			    "is erased (retention)\n", p);
+			g_free(p);
+		}
 		print_timers(ctl, c.id);
 		printf("\n");
 		for (i = 0; i < evs->len; i++) {
@@ -877,7 +895,8 @@ cmd_show(struct ctl *ctl, int argc, char **argv)
 			    struct store_event, i);
 			char	*at = local_time(ctl, e->at);
 
-			printf("  %s  %-12s %s\n", at, e->kind, e->actor);
+			printf("  %s  %-12s %s\n", at, e->kind, *e->actor ?
+			    e->actor : "(erased)");
 			if (e->detail != NULL && *e->detail != '\0')
 				printf("                    %s\n", e->detail);
 			g_free(at);
@@ -1057,11 +1076,11 @@ cmd_verify(struct ctl *ctl, int argc, char **argv)
 {
 	GError	*err = NULL;
 	char	*why = NULL;
-	int64_t	 bad, n = 0;
+	int64_t	 bad, n = 0, erased = 0;
 
 	(void)argc;
 	(void)argv;
-	bad = store_verify_events(ctl->store, &n, &why, &err);
+	bad = store_verify_events(ctl->store, &n, &erased, &why, &err);
 	if (bad < 0) {
 		fprintf(stderr, "recoursctl: %s\n", err->message);
 		g_error_free(err);
@@ -1072,7 +1091,117 @@ cmd_verify(struct ctl *ctl, int argc, char **argv)
 		g_free(why);
 		return 1;
 	}
-	printf("chain intact: %" G_GINT64_FORMAT " event(s)\n", n);
+	printf("chain intact: %" G_GINT64_FORMAT " event(s)", n);
+	if (erased > 0)
+		printf(", %" G_GINT64_FORMAT " erased by a purge of their case",
+		    erased);
+	printf("\n");
+	return 0;
+}
+
+/*
+ * The period to purge after: the configured retention, or a longer one.
+ * A shorter one is refused: the retention is a duty to keep, too.
+ */
+static int
+purge_period(struct ctl *ctl, const char *text, struct conf_age *age)
+{
+	const struct conf_age *keep = &ctl->conf->retention;
+	GDateTime *now, *a, *b;
+	GError	*err = NULL;
+	char	*mine, *theirs;
+	int	 shorter;
+
+	if (text == NULL) {
+		*age = *keep;
+		return 0;
+	}
+	if (!conf_parse_age(text, age, &err)) {
+		fprintf(stderr, "recoursctl: --older-than %s\n", err->message);
+		g_error_free(err);
+		return -1;
+	}
+	now = g_date_time_new_now_utc();
+	a = conf_age_before(age, now);
+	b = conf_age_before(keep, now);
+	shorter = g_date_time_compare(a, b) > 0;
+	g_date_time_unref(a);
+	g_date_time_unref(b);
+	g_date_time_unref(now);
+	if (!shorter)
+		return 0;
+	mine = conf_age_format(age);
+	theirs = conf_age_format(keep);
+	fprintf(stderr, "recoursctl: --older-than %s is shorter than the "
+	    "retention (%s, %s%s%d): closed cases are kept that long; change "
+	    "retention.keep first\n", mine, theirs, ctl->conf->retention_line ?
+	    ctl->conf->path : "the default", ctl->conf->retention_line ? ":" :
+	    "", ctl->conf->retention_line);
+	g_free(mine);
+	g_free(theirs);
+	return -1;
+}
+
+static int
+cmd_purge(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "older-than", required_argument, NULL, 'o' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct purge_report r;
+	struct conf_age	 age;
+	const char	*older = NULL;
+	gboolean	 dry = FALSE, ok;
+	GError		*err = NULL;
+	char		*actor, *period;
+	guint		 i;
+	int		 ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "o:n", opts, NULL)) != -1) {
+		if (ch == 'o')
+			older = optarg;
+		else if (ch == 'n')
+			dry = TRUE;
+		else
+			return 2;
+	}
+	if (optind != argc) {
+		fprintf(stderr, "usage: recoursctl purge [--older-than PERIOD] "
+		    "[--dry-run]\n");
+		return 2;
+	}
+	if (purge_period(ctl, older, &age) == -1)
+		return 1;
+	actor = g_strdup_printf("%s (recoursctl)", g_get_user_name());
+	ok = purge_run(ctl->store, ctl->conf, cal_zone(ctl->setup->cal), &age,
+	    dry, actor, clock_now(), &r, &err);
+	g_free(actor);
+	if (!ok) {
+		fprintf(stderr, "recoursctl: purge: %s; nothing changed\n",
+		    err->message);
+		g_error_free(err);
+		purge_report_clear(&r);
+		return 1;
+	}
+	period = conf_age_format(&age);
+	printf("%s: closed before %s (retention %s, %s)\n", dry ?
+	    "dry run, nothing changed" : "purged", r.cutoff, period,
+	    ctl->conf->retention_delete ? "delete" : "anonymise");
+	for (i = 0; i < r.refs->len; i++)
+		printf("  %s\n", (char *)g_ptr_array_index(r.refs, i));
+	printf("%u case(s), %" G_GINT64_FORMAT " message(s), %" G_GINT64_FORMAT
+	    " attachment(s), %" G_GINT64_FORMAT " letter(s); %" G_GINT64_FORMAT
+	    " copy(ies) on the IMAP server, deleted by recoursd", r.refs->len,
+	    r.erased.messages, r.erased.attachments, r.erased.letters,
+	    r.erased.imap_copies);
+	if (!dry)
+		printf("; %" G_GINT64_FORMAT " spool file(s) removed", r.files);
+	printf("\n");
+	g_free(period);
+	purge_report_clear(&r);
 	return 0;
 }
 

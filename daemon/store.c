@@ -156,6 +156,23 @@ static const char *const migrations[] = {
 	"ALTER TABLE cases ADD COLUMN lang TEXT NOT NULL DEFAULT 'fr';"
 	/* A failed row, once its case and staff were told of it. */
 	"ALTER TABLE outbox ADD COLUMN reported INTEGER NOT NULL DEFAULT 0;",
+	/*
+	 * 6: retention.  A new event's hash covers digests of its actor
+	 * and detail (sealed, "A:D"), so that a purge can erase them and
+	 * the chain still verifies; an event from before keeps its hash
+	 * over the clear text.  A purged case, and its inbound rows, carry
+	 * the date; the server copies of purged messages wait in
+	 * imap_purge until the mailbox's fetcher deletes them.
+	 */
+	"ALTER TABLE event ADD COLUMN sealed TEXT;"
+	"ALTER TABLE cases ADD COLUMN purged_at INTEGER;"
+	"ALTER TABLE inbound ADD COLUMN purged_at INTEGER;"
+	"CREATE TABLE imap_purge ("
+	"  id INTEGER PRIMARY KEY,"
+	"  mailbox TEXT NOT NULL,"
+	"  message_id TEXT NOT NULL,"
+	"  queued_at INTEGER NOT NULL"
+	") STRICT;",
 };
 #define NMIGRATIONS	((int)G_N_ELEMENTS(migrations))
 
@@ -298,10 +315,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "coalesce(?16, 'fr'))",
 	[S_CASE_BY_REF] = "SELECT id, ref, type, state, mailbox, subject, "
 	    "complainant_name, complainant_addr, reply_to, opened_at, "
-	    "missing, out_of_time, lang FROM cases WHERE ref = ?1",
+	    "missing, out_of_time, lang, purged_at FROM cases WHERE ref = ?1",
 	[S_CASE_BY_ID] = "SELECT id, ref, type, state, mailbox, subject, "
 	    "complainant_name, complainant_addr, reply_to, opened_at, "
-	    "missing, out_of_time, lang FROM cases WHERE id = ?1",
+	    "missing, out_of_time, lang, purged_at FROM cases WHERE id = ?1",
 	[S_CASE_SET_STATE] = "UPDATE cases SET state = ?2, closed_at = "
 	    "CASE WHEN ?2 = 'closed' THEN ?3 ELSE NULL END WHERE id = ?1",
 	[S_CASE_SET_MISSING] = "UPDATE cases SET missing = ?2 WHERE id = ?1",
@@ -317,7 +334,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_MESSAGE_SET_CASE] = "UPDATE message SET case_id = ?2 WHERE id = ?1",
 	[S_EVENT_LAST] = "SELECT hash FROM event ORDER BY id DESC LIMIT 1",
 	[S_EVENT_INSERT] = "INSERT INTO event (case_id, at, actor, kind, "
-	    "detail, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	    "detail, prev, hash, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	/* Scheduling again (the clock restarts) re-arms the timer. */
 	[S_TIMER_ADD] = "INSERT INTO timer (case_id, deadline, kind, due_at) "
 	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (case_id, deadline, kind) DO "
@@ -380,13 +397,14 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "FROM outbox o WHERE o.case_id = ?1 ORDER BY 3, 1",
 	[S_CASE_LIST] = "SELECT id, ref, type, state, mailbox, subject, "
 	    "complainant_name, complainant_addr, reply_to, opened_at, "
-	    "missing, out_of_time, lang FROM cases WHERE (?1 IS NULL OR type = ?1) "
+	    "missing, out_of_time, lang, purged_at FROM cases "
+	    "WHERE (?1 IS NULL OR type = ?1) "
 	    "AND (?2 IS NULL OR state = ?2) AND (?3 IS NULL OR year = ?3) "
 	    "ORDER BY id",
 	[S_EVENT_LIST] = "SELECT id, case_id, at, actor, kind, detail, prev, "
-	    "hash FROM event WHERE case_id = ?1 ORDER BY id",
+	    "hash, sealed FROM event WHERE case_id = ?1 ORDER BY id",
 	[S_EVENT_ALL] = "SELECT id, coalesce(case_id, 0), at, actor, kind, "
-	    "detail, prev, hash FROM event ORDER BY id",
+	    "detail, prev, hash, sealed FROM event ORDER BY id",
 	[S_MAILBOX_ALL] = "SELECT mailbox, uidvalidity, last_uid, "
 	    "failing_since, alerted, last_error FROM mailbox_state "
 	    "ORDER BY mailbox",
@@ -1343,6 +1361,7 @@ case_columns(sqlite3_stmt *s, struct store_case *c)
 	c->missing = dup_column(s, 10);
 	c->out_of_time = sqlite3_column_int(s, 11) != 0;
 	c->lang = dup_column(s, 12);
+	c->purged_at = sqlite3_column_int64(s, 13);
 }
 
 static gboolean
@@ -1486,16 +1505,17 @@ store_message_set_case(struct store *st, int64_t message, int64_t case_id,
 }
 
 /*
- * Append an event; its hash covers the previous event's hash and every
- * field, so that an edit or a deletion breaks the chain (recoursctl
- * verify).
+ * Append an event.  Its hash covers the previous event's hash, the case,
+ * the time, the kind and the seal (digests of actor and detail), so that
+ * an edit or a deletion breaks the chain (recoursctl verify), while a
+ * purge may erase the actor and the detail and leave the chain whole.
  */
 gboolean
 store_event_add(struct store *st, int64_t case_id, int64_t at,
     const char *actor, const char *kind, const char *detail, GError **err)
 {
 	sqlite3_stmt	*s;
-	char		*prev = NULL, *hash;
+	char		*prev = NULL, *sealed, *hash;
 	gboolean	 ok;
 
 	if ((s = stmt(st, S_EVENT_LAST, err)) == NULL)
@@ -1503,7 +1523,8 @@ store_event_add(struct store *st, int64_t case_id, int64_t at,
 	if (sqlite3_step(s) == SQLITE_ROW)
 		prev = dup_column(s, 0);
 	sqlite3_reset(s);
-	hash = store_event_hash(prev, case_id, at, actor, kind, detail);
+	sealed = store_event_seal(actor, detail);
+	hash = store_event_hash(prev, case_id, at, kind, sealed);
 	if ((s = stmt(st, S_EVENT_INSERT, err)) == NULL) {
 		ok = FALSE;
 		goto out;
@@ -1516,9 +1537,11 @@ store_event_add(struct store *st, int64_t case_id, int64_t at,
 	bind_text(s, 5, detail);
 	bind_text(s, 6, prev != NULL ? prev : "");
 	bind_text(s, 7, hash);
+	bind_text(s, 8, sealed);
 	ok = step_done(st, s, err);
 out:
 	g_free(prev);
+	g_free(sealed);
 	g_free(hash);
 	return ok;
 }
@@ -1574,6 +1597,7 @@ event_clear(gpointer p)
 	g_free(e->detail);
 	g_free(e->prev);
 	g_free(e->hash);
+	g_free(e->sealed);
 }
 
 static GArray *
@@ -1594,6 +1618,7 @@ events(struct store *st, sqlite3_stmt *s, GError **err)
 		e.detail = dup_column(s, 5);
 		e.prev = dup_column(s, 6);
 		e.hash = dup_column(s, 7);
+		e.sealed = dup_column(s, 8);
 		g_array_append_val(rows, e);
 	}
 	sqlite3_reset(s);
@@ -1616,26 +1641,138 @@ store_case_events(struct store *st, int64_t case_id, GError **err)
 	return events(st, s, err);
 }
 
+static char *
+sha256_hex(const char *s)
+{
+	return g_compute_checksum_for_string(G_CHECKSUM_SHA256, s, -1);
+}
+
+char *
+store_event_seal(const char *actor, const char *detail)
+{
+	char	*a = sha256_hex(actor != NULL ? actor : "");
+	char	*d = sha256_hex(detail != NULL ? detail : "");
+	char	*sealed = g_strconcat(a, ":", d, NULL);
+
+	g_free(a);
+	g_free(d);
+	return sealed;
+}
+
 char *
 store_event_hash(const char *prev, int64_t case_id, int64_t at,
-    const char *actor, const char *kind, const char *detail)
+    const char *kind, const char *sealed)
 {
 	char	*input, *hash;
 
-	input = g_strdup_printf("%s|%" G_GINT64_FORMAT "|%" G_GINT64_FORMAT
-	    "|%s|%s|%s", prev != NULL ? prev : "", case_id, at, actor, kind,
-	    detail != NULL ? detail : "");
-	hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, input, -1);
+	input = g_strdup_printf("2|%s|%" G_GINT64_FORMAT "|%" G_GINT64_FORMAT
+	    "|%s|%s", prev != NULL ? prev : "", case_id, at, kind, sealed);
+	hash = sha256_hex(input);
 	g_free(input);
 	return hash;
 }
 
+/* The form of migrations 3 to 5: the clear text under the hash. */
+static char *
+event_hash_v1(const struct store_event *e)
+{
+	char	*input, *hash;
+
+	input = g_strdup_printf("%s|%" G_GINT64_FORMAT "|%" G_GINT64_FORMAT
+	    "|%s|%s|%s", e->prev, e->case_id, e->at, e->actor, e->kind,
+	    e->detail != NULL ? e->detail : "");
+	hash = sha256_hex(input);
+	g_free(input);
+	return hash;
+}
+
+/*
+ * Which of an event's actor and detail still match its seal: 1 each
+ * that matches, 0 each erased (empty where the seal says it was not),
+ * -1 when one was changed.
+ */
+static int
+event_seal_check(const struct store_event *e, gboolean *erased)
+{
+	char	*now = store_event_seal(e->actor, e->detail);
+	char	*empty = store_event_seal("", NULL);
+	gboolean a_same = strncmp(now, e->sealed, 64) == 0;
+	gboolean d_same = strcmp(now + 64, e->sealed + 64) == 0;
+	gboolean a_gone = *e->actor == '\0' &&
+	    strncmp(empty, e->sealed, 64) != 0;
+	gboolean d_gone = e->detail == NULL &&
+	    strcmp(empty + 64, e->sealed + 64) != 0;
+
+	g_free(now);
+	g_free(empty);
+	*erased = a_gone || d_gone;
+	return (a_same || a_gone) && (d_same || d_gone) ? 0 : -1;
+}
+
+/* Ids of the cases purged, each with the id of its "purged" event. */
+static GHashTable *
+purge_events(GArray *all)
+{
+	GHashTable *purged = g_hash_table_new_full(g_int64_hash,
+	    g_int64_equal, g_free, g_free);
+	guint	 i;
+
+	for (i = 0; i < all->len; i++) {
+		const struct store_event *e = &g_array_index(all,
+		    struct store_event, i);
+
+		if (e->case_id > 0 && strcmp(e->kind, "purged") == 0)
+			g_hash_table_replace(purged, g_memdup2(&e->case_id,
+			    sizeof(int64_t)), g_memdup2(&e->id, sizeof(int64_t)));
+	}
+	return purged;
+}
+
+/* Why e breaks the chain, or NULL; counts it in *erased when purged. */
+static char *
+event_fault(const struct store_event *e, const char *prev,
+    GHashTable *purged, int64_t *erased)
+{
+	const int64_t *purge = g_hash_table_lookup(purged, &e->case_id);
+	gboolean by_purge = purge != NULL && *purge > e->id;
+	gboolean gone = FALSE, ok;
+	char	*h;
+
+	if (strcmp(e->prev, prev) != 0)
+		return g_strdup_printf("event %" G_GINT64_FORMAT " does not "
+		    "follow the event before it: an event before it was "
+		    "removed or altered", e->id);
+	if (e->sealed == NULL) {
+		/* An erased old-form event cannot be recomputed. */
+		gone = *e->actor == '\0';
+		h = gone ? g_strdup(e->hash) : event_hash_v1(e);
+	} else {
+		h = store_event_hash(e->prev, e->case_id, e->at, e->kind,
+		    e->sealed);
+		if (strlen(e->sealed) != 129 || event_seal_check(e, &gone) == -1) {
+			g_free(h);
+			h = NULL;
+		}
+	}
+	ok = h != NULL && strcmp(h, e->hash) == 0;
+	g_free(h);
+	if (!ok)
+		return g_strdup_printf("event %" G_GINT64_FORMAT " was altered: "
+		    "its content no longer matches its hash", e->id);
+	if (gone && !by_purge)
+		return g_strdup_printf("event %" G_GINT64_FORMAT " was erased, "
+		    "but no purge of its case follows it", e->id);
+	*erased += gone;
+	return NULL;
+}
+
 int64_t
-store_verify_events(struct store *st, int64_t *count, char **why,
-    GError **err)
+store_verify_events(struct store *st, int64_t *count, int64_t *erased,
+    char **why, GError **err)
 {
 	sqlite3_stmt	*s;
 	GArray		*all;
+	GHashTable	*purged;
 	const char	*prev = "";
 	int64_t		 bad = 0;
 	guint		 i;
@@ -1644,26 +1781,17 @@ store_verify_events(struct store *st, int64_t *count, char **why,
 	    (all = events(st, s, err)) == NULL)
 		return -1;
 	*count = all->len;
+	*erased = 0;
+	purged = purge_events(all);
 	for (i = 0; bad == 0 && i < all->len; i++) {
 		const struct store_event *e = &g_array_index(all,
 		    struct store_event, i);
-		char	*h = store_event_hash(e->prev, e->case_id, e->at,
-		    e->actor, e->kind, e->detail);
 
-		if (strcmp(e->prev, prev) != 0) {
+		if ((*why = event_fault(e, prev, purged, erased)) != NULL)
 			bad = e->id;
-			*why = g_strdup_printf("event %" G_GINT64_FORMAT " does not "
-			    "follow the event before it: an event before it was "
-			    "removed or altered", e->id);
-		} else if (strcmp(h, e->hash) != 0) {
-			bad = e->id;
-			*why = g_strdup_printf("event %" G_GINT64_FORMAT " was "
-			    "altered: its content no longer matches its hash",
-			    e->id);
-		}
 		prev = e->hash;
-		g_free(h);
 	}
+	g_hash_table_unref(purged);
 	g_array_unref(all);
 	return bad;
 }
@@ -2021,4 +2149,324 @@ static void
 file_clear(gpointer p)
 {
 	g_free(((struct store_file *)p)->name);
+}
+
+/*
+ * Retention.  A purge is rare and runs from recoursctl, so its statements
+ * are prepared each time rather than kept.
+ */
+
+/* Run sql with ?1 and ?2 bound; the number of rows changed, -1 on error. */
+static int64_t
+run_ids(struct store *st, const char *sql, int64_t a, int64_t b, GError **err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		sql_fail(st, err, sql);
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, a);
+	sqlite3_bind_int64(s, 2, b);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		sql_fail(st, err, sql);
+		return -1;
+	}
+	return sqlite3_changes64(st->db);
+}
+
+/* The first column of every row of sql (?1 bound), as int64 or strings. */
+static gboolean
+column_of(struct store *st, const char *sql, int64_t a, GArray *ids,
+    GPtrArray *texts, GError **err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return sql_fail(st, err, sql);
+	sqlite3_bind_int64(s, 1, a);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t	 v = sqlite3_column_int64(s, 0);
+
+		if (ids != NULL)
+			g_array_append_val(ids, v);
+		else
+			g_ptr_array_add(texts, dup_column(s, 0));
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return sql_fail(st, err, sql);
+	return TRUE;
+}
+
+GArray *
+store_purge_due(struct store *st, int64_t closed_before, GError **err)
+{
+	GArray	*ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+
+	if (!column_of(st, "SELECT id FROM cases WHERE state = 'closed' AND "
+	    "purged_at IS NULL AND closed_at < ?1 ORDER BY id", closed_before,
+	    ids, NULL, err)) {
+		g_array_unref(ids);
+		return NULL;
+	}
+	return ids;
+}
+
+void
+store_purged_init(struct store_purged *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->raw = g_ptr_array_new_with_free_func(g_free);
+	p->attached = g_ptr_array_new_with_free_func(g_free);
+}
+
+void
+store_purged_clear(struct store_purged *p)
+{
+	g_ptr_array_unref(p->raw);
+	g_ptr_array_unref(p->attached);
+}
+
+/*
+ * Erase one inbound row: its bytes, its Message-ID; queue its server copy
+ * for deletion by the mailbox's fetcher (found again by Message-ID).
+ */
+static gboolean
+erase_inbound(struct store *st, int64_t id, int64_t now,
+    struct store_purged *p, GError **err)
+{
+	sqlite3_stmt	*s;
+	char		*mailbox = NULL, *msgid = NULL, *sha = NULL;
+	gboolean	 imap = FALSE, ok;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT mailbox, coalesce(message_id, "
+	    "(SELECT m.message_id FROM message m WHERE m.inbound_id = i.id)), "
+	    "sha256, source = 'imap' FROM inbound i WHERE id = ?1 AND "
+	    "purged_at IS NULL",
+	    -1, &s, NULL) != SQLITE_OK)
+		return sql_fail(st, err, "inbound");
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		mailbox = dup_column(s, 0);
+		msgid = dup_column(s, 1);
+		sha = dup_column(s, 2);
+		imap = sqlite3_column_int(s, 3) != 0;
+	}
+	sqlite3_finalize(s);
+	if (mailbox == NULL)
+		return TRUE;	/* already erased: a duplicate met twice */
+	ok = run_ids(st, "UPDATE inbound SET raw = NULL, message_id = NULL, "
+	    "reason = NULL, purged_at = ?2 WHERE id = ?1", id, now, err) >= 0;
+	if (ok && imap && msgid != NULL) {
+		ok = sqlite3_prepare_v2(st->db, "INSERT INTO imap_purge (mailbox, "
+		    "message_id, queued_at) VALUES (?1, ?2, ?3)", -1, &s,
+		    NULL) == SQLITE_OK || sql_fail(st, err, "imap_purge");
+		if (ok) {
+			bind_text(s, 1, mailbox);
+			bind_text(s, 2, msgid);
+			sqlite3_bind_int64(s, 3, now);
+			ok = sqlite3_step(s) == SQLITE_DONE ||
+			    sql_fail(st, err, "imap_purge");
+			sqlite3_finalize(s);
+			p->imap_copies += ok;
+		}
+	}
+	if (ok && sha != NULL) {
+		g_ptr_array_add(p->raw, sha);
+		sha = NULL;
+	}
+	p->messages += ok;
+	g_free(mailbox);
+	g_free(msgid);
+	g_free(sha);
+	return ok;
+}
+
+/* Erase (or delete) parsed message rows and their attachment rows. */
+static gboolean
+erase_messages(struct store *st, const char *which, int64_t key,
+    gboolean delete, struct store_purged *p, GError **err)
+{
+	char	*q;
+	int64_t	 n;
+	gboolean ok;
+
+	q = g_strdup_printf("SELECT DISTINCT a.sha256 FROM attachment a WHERE "
+	    "a.message IN (SELECT id FROM message WHERE %s)", which);
+	ok = column_of(st, q, key, NULL, p->attached, err);
+	g_free(q);
+	q = g_strdup_printf("DELETE FROM attachment WHERE message IN "
+	    "(SELECT id FROM message WHERE %s)", which);
+	ok = ok && (n = run_ids(st, q, key, 0, err)) >= 0;
+	g_free(q);
+	if (!ok)
+		return FALSE;
+	p->attachments += n;
+	q = g_strdup_printf(delete ? "DELETE FROM message WHERE %s" :
+	    "UPDATE message SET message_id = NULL, in_reply_to = NULL, "
+	    "refs = NULL, subject = NULL, from_name = NULL, from_addr = NULL, "
+	    "reply_to = NULL, to_addrs = NULL, cc_addrs = NULL, body = NULL, "
+	    "flags = NULL WHERE %s", which);
+	ok = run_ids(st, q, key, 0, err) >= 0;
+	g_free(q);
+	return ok;
+}
+
+/* Erase every inbound row of ids, and the rows that duplicate them. */
+static gboolean
+erase_inbound_rows(struct store *st, GArray *ids, int64_t now,
+    struct store_purged *p, GError **err)
+{
+	guint	 i;
+
+	for (i = 0; i < ids->len; i++) {
+		int64_t	 id = g_array_index(ids, int64_t, i);
+
+		if (!erase_inbound(st, id, now, p, err) ||
+		    !column_of(st, "SELECT id FROM inbound WHERE duplicate_of = "
+		    "?1 AND purged_at IS NULL", id, ids, NULL, err))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/*
+ * The details kept when a case is purged: made by recoursd, naming no
+ * one, and read by the indicators (state changes, deadlines met).
+ */
+#define KEPT_DETAILS	"('state', 'complete', 'deadline-met', " \
+	"'deadline-missed', 'reminder', 'notice', 'deadlines-restarted', " \
+	"'ack')"
+
+gboolean
+store_purge_case(struct store *st, int64_t case_id, gboolean delete,
+    int64_t now, struct store_purged *p, GError **err)
+{
+	GArray	*inbound = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	int64_t	 n;
+	gboolean ok;
+
+	ok = column_of(st, "SELECT inbound_id FROM message WHERE case_id = ?1 "
+	    "AND inbound_id IS NOT NULL", case_id, inbound, NULL, err) &&
+	    erase_inbound_rows(st, inbound, now, p, err) &&
+	    erase_messages(st, "case_id = ?1", case_id, delete, p, err);
+	g_array_unref(inbound);
+	if (!ok || (n = run_ids(st, "UPDATE outbox SET rcpt = '', data = X'', "
+	    "reply = NULL WHERE case_id = ?1", case_id, 0, err)) < 0)
+		return FALSE;
+	p->letters += n;
+	if ((n = run_ids(st, "UPDATE event SET actor = CASE WHEN actor = "
+	    "'recoursd' THEN actor ELSE '' END, detail = CASE WHEN kind IN "
+	    KEPT_DETAILS " THEN detail END WHERE case_id = ?1", case_id, 0,
+	    err)) < 0)
+		return FALSE;
+	p->events += n;
+	return run_ids(st, "UPDATE cases SET subject = NULL, complainant_name = "
+	    "NULL, complainant_addr = NULL, reply_to = NULL, missing = NULL, "
+	    "purged_at = ?2 WHERE id = ?1", case_id, now, err) >= 0;
+}
+
+gboolean
+store_purge_unlinked(struct store *st, int64_t before, gboolean delete,
+    int64_t now, struct store_purged *p, GError **err)
+{
+	GArray	*inbound = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	guint	 i;
+	int64_t	 n;
+	gboolean ok;
+
+	/* Not in a case, and not the duplicate of a message in one. */
+	ok = column_of(st, "SELECT i.id FROM inbound i WHERE i.purged_at IS "
+	    "NULL AND i.state <> 'new' AND i.fetched_at < ?1 AND NOT EXISTS "
+	    "(SELECT 1 FROM message m WHERE m.case_id IS NOT NULL AND "
+	    "m.inbound_id IN (i.id, i.duplicate_of))", before, inbound, NULL,
+	    err) && erase_inbound_rows(st, inbound, now, p, err);
+	for (i = 0; ok && i < inbound->len; i++)
+		ok = erase_messages(st, "inbound_id = ?1",
+		    g_array_index(inbound, int64_t, i), delete, p, err);
+	g_array_unref(inbound);
+	if (!ok || (n = run_ids(st, "UPDATE outbox SET rcpt = '', data = X'', "
+	    "reply = NULL WHERE case_id IS NULL AND state <> 'pending' AND "
+	    "queued_at < ?1 AND rcpt <> ''", before, 0, err)) < 0)
+		return FALSE;
+	p->letters += n;
+	return TRUE;
+}
+
+int
+store_digest_in_use(struct store *st, const char *sha256, gboolean attachment,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+	int		 rc, used = -1;
+
+	if (sqlite3_prepare_v2(st->db, attachment ?
+	    "SELECT EXISTS (SELECT 1 FROM attachment WHERE sha256 = ?1)" :
+	    "SELECT EXISTS (SELECT 1 FROM inbound WHERE sha256 = ?1 AND "
+	    "purged_at IS NULL)", -1, &s, NULL) != SQLITE_OK) {
+		sql_fail(st, err, "digest");
+		return -1;
+	}
+	bind_text(s, 1, sha256);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		used = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		sql_fail(st, err, "digest");
+	return used;
+}
+
+GPtrArray *
+store_imap_purge_list(struct store *st, const char *mailbox, GArray *ids,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+	GPtrArray	*msgids = g_ptr_array_new_with_free_func(g_free);
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT id, message_id FROM imap_purge "
+	    "WHERE mailbox = ?1 ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
+		sql_fail(st, err, "imap_purge");
+		g_ptr_array_unref(msgids);
+		return NULL;
+	}
+	bind_text(s, 1, mailbox);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t	 id = sqlite3_column_int64(s, 0);
+
+		g_array_append_val(ids, id);
+		g_ptr_array_add(msgids, dup_column(s, 1));
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		sql_fail(st, err, "imap_purge");
+		g_ptr_array_unref(msgids);
+		return NULL;
+	}
+	return msgids;
+}
+
+gboolean
+store_imap_purge_done(struct store *st, int64_t id, GError **err)
+{
+	return run_ids(st, "DELETE FROM imap_purge WHERE id = ?1", id, 0,
+	    err) >= 0;
+}
+
+int64_t
+store_imap_purge_pending(struct store *st, GError **err)
+{
+	GArray	*n = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	int64_t	 v = -1;
+
+	if (column_of(st, "SELECT count(*) FROM imap_purge WHERE ?1 = ?1", 0,
+	    n, NULL, err))
+		v = g_array_index(n, int64_t, 0);
+	g_array_unref(n);
+	return v;
 }

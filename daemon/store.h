@@ -201,6 +201,7 @@ struct store_case {
 	char		*missing;	/* labels, one per line; NULL: complete */
 	gboolean	 out_of_time;
 	char		*lang;		/* "fr", "en": its mails' language */
+	int64_t		 purged_at;	/* 0: not purged */
 };
 /* Number it (no gap, no duplicate) and insert it; sets c->ref and c->id. */
 gboolean	 store_case_open(struct store *, struct store_case *, GError **);
@@ -241,18 +242,22 @@ struct store_event {
 	char		*detail;
 	char		*prev;
 	char		*hash;
+	char		*sealed;	/* NULL: hashed in the form before 6 */
 };
 GArray		*store_case_events(struct store *, int64_t, GError **);
-/* SHA-256 over the previous hash and every field; caller frees. */
+/* "A:D", the SHA-256 of actor and of detail (NULL as ""); caller frees. */
+char		*store_event_seal(const char *actor, const char *detail);
+/* SHA-256 over the previous hash, case, time, kind and seal; caller frees. */
 char		*store_event_hash(const char *prev, int64_t case_id, int64_t at,
-		    const char *actor, const char *kind, const char *detail);
+		    const char *kind, const char *sealed);
 /*
- * Walk the chain: 0 when intact (count events checked), else the id of the
- * first event that is altered or does not follow its predecessor, with
- * why; -1 on a store error.
+ * Walk the chain: 0 when intact (count events checked, erased of them
+ * erased by a purge of their case), else the id of the first event that
+ * is altered, erased without a purge, or does not follow its
+ * predecessor, with why; -1 on a store error.
  */
-int64_t		 store_verify_events(struct store *, int64_t *count, char **why,
-		    GError **);
+int64_t		 store_verify_events(struct store *, int64_t *count,
+		    int64_t *erased, char **why, GError **);
 
 /* A deadline's timer ('due') or its reminder ('remind'). */
 struct store_timer {
@@ -336,5 +341,46 @@ struct store_file {
 	char		 sha256[65];
 };
 GArray		*store_case_attachments(struct store *, int64_t, GError **);
+
+/*
+ * Retention (recoursctl purge).  Every function runs inside the caller's
+ * transaction, so a dry run is the same work rolled back.
+ */
+struct store_purged {
+	int64_t		 messages;	/* inbound messages erased */
+	int64_t		 attachments;
+	int64_t		 letters;	/* outbox rows erased */
+	int64_t		 events;	/* events of purged cases */
+	int64_t		 imap_copies;	/* queued for deletion on the server */
+	GPtrArray	*raw;		/* digests the spool may no longer need */
+	GPtrArray	*attached;	/* the same, of attachments */
+};
+void		 store_purged_init(struct store_purged *);
+void		 store_purged_clear(struct store_purged *);
+/* Ids (int64_t) of closed cases closed before then, not yet purged. */
+GArray		*store_purge_due(struct store *, int64_t closed_before,
+		    GError **);
+/*
+ * Erase a case's personal data: its messages' bytes and headers (or the
+ * message rows, with delete), its attachments, the letters' bytes and
+ * recipients, the actors and details of its events but those the
+ * indicators read; the counts and dates stay.  Adds to p.
+ */
+gboolean	 store_purge_case(struct store *, int64_t case_id,
+		    gboolean delete, int64_t now, struct store_purged *,
+		    GError **);
+/* The same for messages in no case (quarantined, bounces...) and mail
+ * about no case, received or queued before then. */
+gboolean	 store_purge_unlinked(struct store *, int64_t before,
+		    gboolean delete, int64_t now, struct store_purged *,
+		    GError **);
+/* 1 when a row not purged still names that file, 0 not, -1 error. */
+int		 store_digest_in_use(struct store *, const char *sha256,
+		    gboolean attachment, GError **);
+/* Message-IDs whose server copies mailbox must delete; ids get the rows. */
+GPtrArray	*store_imap_purge_list(struct store *, const char *mailbox,
+		    GArray *ids, GError **);
+gboolean	 store_imap_purge_done(struct store *, int64_t, GError **);
+int64_t		 store_imap_purge_pending(struct store *, GError **);
 
 #endif

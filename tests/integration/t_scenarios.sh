@@ -178,6 +178,23 @@ write "staff1@example.test" "Re: [REC-$year-0001] Réclamation" "#decision Un av
 #clore" "$nid"
 wait_found alice "Décision concernant votre réclamation" "the outcome is told"
 is "$(state REC-$year-0001)" closed "the case is closed"
+# Five years after closing, the file is deleted (the profile's retention).
+grep -A3 '^retention' "$top_srcdir/contrib/profiles/opqtecc/recoursd.conf" >> "$d/recoursd.conf"
+claims=$("$RECOURSCTL" -f "$d/recoursd.conf" stats --year "$year" | grep ',claim,')
+echo $(($(sql "$db" "SELECT closed_at FROM cases WHERE ref = 'REC-$year-0001'") + 4 * 365 * 86400)) > "$RECOURSD_CLOCK_FILE"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" purge 2>&1)
+like "$out" "^0 case" "four years after closing, the claim is kept"
+echo $(($(sql "$db" "SELECT closed_at FROM cases WHERE ref = 'REC-$year-0001'") + 5 * 366 * 86400)) > "$RECOURSD_CLOCK_FILE"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" purge 2>&1)
+like "$out" "retention 5y, delete" "five years after, recoursctl purge applies the profile's retention"
+like "$out" "^  REC-$year-0001$" "and deletes the claim's file"
+is "$(sql "$db" "SELECT count(*) FROM message m JOIN cases c ON c.id = m.case_id WHERE c.ref = 'REC-$year-0001'")" 0 \
+    "none of its messages is left"
+is "$(sql "$db" "SELECT coalesce(complainant_addr, 'erased') FROM cases WHERE ref = 'REC-$year-0001'")" erased "nor the complainant"
+is "$("$RECOURSCTL" -f "$d/recoursd.conf" stats --year "$year" | grep ',claim,')" "$claims" "the indicators of claims are the same"
+"$RECOURSCTL" -f "$d/recoursd.conf" verify >/dev/null
+ok $? "and the event chain verifies"
+date +%s > "$RECOURSD_CLOCK_FILE"
 # Bad input: a claim without «réclamation» in the subject is not one.
 write "Luc <bob@example.test>" "Problème avec un bureau d'études" "Le bureau ne répond plus."
 wait_found staff1 "À qualifier" "mail without the tag opens a triage case for staff"

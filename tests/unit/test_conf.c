@@ -182,6 +182,61 @@ test_separators_and_opening_hours(void)
 	g_string_free(errors, TRUE);
 }
 
+/* Retention: defaults, periods in either language, bad ones with line. */
+static void
+test_retention(void)
+{
+	GString		*errors = g_string_new(NULL);
+	struct conf_age	 age;
+	struct conf	*c = load(minimal, errors);
+	GDateTime	*t, *before;
+	char		*text;
+
+	g_assert_nonnull(c);
+	g_assert_cmpint(c->retention.years, ==, 5);
+	g_assert_false(c->retention_delete);
+	conf_free(c);
+	g_assert_true(conf_parse_age("1y6m", &age, NULL));
+	g_assert_cmpint(age.years, ==, 1);
+	g_assert_cmpint(age.months, ==, 6);
+	g_assert_true(conf_parse_age("5 ans", &age, NULL));
+	g_assert_cmpint(age.years, ==, 5);
+	g_assert_true(conf_parse_age("30 Days", &age, NULL));
+	g_assert_cmpint(age.days, ==, 30);
+	text = conf_age_format(&age);
+	g_assert_cmpstr(text, ==, "30d");
+	g_free(text);
+	g_assert_false(conf_parse_age("5", &age, NULL));
+	g_assert_false(conf_parse_age("5x", &age, NULL));
+	g_assert_false(conf_parse_age("0y", &age, NULL));
+	g_assert_false(conf_parse_age("", &age, NULL));
+	/* Calendar arithmetic: 29 February less a year is 28 February. */
+	t = g_date_time_new_utc(2028, 2, 29, 12, 0, 0);
+	g_assert_true(conf_parse_age("1y", &age, NULL));
+	before = conf_age_before(&age, t);
+	g_assert_cmpint(g_date_time_get_day_of_month(before), ==, 28);
+	g_date_time_unref(before);
+	g_date_time_unref(t);
+	text = g_strdup_printf("%s\nretention = { keep = \"five years\";\n"
+	    "  mode = \"shred\"; };\n", minimal);
+	g_assert_null(load(text, errors));
+	g_test_message("errors:\n%s", errors->str);
+	g_assert_nonnull(strstr(errors->str, "t.conf:3: retention.keep"));
+	g_assert_nonnull(strstr(errors->str, "t.conf:4: retention.mode"));
+	g_free(text);
+	g_string_truncate(errors, 0);
+	text = g_strdup_printf("%sretention = { keep = \"10y\"; mode = "
+	    "\"delete\"; };\n", minimal);
+	c = load(text, errors);
+	g_assert_nonnull(c);
+	g_assert_cmpint(c->retention.years, ==, 10);
+	g_assert_cmpint(c->retention_line, ==, 2);
+	g_assert_true(c->retention_delete);
+	conf_free(c);
+	g_free(text);
+	g_string_free(errors, TRUE);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -197,6 +252,7 @@ main(int argc, char *argv[])
 	g_test_add_func("/conf/separators-and-opening-hours",
 	    test_separators_and_opening_hours);
 	g_test_add_func("/conf/missing-file", test_missing_file);
+	g_test_add_func("/conf/retention", test_retention);
 	g_test_add_func("/conf/duplicate-mailbox-move-without-folder",
 	    test_duplicate_mailbox_and_move_without_folder);
 	rc = g_test_run();

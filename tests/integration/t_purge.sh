@@ -1,0 +1,139 @@
+#!/bin/bash
+# t_purge.sh: retention.  recoursctl purge erases closed cases past the
+# period (their mail, attachments, letters, who wrote what), keeps the
+# counts the indicators read, removes the spool files and, through the
+# daemon, the copies left on the IMAP server; the event chain still
+# verifies, and an erasure without a purge is caught.  Dry run, a period
+# shorter than the retention and a bad period change nothing.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/testbed.sh"
+
+testbed_up
+year=$(date +%Y)
+db=$d/state/recoursd.db
+export RECOURSD_CLOCK_FILE=$d/clock
+date +%s > "$RECOURSD_CLOCK_FILE"
+mkdir -p "$d/rules"
+cat > "$d/rules/00-test.conf" <<'EOR'
+types = (
+	{ name = "claim"; label = { fr = "réclamation"; }; prefix = "REC";
+	  tags = ( "réclamation" ); priority = 10;
+	  deadlines = ( { name = "response"; within = "1 mois"; met_by = "#decision"; } ); }
+);
+EOR
+testbed_conf 'retention = { keep = "5y"; };
+alerts = { admin = "staff1@example.test"; };
+limits = { stream_threshold = 1024; };'
+sed -i 's/user = "client"; password = "\([^"]*\)"; }/user = "client"; password = "\1"; after = "seen"; }/' "$d/recoursd.conf"
+ctl() { "$RECOURSCTL" -f "$d/recoursd.conf" "$@"; }
+sum() { sqlite3 "$db" .dump | sha256sum; }
+pad=$(printf 'Texte de la réclamation. %.0s' $(seq 80))
+write() {	# write N SUBJECT BODY [IN-REPLY-TO]: a claim from alice, with an attachment
+	printf 'From: Alice Martin <alice@example.test>\r\nTo: client@example.test\r\nSubject: %s\r\nMessage-ID: <p%s@example.test>\r\n%sMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n--b\r\nContent-Type: application/pdf; name=piece%s.pdf\r\nContent-Disposition: attachment; filename=piece%s.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n--b--\r\n' \
+	    "$2" "$1" "${4:+In-Reply-To: <$4>\r\n}" "$3
+$pad" "$1" "$1" \
+	    "$(printf '%%PDF-1.4 piece %s' "$1" | base64)" > "$d/m$1.eml"
+	testbed_send alice@example.test client@example.test "$d/m$1.eml"
+}
+daemon_start
+
+write 1 "[Réclamation] Audit du 12 mars" "Mon numéro de téléphone est le 06 12 34 56 78."
+wait_for 20 processed 1
+wait_found staff1 "Nouveau dossier" "staff are notified of REC-$year-0001"
+nid=$(echo "$mail" | sed -n 's/^Message-Id: <\(.*\)>$/\1/p')
+printf 'From: staff1@example.test\r\nTo: client@example.test\r\nSubject: Re: [REC-%s-0001]\r\nMessage-ID: <s1@example.test>\r\nIn-Reply-To: <%s>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n#note Mme Martin a rappelé.\r\n#decision Réclamation fondée.\r\n#clore\r\n' \
+    "$year" "$nid" > "$d/s1.eml"
+testbed_send staff1@example.test client@example.test "$d/s1.eml"
+wait_for 20 processed 2
+is "$(sql "$db" "SELECT state FROM cases WHERE ref = 'REC-$year-0001'")" closed "REC-$year-0001 is decided and closed"
+write 2 "[Réclamation] Une autre" "Toujours ouverte."
+wait_for 20 processed 3
+wait_for 20 testbed_mailbox_seen client 3
+is "$(testbed_mail_count client)" 3 "the three messages are left on the server, seen"
+
+# The daemon is stopped while the clock moves years on; its queue of
+# server deletions waits for it.
+kill_wait $pid
+stats_before=$(ctl stats --year "$year")
+closed_at=$(sql "$db" "SELECT closed_at FROM cases WHERE ref = 'REC-$year-0001'")
+# Spool files older than a day may be swept; these are made to look old.
+find "$d/state/raw" "$d/state/attachments" -type f -exec touch -d '3 days ago' {} +
+nraw=$(find "$d/state/raw" -type f | wc -l)
+spooled=$(sql "$db" "SELECT count(DISTINCT i.sha256) FROM inbound i JOIN message m ON m.inbound_id = i.id JOIN cases c ON c.id = m.case_id WHERE c.ref = 'REC-$year-0001' AND i.raw IS NULL")
+
+# Four years on: nothing is due yet.
+echo $((closed_at + 4 * 366 * 86400)) > "$RECOURSD_CLOCK_FILE"
+out=$(ctl purge 2>&1)
+like "$out" "0 case\(s\)" "four years after closing, nothing is purged"
+
+# Bad input changes nothing.
+echo $((closed_at + 5 * 366 * 86400)) > "$RECOURSD_CLOCK_FILE"
+before=$(sum)
+out=$(ctl purge --older-than 5x 2>&1); rc=$?
+is "$rc" 1 "a bad period is refused"
+like "$out" "5x.*give a period such as 5y" "with what to give"
+out=$(ctl purge --older-than 1y 2>&1); rc=$?
+is "$rc" 1 "a period shorter than the retention is refused"
+like "$out" "shorter than the retention \(5y, .*recoursd.conf:[0-9]+\)" "naming the configured retention, file:line"
+out=$(ctl purge --dry-run 2>&1); rc=$?
+is "$rc" 0 "a dry run succeeds"
+like "$out" "dry run, nothing changed" "says nothing changed"
+like "$out" "^  REC-$year-0001$" "and names the case it would purge"
+like "$out" "1 case\(s\), 2 message\(s\), 1 attachment\(s\)" "with what would go"
+is "$(sum)" "$before" "a dry run, a bad period and a refused one change nothing"
+
+# Five years on: the first case goes, the open one stays.
+out=$(ctl purge 2>&1); rc=$?
+is "$rc" 0 "purge succeeds"
+like "$out" "purged: closed before .*retention 5y, anonymise" "its report"
+like "$out" "REC-$year-0001" "names the purged case"
+case $out in *REC-$year-0002*) ok 1 "and not the open one" ;; *) ok 0 "and not the open one" ;; esac
+is "$(sql "$db" "SELECT count(*) FROM cases WHERE purged_at IS NOT NULL")" 1 "one case is marked purged"
+is "$(sql "$db" "SELECT coalesce(complainant_addr, '') || coalesce(subject, '') FROM cases WHERE ref = 'REC-$year-0001'")" "" \
+    "its complainant and subject are erased"
+is "$(sql "$db" "SELECT count(*) FROM message m JOIN cases c ON c.id = m.case_id WHERE c.ref = 'REC-$year-0001' AND (m.body IS NOT NULL OR m.from_addr IS NOT NULL OR m.subject IS NOT NULL)")" 0 \
+    "its messages keep no sender, subject or text"
+is "$(sql "$db" "SELECT count(*) FROM attachment a JOIN message m ON m.id = a.message JOIN cases c ON c.id = m.case_id WHERE c.ref = 'REC-$year-0001'")" 0 \
+    "its attachments are gone"
+is "$(sql "$db" "SELECT count(*) FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.ref = 'REC-$year-0001' AND (length(data) > 0 OR rcpt <> '')")" 0 \
+    "its letters keep no text and no recipient"
+is "$(sql "$db" "SELECT count(*) FROM event e JOIN cases c ON c.id = e.case_id WHERE c.ref = 'REC-$year-0001' AND (e.actor || coalesce(e.detail, '') LIKE '%alice%' OR e.actor || coalesce(e.detail, '') LIKE '%staff1%' OR e.detail LIKE '%Martin%')")" 0 \
+    "its events name no one"
+is "$(sql "$db" "SELECT count(*) FROM event e JOIN cases c ON c.id = e.case_id WHERE c.ref = 'REC-$year-0002' AND e.actor LIKE '%@%'")" 1 \
+    "the open case keeps its events"
+is "$(sql "$db" "SELECT count(*) FROM message m JOIN cases c ON c.id = m.case_id WHERE c.ref = 'REC-$year-0002' AND body LIKE '%ouverte%'")" 1 \
+    "and its message"
+sqlite3 "$db" .dump > "$d/dump.sql"
+is "$(grep -c "06 12 34 56 78\|Mme Martin" "$d/dump.sql")" 0 "the database holds neither the phone number nor the staff note"
+is "$(grep -c 'piece1' "$d/dump.sql")" 0 "nor the attachment's name"
+is "$spooled" 1 "the complaint (the bigger message) was in the spool"
+is "$(find "$d/state/raw" -type f | wc -l)" $((nraw - spooled)) "it is removed from the spool"
+is "$(find "$d/state/attachments" -type f -name '*' | xargs -r grep -l 'piece 1' | wc -l)" 0 "and its attachment"
+is "$(ctl stats --year "$year")" "$stats_before" "the indicators are the same as before"
+out=$(ctl show REC-$year-0001 2>&1)
+like "$out" "purged: " "show says the case was purged"
+like "$out" "(erased)" "and shows erased actors as such"
+out=$(ctl verify 2>&1); rc=$?
+is "$rc" 0 "the event chain still verifies"
+like "$out" "chain intact: [0-9]+ event\(s\), [0-9]+ erased by a purge" "and says how many events were erased"
+out=$(ctl purge 2>&1)
+like "$out" "0 case\(s\), 0 message" "a second purge finds nothing more"
+
+# The daemon deletes the copies left on the server when it next wakes.
+is "$(sql "$db" "SELECT count(*) FROM imap_purge")" 2 "two server copies are queued for deletion"
+date +%s > "$RECOURSD_CLOCK_FILE"
+daemon_start
+write 3 "[Réclamation] Réveil" "Un nouveau message."
+wait_for 20 processed 4
+wait_for 20 eval '[ "$(sql "$db" "SELECT count(*) FROM imap_purge")" = 0 ]'
+ok $? "the daemon deletes them"
+is "$(testbed_mail_count client)" 2 "the server keeps only the messages of open cases"
+testbed_imap_find client "Audit du 12 mars" >/dev/null
+is "$?" 1 "the purged claim is no longer on the server"
+
+# An event erased by hand, outside a purge, is caught.
+sql "$db" "UPDATE event SET detail = NULL WHERE id = (SELECT min(e.id) FROM event e JOIN cases c ON c.id = e.case_id WHERE c.ref = 'REC-$year-0002' AND detail IS NOT NULL)"
+out=$(ctl verify 2>&1); rc=$?
+is "$rc" 1 "an erasure outside a purge breaks the chain"
+like "$out" "was erased, but no purge of its case follows it" "and is named"
+done_testing || { tail -30 "$d/recoursd.log" | sed 's/^/# log: /'; exit 1; }
