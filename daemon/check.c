@@ -31,6 +31,12 @@ check_commands(const struct setup *s, GString *errors)
 				    "deadline %s: met_by %s is not a staff "
 				    "command\n", t->file, t->line, t->name,
 				    dl->name, dl->met_by);
+			if (dl->starts_with != NULL &&
+			    !staff_command_exists(dl->starts_with + 1))
+				g_string_append_printf(errors, "%s:%d: type %s, "
+				    "deadline %s: starts_with %s is not a staff "
+				    "command\n", t->file, t->line, t->name,
+				    dl->name, dl->starts_with);
 		}
 	}
 }

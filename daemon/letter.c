@@ -28,6 +28,10 @@ static const struct tpl_decl info_vars[] = {
 static const struct tpl_decl text_vars[] = {
 	CASE_VARS, { "text", TPL_SCALAR }, { "staff.name", TPL_SCALAR }, END
 };
+static const struct tpl_decl decision_vars[] = {
+	CASE_VARS, { "text", TPL_SCALAR }, { "staff.name", TPL_SCALAR },
+	{ "decision.outcome", TPL_SCALAR }, END
+};
 static const struct tpl_decl progress_vars[] = {
 	CASE_VARS, { "deadline.name", TPL_SCALAR },
 	{ "deadline.due", TPL_SCALAR }, END
@@ -56,8 +60,9 @@ static const struct {
 	[LETTER_COMPLEXITY] = { "avis-complexite", text_vars },
 	[LETTER_PROGRESS] = { "avis-avancement", progress_vars },
 	[LETTER_INADMISSIBLE] = { "irrecevabilite", text_vars },
-	[LETTER_DECISION] = { "decision", text_vars },
+	[LETTER_DECISION] = { "decision", decision_vars },
 	[LETTER_OVERRUN] = { "depassement", overrun_vars },
+	[LETTER_OUTCOME_PARTY] = { "decision-partie", decision_vars },
 	[LETTER_STAFF_NEW] = { "notification", staff_vars },
 	[LETTER_STAFF_MESSAGE] = { "notification-message", staff_vars },
 	[LETTER_TRIAGE] = { "triage", staff_vars },

@@ -30,6 +30,7 @@ enum letter_kind {
 	LETTER_INADMISSIBLE,	/* #irrecevable */
 	LETTER_DECISION,	/* #decision: decision and closure */
 	LETTER_OVERRUN,		/* the overall limit passed: justification */
+	LETTER_OUTCOME_PARTY,	/* the decision, to the other party */
 	LETTER_STAFF_NEW,	/* staff: a new case */
 	LETTER_STAFF_MESSAGE,	/* staff: a new message in a case */
 	LETTER_TRIAGE,		/* staff: a case to classify */

@@ -18,13 +18,15 @@ static const char *const type_keys[] = {
 	"name", "label", "prefix", "tags", "priority", "roles", "required",
 	"admissibility", "on_closed", "states", "ack", "ack_template",
 	"response", "deadlines", "notify", "escalate_to", "approver_roles",
-	"objectives", NULL
+	"objectives", "outcomes", "inform_party", NULL
 };
+static const char *const outcome_keys[] = { "name", "label", "final", NULL };
 static const char *const objective_keys[] = {
 	"max_per_month", "deadlines_met", NULL
 };
 static const char *const deadline_keys[] = {
-	"name", "within", "remind_before", "met_by", "escalate", "notice", NULL
+	"name", "within", "remind_before", "met_by", "escalate", "notice",
+	"starts_with", NULL
 };
 static const char *const triage_keys[] = {
 	"label", "prefix", "ack", "ack_template", "response", "deadlines",
@@ -64,6 +66,7 @@ static void	 check_type(struct cfg *, const config_setting_t *,
 static void	 type_free(gpointer);
 static gint	 by_name(gconstpointer, gconstpointer);
 static void	 field_free(gpointer);
+static void	 outcome_free(gpointer);
 
 static GRegex *
 compile(struct cfg *l, const config_setting_t *s, const char *name)
@@ -122,6 +125,94 @@ load_fields(struct cfg *l, const config_setting_t *s, struct rules_type *t)
 			cfg_error(l, f, "a required field needs name and pattern");
 		g_ptr_array_add(t->fields, rf);
 	}
+}
+
+/*
+ * The outcomes a decision of this type may have, each named by one word
+ * that staff write first: "#decision avertissement ...".
+ */
+static void
+load_outcomes(struct cfg *l, const config_setting_t *s, struct rules_type *t)
+{
+	const config_setting_t *list = config_setting_get_member(s, "outcomes");
+	int	 i, j, n;
+
+	t->outcomes = g_ptr_array_new_with_free_func(outcome_free);
+	t->inform_party = cfg_bool(l, s, "inform_party", FALSE);
+	if (list == NULL)
+		return;
+	n = config_setting_length(list);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *o = config_setting_get_elem(list, i);
+		struct rules_outcome *ro;
+
+		if (config_setting_type(o) != CONFIG_TYPE_GROUP) {
+			cfg_error(l, o, "an outcome is { name = \"word\"; "
+			    "label = \"...\"; }");
+			continue;
+		}
+		cfg_check_keys(l, o, outcome_keys);
+		ro = g_new0(struct rules_outcome, 1);
+		ro->name = cfg_str(l, o, "name", NULL);
+		ro->label = cfg_str(l, o, "label", ro->name);
+		ro->final = cfg_bool(l, o, "final", TRUE);
+		if (ro->name == NULL || !g_regex_match_simple("^[a-z0-9-]+$",
+		    ro->name, 0, 0))
+			cfg_error(l, o, "an outcome's name is one word in lower "
+			    "case (a-z, 0-9, -)");
+		for (j = 0; ro->name != NULL && j < (int)t->outcomes->len; j++)
+			if (strcmp(((struct rules_outcome *)
+			    g_ptr_array_index(t->outcomes, j))->name,
+			    ro->name) == 0)
+				cfg_error(l, o, "outcome \"%s\" is named twice",
+				    ro->name);
+		g_ptr_array_add(t->outcomes, ro);
+	}
+}
+
+static void
+outcome_free(gpointer p)
+{
+	struct rules_outcome *o = p;
+
+	g_free(o->name);
+	g_free(o->label);
+	g_free(o);
+}
+
+const struct rules_outcome *
+rules_outcome(const struct rules_type *t, const char *text, const char **rest)
+{
+	size_t	 len = strcspn(text, " \t\n");
+	guint	 i;
+
+	for (i = 0; t->outcomes != NULL && i < t->outcomes->len; i++) {
+		const struct rules_outcome *o = g_ptr_array_index(t->outcomes,
+		    i);
+
+		if (strlen(o->name) == len &&
+		    g_ascii_strncasecmp(text, o->name, len) == 0) {
+			for (text += len; g_ascii_isspace(*text); text++)
+				;
+			if (rest != NULL)
+				*rest = text;
+			return o;
+		}
+	}
+	return NULL;
+}
+
+char *
+rules_outcome_names(const struct rules_type *t)
+{
+	GString	*s = g_string_new(NULL);
+	guint	 i;
+
+	for (i = 0; i < t->outcomes->len; i++)
+		g_string_append_printf(s, "%s%s", i ? ", " : "",
+		    ((struct rules_outcome *)g_ptr_array_index(t->outcomes,
+		    i))->name);
+	return g_string_free(s, FALSE);
 }
 
 static void
@@ -194,6 +285,12 @@ load_deadline(struct cfg *l, const config_setting_t *s)
 		    "\"ack\" (the acknowledgement is sent), a state or a staff "
 		    "command (\"#complexe\"): \"%s\" is none of them",
 		    dl->met_by);
+	dl->starts_with = cfg_str(l, s, "starts_with", NULL);
+	if (dl->starts_with != NULL &&
+	    !g_regex_match_simple("^#[a-z-]+$", dl->starts_with, 0, 0))
+		cfg_error(l, config_setting_get_member(s, "starts_with"),
+		    "starts_with is a staff command (\"#assigner\"): \"%s\" is "
+		    "not one", dl->starts_with);
 	dl->notice = cfg_bool(l, s, "notice", FALSE);
 	dl->escalate = cfg_bool(l, s, "escalate", !dl->notice);
 	return dl;
@@ -235,6 +332,7 @@ deadline_free(gpointer p)
 
 	g_free(dl->name);
 	g_free(dl->met_by);
+	g_free(dl->starts_with);
 	g_free(dl);
 }
 
@@ -326,6 +424,7 @@ load_type(struct cfg *l, const config_setting_t *s, gboolean triage)
 	load_admissibility(l, s, t);
 	load_states(l, s, t);
 	load_objectives(l, s, t);
+	load_outcomes(l, s, t);
 	load_ack(l, s, t);
 	load_deadlines(l, s, t);
 	t->notify = cfg_str(l, s, "notify", NULL);
@@ -553,6 +652,8 @@ type_free(gpointer p)
 		g_ptr_array_unref(t->fields);
 	if (t->deadlines != NULL)
 		g_ptr_array_unref(t->deadlines);
+	if (t->outcomes != NULL)
+		g_ptr_array_unref(t->outcomes);
 	g_free(t->notify);
 	g_free(t->escalate_to);
 	if (t->admissibility.date_pattern != NULL)

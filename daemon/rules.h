@@ -42,9 +42,18 @@ struct rules_deadline {
 	gboolean	 has_remind;
 	struct cal_duration remind_before; /* hours or days before due */
 	char		*met_by;	/* "ack" (sent), a state, "#command" */
+	char		*starts_with;	/* "#command": counted from when staff
+					   give it; NULL: from the opening */
 	gboolean	 escalate;	/* a miss is mailed to escalate_to */
 	gboolean	 notice;	/* due: the complainant gets a progress
 					   notice, unless met_by is reached */
+};
+
+/* An outcome a decision may have (OPQTECC: warning, no further action...). */
+struct rules_outcome {
+	char		*name;		/* the first word of "#decision NAME ..." */
+	char		*label;		/* in the letters */
+	gboolean	 final;		/* FALSE: told, but the case goes on */
 };
 
 struct rules_type {
@@ -69,6 +78,8 @@ struct rules_type {
 	char		*notify;	/* staff reminders go here; NULL: admin */
 	char		*escalate_to;	/* missed deadlines go here; NULL: admin */
 	guint		 states;	/* bit set of case states it uses */
+	GPtrArray	*outcomes;	/* struct rules_outcome *; empty: free */
+	gboolean	 inform_party;	/* the decision to the #partie too */
 	int		 max_per_month;	/* objective; -1: none */
 	double		 deadlines_met;	/* objective, percent; -1: none */
 	const char	*file;		/* interned, for messages */
@@ -93,5 +104,13 @@ const struct rules_type *rules_type(const struct rules *, const char *name);
 const struct rules_type *rules_type_by_prefix(const struct rules *,
 		    const char *prefix);
 gboolean	 rules_role_accepts(const struct rules_type *, const char *role);
+/*
+ * The outcome text starts with (its first word, any case), or NULL; rest
+ * gets what follows it.  Borrowed.
+ */
+const struct rules_outcome *rules_outcome(const struct rules_type *,
+		    const char *text, const char **rest);
+/* "expert, classement, avertissement"; caller frees. */
+char		*rules_outcome_names(const struct rules_type *);
 
 #endif

@@ -22,6 +22,7 @@ struct run {
 	int		 letter;	/* enum letter_kind, or NO_LETTER */
 	GString		*to_complainant; /* #decision, #complexe texts */
 	char		*missing;	/* #incomplet: what is asked */
+	const struct rules_outcome *outcome; /* of #decision, if typed */
 	const struct conf_staff *who;	/* who replied */
 };
 
@@ -100,6 +101,12 @@ static gboolean	 run_commands(struct store *, const struct setup *,
 		    GPtrArray *, const struct store_case *, const char *,
 		    int64_t, struct run *, GError **);
 static int	 letter_weight(int);
+static enum case_state target(const struct rules_type *,
+		    const struct command *, const char *);
+static char	*outcome_refusal(const struct rules_type *, const char *);
+static gboolean	 tell_party(struct store *, const struct setup *,
+		    const struct run *, const struct store_case *,
+		    struct tpl_vars *, int64_t, GError **);
 static gboolean	 parse_day(const char *, GDate *);
 static gboolean	 action_due_ok(const char *);
 static gboolean	 proposes(const struct setup *, const struct command *,
@@ -494,6 +501,8 @@ check_commands(struct store *st, const struct setup *s, GPtrArray *cmds,
 	char		*undelivered = NULL;
 	struct store_timer *missed = NULL;
 	char		*refused = NULL, *pending = NULL, *pending_author = NULL;
+	char		*no_outcome = NULL;
+	enum case_state	 to = CASE_NSTATES;
 	gboolean	 informed = FALSE, acted = FALSE, proposed = FALSE;
 	gboolean	 approved = FALSE;
 	guint		 i;
@@ -514,8 +523,11 @@ check_commands(struct store *st, const struct setup *s, GPtrArray *cmds,
 		    conf_staff(s->conf, text) == NULL)
 			why = "cette adresse n'est pas celle d'un membre du "
 			    "personnel";
-		else if (cmd->to != CASE_NSTATES && (type == NULL ||
-		    !case_state_move_ok(cur, cmd->to, type->states)))
+		else if ((no_outcome = outcome_refusal(type, strcmp(cmd->name,
+		    "decision") == 0 ? text : NULL)) != NULL)
+			why = no_outcome;
+		else if ((to = target(type, cmd, text)) != CASE_NSTATES &&
+		    (type == NULL || !case_state_move_ok(cur, to, type->states)))
 			why = "impossible dans l'état actuel du dossier";
 		else if ((strcmp(cmd->name, "partie") == 0 ||
 		    strcmp(cmd->name, "implique") == 0) &&
@@ -546,8 +558,8 @@ check_commands(struct store *st, const struct setup *s, GPtrArray *cmds,
 		    (undelivered = undelivered_blocks_closing(st, c->id,
 		    err)) != NULL)
 			why = undelivered;
-		else if (cmd->to != CASE_NSTATES && !proposes(s, cmd, c))
-			cur = cmd->to;
+		else if (to != CASE_NSTATES && !proposes(s, cmd, c))
+			cur = to;
 		timer_free(missed);
 		missed = NULL;
 		if (cmd != NULL && strcmp(cmd->name, "action-corrective") == 0)
@@ -572,7 +584,38 @@ check_commands(struct store *st, const struct setup *s, GPtrArray *cmds,
 	}
 	g_free(undelivered);
 	g_free(refused);
+	g_free(no_outcome);
 	return why == NULL && (err == NULL || *err == NULL);
+}
+
+/* Where cmd moves the case: a decision whose outcome is not final does not. */
+static enum case_state
+target(const struct rules_type *type, const struct command *cmd,
+    const char *text)
+{
+	const struct rules_outcome *o;
+
+	if (type != NULL && strcmp(cmd->name, "decision") == 0 &&
+	    (o = rules_outcome(type, text, NULL)) != NULL && !o->final)
+		return CASE_NSTATES;
+	return cmd->to;
+}
+
+/* Why a decision's text lacks its type's outcome; NULL when it has one. */
+static char *
+outcome_refusal(const struct rules_type *type, const char *decision)
+{
+	char	*names, *why;
+
+	if (decision == NULL || type == NULL || type->outcomes->len == 0 ||
+	    rules_outcome(type, decision, NULL) != NULL)
+		return NULL;
+	names = rules_outcome_names(type);
+	why = g_strdup_printf("la décision commence par son issue, l'une de : "
+	    "%s (« #decision %s TEXTE »)", names, ((struct rules_outcome *)
+	    g_ptr_array_index(type->outcomes, 0))->name);
+	g_free(names);
+	return why;
 }
 
 /* "a; b" from #incomplet: the case's missing items, one per line. */
@@ -778,7 +821,10 @@ run_one(struct store *st, const struct setup *s, const struct command *cmd,
     const char *text, const struct store_case *c, const char *actor,
     int64_t now, struct run *r, GError **err)
 {
+	const struct rules_type *type = rules_type(s->rules, c->type);
 	char	*move, *proposal = NULL, *author = NULL;
+	const char *said;
+	enum case_state to;
 	gboolean ok = TRUE;
 
 	if (strcmp(cmd->name, "aide") == 0) {
@@ -800,10 +846,11 @@ run_one(struct store *st, const struct setup *s, const struct command *cmd,
 	if (strcmp(cmd->name, "approuver") == 0 &&
 	    !approval_pending(st, c->id, &proposal, &author, err))
 		return FALSE;
-	if (ok && cmd->to != CASE_NSTATES) {
+	to = target(type, cmd, proposal != NULL ? proposal : text);
+	if (ok && to != CASE_NSTATES) {
 		move = g_strdup_printf("%s -> %s", c->state,
-		    case_state_name(cmd->to));
-		ok = store_case_set_state(st, c->id, case_state_name(cmd->to),
+		    case_state_name(to));
+		ok = store_case_set_state(st, c->id, case_state_name(to),
 		    now, err) && store_event_add(st, c->id, now, actor, "state",
 		    move, err);
 		g_free(move);
@@ -820,6 +867,13 @@ run_one(struct store *st, const struct setup *s, const struct command *cmd,
 		ok = set_missing(st, c->id, text, err);
 	if (ok && strcmp(cmd->name, "justifier") == 0)
 		ok = justify(st, s, c, text, now, r, err);
+	if (ok && type != NULL) {
+		/* Deadlines counted from this command (an instructor's month). */
+		char	*hashed = g_strconcat("#", cmd->name, NULL);
+
+		ok = timer_schedule(st, s, c->id, type, now, hashed, err);
+		g_free(hashed);
+	}
 	if (ok)
 		ok = store_event_add(st, c->id, now, actor, cmd->name,
 		    author != NULL ? author : text, err);
@@ -831,8 +885,14 @@ run_one(struct store *st, const struct setup *s, const struct command *cmd,
 	if (cmd->letter == LETTER_INFO_REQUEST) {
 		g_free(r->missing);
 		r->missing = g_strdup(text);
-	} else if (cmd->letter != NO_LETTER)
-		g_string_append_printf(r->to_complainant, "%s\n\n", text);
+	} else if (cmd->letter != NO_LETTER) {
+		/* The outcome is named by the letter, not by its keyword. */
+		said = text;
+		if (cmd->letter == LETTER_DECISION && type != NULL &&
+		    (r->outcome = rules_outcome(type, text, &said)) == NULL)
+			said = text;
+		g_string_append_printf(r->to_complainant, "%s\n\n", said);
+	}
 	if (cmd->letter != NO_LETTER && (r->letter == NO_LETTER ||
 	    letter_weight(cmd->letter) > letter_weight(r->letter)))
 		r->letter = cmd->letter;
@@ -907,11 +967,43 @@ send_letter(struct store *st, const struct setup *s, const struct run *r,
 			if (*g_strstrip(items[i]) != '\0')
 				tpl_vars_append(v, "missing_fields", items[i]);
 		g_strfreev(items);
+		tpl_vars_set(v, "decision.outcome", r->outcome != NULL ?
+		    r->outcome->label : NULL);
 		ok = letter_to_complainant(st, s, r->letter, &c, v, "no", now,
-		    err);
+		    err) && (r->letter != LETTER_DECISION || tell_party(st, s, r,
+		    &c, v, now, err));
 		tpl_vars_free(v);
 	}
 	store_case_clear(&c);
+	return ok;
+}
+
+/*
+ * The decision, to the other party too (#partie: the firm the claim is
+ * about) when the type says so: OPQTECC tells both "des suites données".
+ */
+static gboolean
+tell_party(struct store *st, const struct setup *s, const struct run *r,
+    const struct store_case *c, struct tpl_vars *v, int64_t now,
+    GError **err)
+{
+	const struct rules_type *type = rules_type(s->rules, c->type);
+	char	*party;
+	gboolean ok = TRUE;
+
+	if (type == NULL || !type->inform_party)
+		return TRUE;
+	if ((party = other_party(st, c->id, err)) == NULL) {
+		g_string_append(r->receipt, "Attention : aucune autre partie "
+		    "n'est enregistrée (#partie ADRESSE) : elle n'a pas reçu la "
+		    "décision.\n");
+		return err == NULL || *err == NULL;
+	}
+	ok = letter_send(st, s, LETTER_OUTCOME_PARTY, c, v, party, NULL, "no",
+	    now, err);
+	g_string_append_printf(r->receipt, "La décision a été envoyée aussi à "
+	    "l'autre partie, %s.\n", party);
+	g_free(party);
 	return ok;
 }
 
@@ -963,8 +1055,8 @@ staff_reply(struct store *st, const struct setup *s,
 {
 	const struct conf_staff *who = conf_staff(s->conf, m->from.addr);
 	struct store_case c;
-	struct run	 r = { g_string_new(NULL), FALSE, NO_LETTER,
-	    g_string_new(NULL), NULL, who };
+	struct run	 r = { .receipt = g_string_new(NULL), .letter = NO_LETTER,
+	    .to_complainant = g_string_new(NULL), .who = who };
 	GPtrArray	*cmds;
 	char		*rest, *text, *actor, *subject;
 	gboolean	 ok = TRUE;

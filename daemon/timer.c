@@ -69,17 +69,23 @@ timer_due(const struct setup *s, const struct rules_deadline *dl,
 
 gboolean
 timer_schedule(struct store *st, const struct setup *s, int64_t case_id,
-    const struct rules_type *t, int64_t start, GError **err)
+    const struct rules_type *t, int64_t start, const char *command,
+    GError **err)
 {
 	guint	 i;
 
 	for (i = 0; i < t->deadlines->len; i++) {
 		const struct rules_deadline *dl = g_ptr_array_index(t->deadlines,
 		    i);
-		GDateTime *due = timer_due(s, dl, start);
-		int64_t	 at = g_date_time_to_unix(due), before;
+		GDateTime *due;
+		int64_t	 at, before;
 		gboolean ok;
 
+		if (command == NULL ? dl->starts_with != NULL :
+		    g_strcmp0(dl->starts_with, command) != 0)
+			continue;
+		due = timer_due(s, dl, start);
+		at = g_date_time_to_unix(due);
 		g_date_time_unref(due);
 		ok = store_timer_add(st, case_id, dl->name, "due", at, err);
 		if (ok && dl->has_remind) {
@@ -103,7 +109,7 @@ timer_restart(struct store *st, const struct setup *s, int64_t case_id,
 {
 	if (t == NULL || t->deadlines->len == 0)
 		return TRUE;
-	return timer_schedule(st, s, case_id, t, now, err) &&
+	return timer_schedule(st, s, case_id, t, now, NULL, err) &&
 	    store_event_add(st, case_id, now, "recoursd", "deadlines-restarted",
 	    "the case is complete: its deadlines count from now", err);
 }

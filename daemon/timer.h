@@ -21,12 +21,14 @@
 #include "store.h"
 
 /*
- * The due instant of each deadline of t for a case opened at start;
- * inside the caller's transaction.
+ * The due instant of each deadline of t counted from start: with command
+ * NULL those counted from the opening, else those that start with that
+ * staff command ("#assigner"), which re-arms them when given again.
+ * Inside the caller's transaction.
  */
 gboolean	 timer_schedule(struct store *, const struct setup *,
 		    int64_t case_id, const struct rules_type *, int64_t start,
-		    GError **);
+		    const char *command, GError **);
 
 /*
  * The case is complete (the missing information came): it starts now, so

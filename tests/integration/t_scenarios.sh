@@ -165,8 +165,10 @@ is "$(sql "$db" "SELECT count(*) FROM event WHERE kind = 'deadlines-restarted'")
 wait_found staff1 "Nouveau dossier" "staff are notified"
 nid=$(msgid)
 write "staff1@example.test" "Re: [REC-$year-0001] Réclamation" "#partie bob@example.test
-#note L'entreprise est saisie : réponse attendue sous un mois." "$nid"
+#note L'entreprise est saisie : réponse attendue sous un mois.
+#assigner staff2@example.test" "$nid"
 wait_for 20 processed 4
+is "$(timer instructor)" pending "handed to an instructor (#assigner), whose month starts then"
 at_due firm
 wait_found staff1 "Échéance dépassée : firm" "the firm's month passed: staff are told"
 at_due overall
@@ -174,10 +176,40 @@ wait_found staff1 "Échéance dépassée : overall" "six months passed: escalate
 write "staff1@example.test" "Re: [REC-$year-0001] Réclamation" "#justifier L'expertise contradictoire a été reportée deux fois." "$nid"
 wait_found alice "Dépassement du délai" "the overrun is justified to the complainant"
 wait_found bob "Dépassement du délai" "and to the firm"
-write "staff1@example.test" "Re: [REC-$year-0001] Réclamation" "#decision Un avertissement est adressé à l'entreprise.
+# The four outcomes of §5.4: an expert first (the case goes on), then a
+# warning; both parties are told each time.
+write "staff1@example.test" "Re: [REC-$year-0001] Réclamation" "#decision expert Une contre-expertise est confiée à un expert." "$nid"
+wait_found alice "Décision concernant votre réclamation" "the expert's inquiry is told to the complainant"
+like "$mail" "Issue : Appel à un expert pour un complément d'enquête" "named as the procedure names it"
+wait_found bob "Suites données à la réclamation" "and to the firm"
+like "$mail" "Une contre-expertise est confiée" "with staff's text"
+is "$(state REC-$year-0001)" received "an expert's inquiry is not final: the case goes on"
+testbed_imap_delete_all staff1
+testbed_imap_delete_all alice
+testbed_imap_delete_all bob
+write "staff1@example.test" "Re: [REC-$year-0001] Réclamation" "#decision sanction Retrait." "$nid"
+wait_found staff1 "Compte rendu" "a decision without one of the four outcomes is refused"
+like "$mail" "l'une de : expert, classement, avertissement, commission" "naming them"
+write "staff1@example.test" "Re: [REC-$year-0001] Réclamation" "#decision avertissement Un avertissement est adressé à l'entreprise.
 #clore" "$nid"
 wait_found alice "Décision concernant votre réclamation" "the outcome is told"
+like "$mail" "Issue : Avertissement au qualifié ou certifié" "a warning to the firm"
+wait_found bob "Suites données à la réclamation" "the firm is told too"
+like "$mail" "Issue : Avertissement au qualifié ou certifié" "the same outcome"
 is "$(state REC-$year-0001)" closed "the case is closed"
+for outcome in classement:Classement commission:Passage; do
+	write "Claire Petit <alice@example.test>" "Réclamation ${outcome%%:*}" "Entreprise concernée : Techni-Etudes
+Faits : retard.
+Téléphone : 04 72 00 00 00
+Démarches entreprises : aucune."
+	wait_found staff1 "Nouveau dossier.*Réclamation ${outcome%%:*}" "a complete claim ($outcome)"
+	ref=$(echo "$mail" | sed -n 's/^Subject: \[\(REC-[0-9]*-[0-9]*\)\].*/\1/p')
+	write "staff1@example.test" "Re: [$ref] Réclamation" "#partie bob@example.test
+#decision ${outcome%%:*} Décision de la commission." "$(msgid)"
+	wait_found alice "\[$ref\] Décision" "$ref: the outcome ${outcome%%:*} is told"
+	like "$mail" "Issue : ${outcome#*:}" "in its words"
+	wait_found bob "\[$ref\] Suites" "and to the firm"
+done
 # Five years after closing, the file is deleted (the profile's retention).
 grep -A3 '^retention' "$top_srcdir/contrib/profiles/opqtecc/recoursd.conf" >> "$d/recoursd.conf"
 claims=$("$RECOURSCTL" -f "$d/recoursd.conf" stats --year "$year" | grep ',claim,')

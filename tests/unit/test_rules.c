@@ -82,6 +82,56 @@ test_every_error_with_line(void)
 	g_string_free(errors, TRUE);
 }
 
+/* Outcomes: found by their first word, any case; bad ones with line. */
+static void
+test_outcomes(void)
+{
+	GString		*errors = g_string_new(NULL);
+	const struct rules_type *t;
+	const struct rules_outcome *o;
+	const char	*rest;
+	char		*dir, *names;
+	struct rules	*r;
+
+	r = load_text(
+	    "types = ( { name = \"a\"; prefix = \"AAA\"; inform_party = true;\n"
+	    "  outcomes = ( { name = \"expert\"; label = \"Appel à un expert\"; final = false; },\n"
+	    "    { name = \"classement\"; label = \"Classement sans suite\"; } );\n"
+	    "  deadlines = ( { name = \"i\"; within = \"1 mois\"; starts_with = \"#assigner\"; } ); } );\n",
+	    errors, &dir);
+	g_assert_cmpstr(errors->str, ==, "");
+	t = rules_type(r, "a");
+	g_assert_true(t->inform_party);
+	o = rules_outcome(t, "Classement  Rien à reprocher.", &rest);
+	g_assert_nonnull(o);
+	g_assert_true(o->final);
+	g_assert_cmpstr(rest, ==, "Rien à reprocher.");
+	g_assert_false(rules_outcome(t, "expert", NULL)->final);
+	g_assert_null(rules_outcome(t, "expertise demandée", NULL));
+	names = rules_outcome_names(t);
+	g_assert_cmpstr(names, ==, "expert, classement");
+	g_free(names);
+	g_assert_cmpstr(((struct rules_deadline *)g_ptr_array_index(
+	    t->deadlines, 0))->starts_with, ==, "#assigner");
+	rules_free(r);
+	tu_rm_rf(dir);
+	g_free(dir);
+	r = load_text(
+	    "types = ( { name = \"a\"; prefix = \"AAA\";\n"
+	    "  outcomes = ( { name = \"Deux mots\"; },\n"			/* 2 */
+	    "    { name = \"x\"; }, { name = \"x\"; } );\n"		/* 3 */
+	    "  deadlines = ( { name = \"i\"; within = \"1 mois\"; starts_with = \"assigner\"; } ); } );\n",
+	    errors, &dir);
+	g_assert_null(r);
+	g_test_message("%s", errors->str);
+	g_assert_nonnull(strstr(errors->str, "10-test.conf:2: an outcome's name is one word"));
+	g_assert_nonnull(strstr(errors->str, "10-test.conf:3: outcome \"x\" is named twice"));
+	g_assert_nonnull(strstr(errors->str, "10-test.conf:4: starts_with is a staff command"));
+	tu_rm_rf(dir);
+	g_free(dir);
+	g_string_free(errors, TRUE);
+}
+
 static void
 test_shared_tag_with_priority_is_fine(void)
 {
@@ -127,6 +177,7 @@ main(int argc, char *argv[])
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/rules/defaults-load", test_defaults_load);
 	g_test_add_func("/rules/every-error-with-line", test_every_error_with_line);
+	g_test_add_func("/rules/outcomes", test_outcomes);
 	g_test_add_func("/rules/shared-tag-with-priority-is-fine",
 	    test_shared_tag_with_priority_is_fine);
 	g_test_add_func("/rules/syntax-error-and-missing-dir",
