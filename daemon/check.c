@@ -12,6 +12,22 @@
 
 static void	 check_commands(const struct setup *, GString *);
 
+static void	 check_command(const struct rules_type *,
+		    const struct rules_deadline *, const char *, const char *,
+		    GString *);
+
+/* A deadline's key that names a staff command names one that exists. */
+static void
+check_command(const struct rules_type *t, const struct rules_deadline *dl,
+    const char *key, const char *value, GString *errors)
+{
+	if (value != NULL && value[0] == '#' &&
+	    !staff_command_exists(value + 1))
+		g_string_append_printf(errors, "%s:%d: type %s, deadline %s: "
+		    "%s %s is not a staff command\n", t->file, t->line, t->name,
+		    dl->name, key, value);
+}
+
 /* A deadline met by a staff command names one that exists. */
 static void
 check_commands(const struct setup *s, GString *errors)
@@ -31,12 +47,12 @@ check_commands(const struct setup *s, GString *errors)
 				    "deadline %s: met_by %s is not a staff "
 				    "command\n", t->file, t->line, t->name,
 				    dl->name, dl->met_by);
-			if (dl->starts_with != NULL &&
-			    !staff_command_exists(dl->starts_with + 1))
-				g_string_append_printf(errors, "%s:%d: type %s, "
-				    "deadline %s: starts_with %s is not a staff "
-				    "command\n", t->file, t->line, t->name,
-				    dl->name, dl->starts_with);
+			check_command(t, dl, "starts_with", dl->starts_with,
+			    errors);
+			check_command(t, dl, "applies_with", dl->applies_with,
+			    errors);
+			check_command(t, dl, "cancelled_by", dl->cancelled_by,
+			    errors);
 		}
 	}
 }

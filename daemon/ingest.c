@@ -355,7 +355,7 @@ route_case(struct store *st, const struct setup *s, const struct prepared *p,
 	    (staff || ack_queue(st, s, &d, p->m, now, &queued, err)) &&
 	    staff_notify(st, s, &d, p->m, now, &notified, err) &&
 	    (d.action != CASE_OPEN ||
-	    timer_schedule(st, s, d.existing.id, d.type, now, NULL, err)) &&
+	    timer_schedule(st, s, d.existing.id, d.type, now, err)) &&
 	    (!d.completes || timer_restart(st, s, d.existing.id, d.type, now,
 	    err));
 	if (ok)

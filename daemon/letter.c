@@ -250,20 +250,31 @@ response_due(struct store *st, const struct setup *s,
 {
 	const struct rules_type *t = rules_type(s->rules, c->type);
 	GArray	*timers = store_case_timers(st, c->id, err);
-	int64_t	 at = 0;
+	int64_t	 at = 0, latest = 0;
+	gboolean cancelled = FALSE;
 	guint	 i;
 
 	if (timers == NULL)
 		return NULL;
+	/*
+	 * The response deadline; once a command cancelled it (a complex case
+	 * has a month, not a week), the furthest one still pending.
+	 */
 	for (i = 0; i < timers->len; i++) {
 		const struct store_timer *o = &g_array_index(timers,
 		    struct store_timer, i);
 
+		if (strcmp(o->kind, "due") != 0)
+			continue;
 		if (strcmp(o->deadline, "response") == 0 &&
-		    strcmp(o->kind, "due") == 0)
+		    !(cancelled = strcmp(o->state, "cancelled") == 0))
 			at = o->due_at;
+		if (strcmp(o->state, "pending") == 0)
+			latest = MAX(latest, o->due_at);
 	}
 	g_array_unref(timers);
+	if (cancelled)
+		at = latest;
 	if (at == 0 && t != NULL && t->has_response) {
 		GDateTime *start = g_date_time_new_from_unix_utc(c->opened_at);
 		GDateTime *due = cal_due(s->cal, start, &t->response, NULL);

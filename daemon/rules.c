@@ -26,7 +26,7 @@ static const char *const objective_keys[] = {
 };
 static const char *const deadline_keys[] = {
 	"name", "within", "remind_before", "met_by", "escalate", "notice",
-	"starts_with", NULL
+	"starts_with", "applies_with", "cancelled_by", NULL
 };
 static const char *const triage_keys[] = {
 	"label", "prefix", "ack", "ack_template", "response", "deadlines",
@@ -67,6 +67,10 @@ static void	 type_free(gpointer);
 static gint	 by_name(gconstpointer, gconstpointer);
 static void	 field_free(gpointer);
 static void	 outcome_free(gpointer);
+static void	 load_outcomes(struct cfg *, const config_setting_t *,
+		    struct rules_type *);
+static char	*command_key(struct cfg *, const config_setting_t *,
+		    const char *, gboolean);
 
 static GRegex *
 compile(struct cfg *l, const config_setting_t *s, const char *name)
@@ -285,15 +289,31 @@ load_deadline(struct cfg *l, const config_setting_t *s)
 		    "\"ack\" (the acknowledgement is sent), a state or a staff "
 		    "command (\"#complexe\"): \"%s\" is none of them",
 		    dl->met_by);
-	dl->starts_with = cfg_str(l, s, "starts_with", NULL);
-	if (dl->starts_with != NULL &&
-	    !g_regex_match_simple("^#[a-z-]+$", dl->starts_with, 0, 0))
-		cfg_error(l, config_setting_get_member(s, "starts_with"),
-		    "starts_with is a staff command (\"#assigner\"): \"%s\" is "
-		    "not one", dl->starts_with);
+	dl->starts_with = command_key(l, s, "starts_with", FALSE);
+	dl->applies_with = command_key(l, s, "applies_with", FALSE);
+	dl->cancelled_by = command_key(l, s, "cancelled_by", TRUE);
+	if (dl->starts_with != NULL && dl->applies_with != NULL)
+		cfg_error(l, s, "a deadline has starts_with or applies_with, "
+		    "not both");
 	dl->notice = cfg_bool(l, s, "notice", FALSE);
 	dl->escalate = cfg_bool(l, s, "escalate", !dl->notice);
 	return dl;
+}
+
+/* A staff command ("#assigner"), or with state_too a case state. */
+static char *
+command_key(struct cfg *l, const config_setting_t *s, const char *key,
+    gboolean state_too)
+{
+	char		*v = cfg_str(l, s, key, NULL);
+	enum case_state	 st;
+
+	if (v != NULL && !g_regex_match_simple("^#[a-z-]+$", v, 0, 0) &&
+	    !(state_too && case_state_parse(v, &st)))
+		cfg_error(l, config_setting_get_member(s, key), "%s is a staff "
+		    "command (\"#complexe\")%s: \"%s\" is not one", key,
+		    state_too ? " or a state" : "", v);
+	return v;
 }
 
 static void
@@ -333,6 +353,8 @@ deadline_free(gpointer p)
 	g_free(dl->name);
 	g_free(dl->met_by);
 	g_free(dl->starts_with);
+	g_free(dl->applies_with);
+	g_free(dl->cancelled_by);
 	g_free(dl);
 }
 

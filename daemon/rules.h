@@ -44,6 +44,10 @@ struct rules_deadline {
 	char		*met_by;	/* "ack" (sent), a state, "#command" */
 	char		*starts_with;	/* "#command": counted from when staff
 					   give it; NULL: from the opening */
+	char		*applies_with;	/* "#command": exists once staff give
+					   it, counted from the opening */
+	char		*cancelled_by;	/* a state or "#command" staff reach:
+					   the deadline no longer applies */
 	gboolean	 escalate;	/* a miss is mailed to escalate_to */
 	gboolean	 notice;	/* due: the complainant gets a progress
 					   notice, unless met_by is reached */

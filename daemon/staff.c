@@ -867,13 +867,9 @@ run_one(struct store *st, const struct setup *s, const struct command *cmd,
 		ok = set_missing(st, c->id, text, err);
 	if (ok && strcmp(cmd->name, "justifier") == 0)
 		ok = justify(st, s, c, text, now, r, err);
-	if (ok && type != NULL) {
-		/* Deadlines counted from this command (an instructor's month). */
-		char	*hashed = g_strconcat("#", cmd->name, NULL);
-
-		ok = timer_schedule(st, s, c->id, type, now, hashed, err);
-		g_free(hashed);
-	}
+	if (ok && type != NULL)
+		ok = timer_command(st, s, c, type, cmd->name, to != CASE_NSTATES ?
+		    case_state_name(to) : NULL, now, err);
 	if (ok)
 		ok = store_event_add(st, c->id, now, actor, cmd->name,
 		    author != NULL ? author : text, err);

@@ -2470,3 +2470,25 @@ store_imap_purge_pending(struct store *st, GError **err)
 	g_array_unref(n);
 	return v;
 }
+
+gboolean
+store_timer_cancel_deadline(struct store *st, int64_t case_id,
+    const char *deadline, int64_t now, gboolean *changed, GError **err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "UPDATE timer SET state = 'cancelled', "
+	    "fired_at = ?3 WHERE case_id = ?1 AND deadline = ?2 AND state = "
+	    "'pending'", -1, &s, NULL) != SQLITE_OK)
+		return sql_fail(st, err, "timer");
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, deadline);
+	sqlite3_bind_int64(s, 3, now);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return sql_fail(st, err, "timer");
+	*changed = sqlite3_changes(st->db) > 0;
+	return TRUE;
+}

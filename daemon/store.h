@@ -311,6 +311,10 @@ char		*store_case_undelivered(struct store *, int64_t, GError **);
 /* Closing a case cancels what is still pending. */
 gboolean	 store_timers_cancel(struct store *, int64_t case_id,
 		    int64_t now, GError **);
+/* The pending timers of one deadline of a case (due and reminder). */
+gboolean	 store_timer_cancel_deadline(struct store *, int64_t case_id,
+		    const char *deadline, int64_t now, gboolean *changed,
+		    GError **);
 
 /* What the indicators are made of, per case (0: never). */
 struct store_facts {

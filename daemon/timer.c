@@ -30,6 +30,8 @@ static gboolean	 fire_remind(struct store *, const struct setup *,
 		    GError **);
 static char	*when(const struct setup *, int64_t);
 static int64_t	 opening(const struct setup *, int64_t);
+static gboolean	 schedule_one(struct store *, const struct setup *, int64_t,
+		    const struct rules_deadline *, int64_t, int64_t, GError **);
 static gboolean	 staff_letter(struct store *, const struct setup *,
 		    enum letter_kind, const struct store_case *,
 		    const struct rules_deadline *, int64_t, const char *, int64_t,
@@ -69,38 +71,77 @@ timer_due(const struct setup *s, const struct rules_deadline *dl,
 
 gboolean
 timer_schedule(struct store *st, const struct setup *s, int64_t case_id,
-    const struct rules_type *t, int64_t start, const char *command,
-    GError **err)
+    const struct rules_type *t, int64_t start, GError **err)
 {
 	guint	 i;
 
 	for (i = 0; i < t->deadlines->len; i++) {
 		const struct rules_deadline *dl = g_ptr_array_index(t->deadlines,
 		    i);
-		GDateTime *due;
-		int64_t	 at, before;
-		gboolean ok;
 
-		if (command == NULL ? dl->starts_with != NULL :
-		    g_strcmp0(dl->starts_with, command) != 0)
-			continue;
-		due = timer_due(s, dl, start);
-		at = g_date_time_to_unix(due);
-		g_date_time_unref(due);
-		ok = store_timer_add(st, case_id, dl->name, "due", at, err);
-		if (ok && dl->has_remind) {
-			before = (int64_t)dl->remind_before.count *
-			    (dl->remind_before.unit == CAL_HOURS ? 3600 :
-			    dl->remind_before.unit == CAL_WEEKS ? 7 * 86400 :
-			    86400);
-			if (at - before > start)
-				ok = store_timer_add(st, case_id, dl->name,
-				    "remind", opening(s, at - before), err);
-		}
-		if (!ok)
+		if (dl->starts_with == NULL && dl->applies_with == NULL &&
+		    !schedule_one(st, s, case_id, dl, start, start, err))
 			return FALSE;
 	}
 	return TRUE;
+}
+
+/* One deadline's timer, and its reminder when that is still ahead. */
+static gboolean
+schedule_one(struct store *st, const struct setup *s, int64_t case_id,
+    const struct rules_deadline *dl, int64_t start, int64_t now, GError **err)
+{
+	GDateTime *due = timer_due(s, dl, start);
+	int64_t	 at = g_date_time_to_unix(due), before;
+	gboolean ok;
+
+	g_date_time_unref(due);
+	ok = store_timer_add(st, case_id, dl->name, "due", at, err);
+	if (ok && dl->has_remind) {
+		before = (int64_t)dl->remind_before.count *
+		    (dl->remind_before.unit == CAL_HOURS ? 3600 :
+		    dl->remind_before.unit == CAL_WEEKS ? 7 * 86400 : 86400);
+		if (at - before > now)
+			ok = store_timer_add(st, case_id, dl->name, "remind",
+			    opening(s, at - before), err);
+	}
+	return ok;
+}
+
+gboolean
+timer_command(struct store *st, const struct setup *s,
+    const struct store_case *c, const struct rules_type *t,
+    const char *command, const char *state, int64_t now, GError **err)
+{
+	char	*hashed = g_strconcat("#", command, NULL), *detail;
+	gboolean ok = TRUE, changed;
+	guint	 i;
+
+	for (i = 0; ok && i < t->deadlines->len; i++) {
+		const struct rules_deadline *dl = g_ptr_array_index(t->deadlines,
+		    i);
+
+		if (g_strcmp0(dl->starts_with, hashed) == 0)
+			ok = schedule_one(st, s, c->id, dl, now, now, err);
+		else if (g_strcmp0(dl->applies_with, hashed) == 0)
+			ok = schedule_one(st, s, c->id, dl, c->opened_at, now,
+			    err);
+		else if (dl->cancelled_by != NULL &&
+		    (strcmp(dl->cancelled_by, hashed) == 0 ||
+		    g_strcmp0(dl->cancelled_by, state) == 0)) {
+			ok = store_timer_cancel_deadline(st, c->id, dl->name,
+			    now, &changed, err);
+			if (!ok || !changed)
+				continue;
+			detail = g_strdup_printf("%s: no longer applies (%s)",
+			    dl->name, dl->cancelled_by);
+			ok = store_event_add(st, c->id, now, "recoursd",
+			    "deadline-cancelled", detail, err);
+			g_free(detail);
+		}
+	}
+	g_free(hashed);
+	return ok;
 }
 
 gboolean
@@ -109,7 +150,7 @@ timer_restart(struct store *st, const struct setup *s, int64_t case_id,
 {
 	if (t == NULL || t->deadlines->len == 0)
 		return TRUE;
-	return timer_schedule(st, s, case_id, t, now, NULL, err) &&
+	return timer_schedule(st, s, case_id, t, now, err) &&
 	    store_event_add(st, case_id, now, "recoursd", "deadlines-restarted",
 	    "the case is complete: its deadlines count from now", err);
 }

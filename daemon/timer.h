@@ -21,14 +21,22 @@
 #include "store.h"
 
 /*
- * The due instant of each deadline of t counted from start: with command
- * NULL those counted from the opening, else those that start with that
- * staff command ("#assigner"), which re-arms them when given again.
- * Inside the caller's transaction.
+ * The due instant of each deadline of t counted from the opening, for a
+ * case opened at start; inside the caller's transaction.
  */
 gboolean	 timer_schedule(struct store *, const struct setup *,
 		    int64_t case_id, const struct rules_type *, int64_t start,
-		    const char *command, GError **);
+		    GError **);
+/*
+ * Staff gave command (its name, without #) and it moved the case to state
+ * (NULL: none): the deadlines that start with it (starts_with, from now),
+ * that apply once it is given (applies_with, from the opening), and those
+ * it cancels (cancelled_by the command or the state).
+ */
+gboolean	 timer_command(struct store *, const struct setup *,
+		    const struct store_case *, const struct rules_type *,
+		    const char *command, const char *state, int64_t now,
+		    GError **);
 
 /*
  * The case is complete (the missing information came): it starts now, so

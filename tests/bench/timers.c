@@ -53,7 +53,7 @@ open_cases(struct store *st, const struct setup *s, int n, int64_t start,
 		c.complainant_addr = "a@example.test";
 		c.opened_at = start;
 		if (!store_case_open(st, &c, &err) ||
-		    !timer_schedule(st, s, c.id, t, start, NULL, &err))
+		    !timer_schedule(st, s, c.id, t, start, &err))
 			g_error("case %d: %s", *seq, err->message);
 		g_free(c.ref);
 		(*seq)++;

@@ -119,13 +119,24 @@ is "$(sql "$db" "SELECT count(*) FROM event WHERE kind = 'commands-refused'")" 1
 is "$(state REC-$year-0001)" received "and changes nothing"
 write "staff1@example.test" "Re: [REC-$year-0001] Réclamation" "#complexe Nous devons interroger le formateur et l'organisme partenaire." "$nid"
 wait_found alice "demande un examen approfondi" "the complexity is told in writing, with the reason"
-at_due response
-wait_found staff1 "Échéance dépassée : response" "the 7-day answer passed: escalated"
+like "$mail" "au plus tard le .*$(date -d "@$(sql "$db" "SELECT due_at - 1 FROM timer WHERE deadline = 'overall' AND kind = 'due'")" +%-d)" \
+    "promising the answer within the month, not the week"
+is "$(timer response)" cancelled "a complex case is not held to the 7-day answer"
+at_due complexity
+wait_for 20 has_timer complexity met
+ok $? "$profile: the complexity notice came within 5 days"
 write "staff1@example.test" "Re: [REC-$year-0001] Réclamation" "#decision Un avoir vous est accordé et une nouvelle session proposée." "$nid"
 wait_found alice "Décision concernant votre réclamation" "the answer reaches the complainant"
 at_due overall
 wait_for 20 has_timer overall met
 ok $? "$profile: answered within the month"
+# Bad input: a complexity announced on the sixth day is late.
+write "Paul Martin <bob@example.test>" "Réclamation certificat" "Le certificat n'est jamais arrivé."
+wait_found staff1 "Nouveau dossier.*certificat" "a second claim"
+echo $(($(sql "$db" "SELECT opened_at FROM cases WHERE ref = 'REC-$year-0002'") + 6 * 86400)) > "$RECOURSD_CLOCK_FILE"
+write "staff1@example.test" "Re: [REC-$year-0002] Réclamation" "#complexe Le prestataire doit être interrogé." "$(msgid)"
+wait_for 20 eval '[ "$(sql "$db" "SELECT t.state FROM timer t JOIN cases c ON c.id = t.case_id WHERE c.ref = '"'REC-$year-0002'"' AND deadline = '"'complexity'"' AND kind = '"'due'"'")" = missed ]'
+ok $? "$profile: announced on the sixth day, the complexity notice is missed"
 
 # --- A2S: an insatisfaction answered simply; a lawsuit goes to management.
 start a2s client external
