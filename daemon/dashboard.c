@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dashboard.h"
+#include "store.h"
 #include "report.h"
 
 #define BAR_W	28	/* px per month */
@@ -136,8 +137,38 @@ table(FILE *fp, GPtrArray *rows, const char *type)
 	fputs("</table>\n", fp);
 }
 
+/* The causes staff gave the type's cases (#cause), most frequent first. */
+static void
+cause_table(FILE *fp, GArray *causes, const char *type)
+{
+	gboolean any = FALSE;
+	guint	 i;
+
+	for (i = 0; i < causes->len; i++) {
+		const struct store_cause *c = &g_array_index(causes,
+		    struct store_cause, i);
+		char	*t, *k;
+
+		if (strcmp(c->type, type) != 0)
+			continue;
+		if (!any)
+			fputs("<h3>Causes</h3>\n<table class=\"causes\">\n"
+			    "<tr><th>cause</th><th>dossiers</th></tr>\n", fp);
+		any = TRUE;
+		t = g_markup_escape_text(c->type, -1);
+		k = g_markup_escape_text(c->cause, -1);
+		fprintf(fp, "<tr><th>%s</th><td data-type=\"%s\" "
+		    "data-cause=\"%s\">%d</td></tr>\n", k, t, k, c->cases);
+		g_free(t);
+		g_free(k);
+	}
+	if (any)
+		fputs("</table>\n", fp);
+}
+
 void
-dashboard_write(FILE *fp, const char *org, int year, GPtrArray *rows)
+dashboard_write(FILE *fp, const char *org, int year, GPtrArray *rows,
+    GArray *causes)
 {
 	GPtrArray	*types = types_of(rows);
 	char		*esc = g_markup_escape_text(org != NULL ? org : "", -1);
@@ -168,6 +199,7 @@ dashboard_write(FILE *fp, const char *org, int year, GPtrArray *rows)
 		    "<h3>Dossiers reçus par mois</h3>\n", type, type);
 		chart(fp, rows, g_ptr_array_index(types, i));
 		table(fp, rows, g_ptr_array_index(types, i));
+		cause_table(fp, causes, g_ptr_array_index(types, i));
 		fputs("</section>\n", fp);
 		g_free(type);
 	}

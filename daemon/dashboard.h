@@ -9,8 +9,11 @@
 #include <glib.h>
 #include <stdio.h>
 
-/* rows: struct report_row *, as report_rows() returns them. */
+/*
+ * rows: struct report_row *, as report_rows() returns them; causes:
+ * struct store_cause, as store_cause_counts() does.
+ */
 void		 dashboard_write(FILE *, const char *org, int year,
-		    GPtrArray *rows);
+		    GPtrArray *rows, GArray *causes);
 
 #endif

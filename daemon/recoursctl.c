@@ -70,7 +70,6 @@ static int	 parse_id(const char *, int64_t *);
 static void	 remove_tree(const char *);
 static char	*local_time(struct ctl *, int64_t);
 static void	 print_timers(struct ctl *, int64_t);
-static char	*json_str(const char *);
 static const char *action_name(enum case_action);
 static void	 print_decision(const struct setup *, int64_t, const char *,
 		    const struct msg *, const struct case_decision *, gboolean);
@@ -92,7 +91,7 @@ static const struct command commands[] = {
 	{ "export", "export REF [-o DIR]",
 	    "the case file: mbox of every message, attachments, event log",
 	    NEED_CONF | NEED_STORE_RO, cmd_export },
-	{ "stats", "stats [--year Y] [--type T] [--profile P] [--json]",
+	{ "stats", "stats [--year Y] [--type T] [--profile P] [--causes] [--json]",
 	    "indicators per type and month against the objectives, as CSV",
 	    NEED_CONF | NEED_STORE_RO, cmd_stats },
 	{ "dashboard", "dashboard [--year Y] -o FILE.html",
@@ -386,27 +385,6 @@ cmd_outbox(struct ctl *ctl, int argc, char **argv)
 	return 0;
 }
 
-/* A JSON string literal of s (or null); caller frees. */
-static char *
-json_str(const char *s)
-{
-	GString		*o;
-	const char	*p;
-
-	if (s == NULL)
-		return g_strdup("null");
-	o = g_string_new("\"");
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			g_string_append_printf(o, "\\%c", *p);
-		else if ((unsigned char)*p < 0x20)
-			g_string_append_printf(o, "\\u%04x", *p);
-		else
-			g_string_append_c(o, *p);
-	}
-	g_string_append_c(o, '"');
-	return g_string_free(o, FALSE);
-}
 
 static const char *
 action_name(enum case_action a)
@@ -424,19 +402,19 @@ print_decision(const struct setup *setup, int64_t now, const char *file,
 	guint	 i;
 
 	for (i = 0; d->missing != NULL && i < d->missing->len; i++) {
-		char	*one = json_str(g_ptr_array_index(d->missing, i));
+		char	*one = report_json_str(g_ptr_array_index(d->missing, i));
 
 		g_string_append_printf(list, "%s%s", i ? ", " : "", one);
 		g_free(one);
 	}
 	if (json) {
-		f = json_str(file);
-		sub = json_str(m->subject);
-		t = json_str(d->type != NULL ? d->type->name : NULL);
-		tg = json_str(tag);
-		c = json_str(d->existing.ref);
-		j = json_str(d->joined_by);
-		a = json_str(d->admissibility);
+		f = report_json_str(file);
+		sub = report_json_str(m->subject);
+		t = report_json_str(d->type != NULL ? d->type->name : NULL);
+		tg = report_json_str(tag);
+		c = report_json_str(d->existing.ref);
+		j = report_json_str(d->joined_by);
+		a = report_json_str(d->admissibility);
 		printf("{\"file\": %s, \"subject\": %s, \"action\": \"%s\", "
 		    "\"type\": %s, \"tag\": %s, \"case\": %s, \"joined_by\": %s, "
 		    "\"state\": \"%s\", \"missing\": [%s], \"admissibility\": %s, "
@@ -676,10 +654,10 @@ print_listed(struct ctl *ctl, const struct listed *l, gboolean json)
 	    g_strdup("-");
 
 	if (json) {
-		char	*r = json_str(c->ref), *t = json_str(c->type);
-		char	*st = json_str(c->state), *a = json_str(
-		    c->complainant_addr), *sub = json_str(c->subject);
-		char	*as = json_str(l->assignee);
+		char	*r = report_json_str(c->ref), *t = report_json_str(c->type);
+		char	*st = report_json_str(c->state), *a = report_json_str(
+		    c->complainant_addr), *sub = report_json_str(c->subject);
+		char	*as = report_json_str(l->assignee);
 
 		printf("{\"ref\": %s, \"type\": %s, \"state\": %s, "
 		    "\"opened_at\": %" G_GINT64_FORMAT ", \"complainant\": "
@@ -839,8 +817,8 @@ cmd_show(struct ctl *ctl, int argc, char **argv)
 	}
 	when = local_time(ctl, c.opened_at);
 	if (json) {
-		char	*r = json_str(c.ref), *t = json_str(c.type);
-		char	*st = json_str(c.state), *sub = json_str(c.subject);
+		char	*r = report_json_str(c.ref), *t = report_json_str(c.type);
+		char	*st = report_json_str(c.state), *sub = report_json_str(c.subject);
 
 		printf("{\"ref\": %s, \"type\": %s, \"state\": %s, "
 		    "\"subject\": %s, \"opened_at\": %" G_GINT64_FORMAT
@@ -853,8 +831,8 @@ cmd_show(struct ctl *ctl, int argc, char **argv)
 		for (i = 0; i < evs->len; i++) {
 			const struct store_event *e = &g_array_index(evs,
 			    struct store_event, i);
-			char	*k = json_str(e->kind), *a = json_str(e->actor);
-			char	*dt = json_str(e->detail);
+			char	*k = report_json_str(e->kind), *a = report_json_str(e->actor);
+			char	*dt = report_json_str(e->detail);
 
 			printf("%s{\"at\": %" G_GINT64_FORMAT ", \"kind\": %s, "
 			    "\"actor\": %s, \"detail\": %s}", i ? ", " : "",
@@ -947,6 +925,7 @@ cmd_dashboard(struct ctl *ctl, int argc, char **argv)
 	GDateTime	*now = g_date_time_new_from_unix_utc(clock_now());
 	const char	*out = NULL;
 	GPtrArray	*rows;
+	GArray		*causes;
 	GError		*err = NULL;
 	char		*tmp;
 	FILE		*fp;
@@ -969,9 +948,12 @@ cmd_dashboard(struct ctl *ctl, int argc, char **argv)
 		return 2;
 	}
 	if ((rows = report_rows(ctl->store, ctl->setup->rules, year, NULL,
-	    cal_zone(ctl->setup->cal), &err)) == NULL) {
+	    cal_zone(ctl->setup->cal), &err)) == NULL ||
+	    (causes = store_cause_counts(ctl->store, year, NULL, &err)) == NULL) {
 		fprintf(stderr, "recoursctl: %s\n", err->message);
 		g_error_free(err);
+		if (rows != NULL)
+			g_ptr_array_unref(rows);
 		return 1;
 	}
 	tmp = g_strdup_printf("%s.XXXXXX", out);	/* g_mkstemp() template */
@@ -983,10 +965,12 @@ cmd_dashboard(struct ctl *ctl, int argc, char **argv)
 		}
 		g_free(tmp);
 		g_ptr_array_unref(rows);
+		g_array_unref(causes);
 		return 1;
 	}
-	dashboard_write(fp, ctl->conf->org_name, year, rows);
+	dashboard_write(fp, ctl->conf->org_name, year, rows, causes);
 	g_ptr_array_unref(rows);
+	g_array_unref(causes);
 	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0 || fclose(fp) != 0 ||
 	    rename(tmp, out) != 0) {
 		fprintf(stderr, "recoursctl: %s: %s\n", out, g_strerror(errno));
@@ -1026,18 +1010,19 @@ cmd_stats(struct ctl *ctl, int argc, char **argv)
 		{ "type", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "profile", required_argument, NULL, 'p' },
+		{ "causes", no_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 }
 	};
 	GDateTime	*now = g_date_time_new_from_unix_utc(clock_now());
 	const char	*type = NULL, *profile = NULL;
 	struct rules	*rules = NULL;
 	GError		*err = NULL;
-	gboolean	 json = FALSE, ok;
+	gboolean	 json = FALSE, causes = FALSE, ok;
 	int		 ch, year = g_date_time_get_year(now);
 
 	g_date_time_unref(now);
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "y:t:jp:", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "y:t:jp:c", opts, NULL)) != -1) {
 		if (ch == 'y') {
 			if ((year = atoi(optarg)) < 1970 || year > 9999) {
 				fprintf(stderr, "recoursctl: %s: not a year\n",
@@ -1050,6 +1035,8 @@ cmd_stats(struct ctl *ctl, int argc, char **argv)
 			json = TRUE;
 		else if (ch == 'p')
 			profile = optarg;
+		else if (ch == 'c')
+			causes = TRUE;
 		else
 			return 2;
 	}
@@ -1060,7 +1047,8 @@ cmd_stats(struct ctl *ctl, int argc, char **argv)
 	}
 	if (profile != NULL && (rules = profile_rules(profile)) == NULL)
 		return 1;
-	ok = report_stats(ctl->store, rules != NULL ? rules : ctl->setup->rules,
+	ok = causes ? report_causes(ctl->store, year, type, json, stdout, &err) :
+	    report_stats(ctl->store, rules != NULL ? rules : ctl->setup->rules,
 	    year, type, cal_zone(ctl->setup->cal), json, stdout, &err);
 	rules_free(rules);
 	if (!ok) {

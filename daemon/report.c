@@ -26,6 +26,7 @@ static void	 finish(struct report_row *, struct tally *,
 		    const struct rules_type *);
 static void	 put(FILE *, const char *, double, gboolean);
 static void	 print_row(FILE *, int, const struct report_row *, gboolean);
+static char	*csv_field(const char *);
 
 static int
 by_double(const void *a, const void *b)
@@ -264,4 +265,77 @@ report_stats(struct store *st, const struct rules *rules, int year,
 		print_row(fp, year, g_ptr_array_index(rows, i), json);
 	g_ptr_array_unref(rows);
 	return TRUE;
+}
+
+/* A JSON string literal of s (or null); caller frees. */
+char *
+report_json_str(const char *s)
+{
+	GString		*o;
+	const char	*p;
+
+	if (s == NULL)
+		return g_strdup("null");
+	o = g_string_new("\"");
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			g_string_append_printf(o, "\\%c", *p);
+		else if ((unsigned char)*p < 0x20)
+			g_string_append_printf(o, "\\u%04x", *p);
+		else
+			g_string_append_c(o, *p);
+	}
+	g_string_append_c(o, '"');
+	return g_string_free(o, FALSE);
+}
+
+gboolean
+report_causes(struct store *st, int year, const char *type, gboolean json,
+    FILE *fp, GError **err)
+{
+	GArray	*rows = store_cause_counts(st, year, type, err);
+	guint	 i;
+
+	if (rows == NULL)
+		return FALSE;
+	if (!json)
+		fputs("year,type,cause,cases\n", fp);
+	for (i = 0; i < rows->len; i++) {
+		const struct store_cause *c = &g_array_index(rows,
+		    struct store_cause, i);
+		char	*t, *k;
+
+		if (json) {
+			t = report_json_str(c->type);
+			k = report_json_str(c->cause);
+			fprintf(fp, "{\"year\": %d, \"type\": %s, \"cause\": %s, "
+			    "\"cases\": %d}\n", year, t, k, c->cases);
+		} else {
+			t = csv_field(c->type);
+			k = csv_field(c->cause);
+			fprintf(fp, "%d,%s,%s,%d\n", year, t, k, c->cases);
+		}
+		g_free(t);
+		g_free(k);
+	}
+	g_array_unref(rows);
+	return TRUE;
+}
+
+/* A CSV field, quoted when it must be (RFC 4180). */
+static char *
+csv_field(const char *s)
+{
+	GString	*q;
+
+	if (strpbrk(s, ",\"\r\n") == NULL)
+		return g_strdup(s);
+	q = g_string_new("\"");
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			g_string_append_c(q, '"');
+		g_string_append_c(q, *s);
+	}
+	g_string_append_c(q, '"');
+	return g_string_free(q, FALSE);
 }

@@ -46,4 +46,14 @@ gboolean	 report_stats(struct store *, const struct rules *, int year,
 		    const char *type, GTimeZone *, gboolean json, FILE *,
 		    GError **);
 
+/* A JSON string literal of s (or null); caller frees. */
+char		*report_json_str(const char *);
+
+/*
+ * The causes staff gave (#cause) of the cases opened in year, per type:
+ * CSV "year,type,cause,cases" (or JSON lines).  FALSE on a store error.
+ */
+gboolean	 report_causes(struct store *, int year, const char *type,
+		    gboolean json, FILE *, GError **);
+
 #endif

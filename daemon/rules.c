@@ -18,7 +18,7 @@ static const char *const type_keys[] = {
 	"name", "label", "prefix", "tags", "priority", "roles", "required",
 	"admissibility", "on_closed", "states", "ack", "ack_template",
 	"response", "deadlines", "notify", "escalate_to", "approver_roles",
-	"objectives", "outcomes", "inform_party", NULL
+	"objectives", "outcomes", "inform_party", "causes", NULL
 };
 static const char *const outcome_keys[] = { "name", "label", "final", NULL };
 static const char *const objective_keys[] = {
@@ -442,6 +442,8 @@ load_type(struct cfg *l, const config_setting_t *s, gboolean triage)
 		t->roles = g_ptr_array_new_with_free_func(g_free);
 	if ((t->approver_roles = cfg_str_list(l, s, "approver_roles")) == NULL)
 		t->approver_roles = g_ptr_array_new_with_free_func(g_free);
+	if ((t->causes = cfg_str_list(l, s, "causes")) == NULL)
+		t->causes = g_ptr_array_new_with_free_func(g_free);
 	load_fields(l, s, t);
 	load_admissibility(l, s, t);
 	load_states(l, s, t);
@@ -676,6 +678,8 @@ type_free(gpointer p)
 		g_ptr_array_unref(t->deadlines);
 	if (t->outcomes != NULL)
 		g_ptr_array_unref(t->outcomes);
+	if (t->causes != NULL)
+		g_ptr_array_unref(t->causes);
 	g_free(t->notify);
 	g_free(t->escalate_to);
 	if (t->admissibility.date_pattern != NULL)

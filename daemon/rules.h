@@ -84,6 +84,7 @@ struct rules_type {
 	guint		 states;	/* bit set of case states it uses */
 	GPtrArray	*outcomes;	/* struct rules_outcome *; empty: free */
 	gboolean	 inform_party;	/* the decision to the #partie too */
+	GPtrArray	*causes;	/* what #cause may say; empty: free */
 	int		 max_per_month;	/* objective; -1: none */
 	double		 deadlines_met;	/* objective, percent; -1: none */
 	const char	*file;		/* interned, for messages */

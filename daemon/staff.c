@@ -62,6 +62,8 @@ static const struct command {
 	{ "fondee", CASE_NSTATES, FALSE, NO_LETTER, "la réclamation est fondée" },
 	{ "non-fondee", CASE_NSTATES, FALSE, NO_LETTER,
 	    "la réclamation n'est pas fondée" },
+	{ "cause", CASE_NSTATES, TRUE, NO_LETTER,
+	    "CAUSE : la cause, pour les indicateurs (la dernière compte)" },
 	{ "action-corrective", CASE_NSTATES, TRUE, NO_LETTER,
 	    "TEXTE [échéance JJ/MM/AAAA] : action corrective" },
 	{ "efficacite", CASE_NSTATES, TRUE, NO_LETTER,
@@ -104,6 +106,7 @@ static int	 letter_weight(int);
 static enum case_state target(const struct rules_type *,
 		    const struct command *, const char *);
 static char	*outcome_refusal(const struct rules_type *, const char *);
+static char	*cause_refusal(const struct rules_type *, const char *);
 static gboolean	 tell_party(struct store *, const struct setup *,
 		    const struct run *, const struct store_case *,
 		    struct tpl_vars *, int64_t, GError **);
@@ -526,6 +529,9 @@ check_commands(struct store *st, const struct setup *s, GPtrArray *cmds,
 		else if ((no_outcome = outcome_refusal(type, strcmp(cmd->name,
 		    "decision") == 0 ? text : NULL)) != NULL)
 			why = no_outcome;
+		else if (strcmp(cmd->name, "cause") == 0 && type != NULL &&
+		    (no_outcome = cause_refusal(type, text)) != NULL)
+			why = no_outcome;
 		else if ((to = target(type, cmd, text)) != CASE_NSTATES &&
 		    (type == NULL || !case_state_move_ok(cur, to, type->states)))
 			why = "impossible dans l'état actuel du dossier";
@@ -599,6 +605,25 @@ target(const struct rules_type *type, const struct command *cmd,
 	    (o = rules_outcome(type, text, NULL)) != NULL && !o->final)
 		return CASE_NSTATES;
 	return cmd->to;
+}
+
+/* Why a cause is not one of the type's, when it lists them; else NULL. */
+static char *
+cause_refusal(const struct rules_type *type, const char *cause)
+{
+	GString	*why;
+	guint	 i;
+
+	if (type->causes->len == 0)
+		return NULL;
+	for (i = 0; i < type->causes->len; i++)
+		if (strcmp(g_ptr_array_index(type->causes, i), cause) == 0)
+			return NULL;
+	why = g_string_new("la cause est l'une de : ");
+	for (i = 0; i < type->causes->len; i++)
+		g_string_append_printf(why, "%s%s", i ? ", " : "",
+		    (char *)g_ptr_array_index(type->causes, i));
+	return g_string_free(why, FALSE);
 }
 
 /* Why a decision's text lacks its type's outcome; NULL when it has one. */

@@ -2337,11 +2337,12 @@ erase_inbound_rows(struct store *st, GArray *ids, int64_t now,
 
 /*
  * The details kept when a case is purged: made by recoursd, naming no
- * one, and read by the indicators (state changes, deadlines met).
+ * one, and read by the indicators (state changes, deadlines met, the
+ * cause staff chose, a category).
  */
 #define KEPT_DETAILS	"('state', 'complete', 'deadline-met', " \
 	"'deadline-missed', 'reminder', 'notice', 'deadlines-restarted', " \
-	"'ack')"
+	"'ack', 'cause')"
 
 gboolean
 store_purge_case(struct store *st, int64_t case_id, gboolean delete,
@@ -2491,4 +2492,50 @@ store_timer_cancel_deadline(struct store *st, int64_t case_id,
 		return sql_fail(st, err, "timer");
 	*changed = sqlite3_changes(st->db) > 0;
 	return TRUE;
+}
+
+static void
+cause_clear(gpointer p)
+{
+	struct store_cause *c = p;
+
+	g_free(c->type);
+	g_free(c->cause);
+}
+
+GArray *
+store_cause_counts(struct store *st, int year, const char *type, GError **err)
+{
+	sqlite3_stmt	*s;
+	GArray		*rows;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT type, cause, count(*) FROM "
+	    "(SELECT c.type, (SELECT detail FROM event e WHERE e.case_id = c.id "
+	    "AND e.kind = 'cause' ORDER BY e.id DESC LIMIT 1) AS cause FROM "
+	    "cases c WHERE c.year = ?1 AND (?2 IS NULL OR c.type = ?2)) WHERE "
+	    "cause IS NOT NULL GROUP BY type, cause ORDER BY type, 3 DESC, cause",
+	    -1, &s, NULL) != SQLITE_OK) {
+		sql_fail(st, err, "causes");
+		return NULL;
+	}
+	sqlite3_bind_int(s, 1, year);
+	bind_text(s, 2, type);
+	rows = g_array_new(FALSE, TRUE, sizeof(struct store_cause));
+	g_array_set_clear_func(rows, cause_clear);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_cause c;
+
+		c.type = dup_column(s, 0);
+		c.cause = dup_column(s, 1);
+		c.cases = sqlite3_column_int(s, 2);
+		g_array_append_val(rows, c);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		g_array_unref(rows);
+		sql_fail(st, err, "causes");
+		return NULL;
+	}
+	return rows;
 }

@@ -346,6 +346,16 @@ struct store_file {
 };
 GArray		*store_case_attachments(struct store *, int64_t, GError **);
 
+/* Cases of a year per type and cause (#cause, the last given). */
+struct store_cause {
+	char		*type;
+	char		*cause;
+	int		 cases;
+};
+/* Most frequent first within each type; g_array_unref. */
+GArray		*store_cause_counts(struct store *, int year, const char *type,
+		    GError **);
+
 /*
  * Retention (recoursctl purge).  Every function runs inside the caller's
  * transaction, so a dry run is the same work rolled back.

@@ -98,8 +98,13 @@ is "$(state APP-$year-0001)" received "and nothing changes"
 at_due progress
 wait_found alice "Point d'avancement" "the appellant is informed of progress"
 write "staff1@example.test" "Re: [APP-$year-0001] Recours" "#fondee
+#cause Barème de notation mal appliqué
 #decision Votre recours est fondé : le jury réexaminera votre dossier." "$nid"
 wait_found alice "Décision concernant votre appel" "the decision reaches the appellant"
+is "$("$RECOURSCTL" -f "$d/recoursd.conf" stats --year $year --causes 2>&1)" "year,type,cause,cases
+$year,appeal,Barème de notation mal appliqué,1" "$profile: the analysis of causes (#cause) is counted"
+"$RECOURSCTL" -f "$d/recoursd.conf" dashboard --year $year -o "$d/cesi.html"
+like "$(cat "$d/cesi.html")" "data-cause=\"Barème de notation mal appliqué\">1<" "$profile: and shown on the dashboard"
 at_due response
 wait_for 20 has_timer response met
 ok $? "$profile: the response deadline is met (100 % of deadlines met)"

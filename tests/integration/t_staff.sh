@@ -3,7 +3,8 @@
 # to staff with a token in its Message-ID; staff's reply is relayed to the
 # complainant, quoted text and signature cut, signed with their name, and
 # a receipt comes back; #note keeps a reply internal; an unknown command
-# changes nothing and is explained; commands from a non-staff address, or
+# changes nothing and is explained; a cause the type does not list is
+# refused with the list; commands from a non-staff address, or
 # from staff without the token, are refused; #clore closes the case and
 # cancels its deadlines.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -13,7 +14,7 @@ testbed_up
 db=$d/state/recoursd.db
 year=$(date +%Y)
 mkdir -p "$d/rules"
-sed 's/^		priority = 10;$/		priority = 10; notify = "staff1@example.test";/' \
+sed 's/^		priority = 10;$/		priority = 10; notify = "staff1@example.test"; causes = ( "facturation", "accueil" );/' \
     "$top_srcdir/rules/00-default.conf" > "$d/rules/00-default.conf"
 testbed_conf
 daemon_start
@@ -86,8 +87,24 @@ reply staff1@example.test r10 "#recevable"
 wait_for 20 processed 10
 is "$(sql "$db" "SELECT state FROM cases")" "decided" "a move the state machine forbids is refused"
 
-reply staff1@example.test r6 "#clore"
+receipt_for() {	# receipt_for ID: staff1's receipt of reply ID, in $d/receipt.eml
+	local i
+	for i in $(seq "$(testbed_mail_count staff1)" -1 1); do
+		testbed_imap_fetch staff1 "$i" > "$d/receipt.eml"
+		grep -q "^In-Reply-To: <$1@" "$d/receipt.eml" && return 0
+	done
+	return 1
+}
+reply staff1@example.test r11 "#cause météo"
 wait_for 20 processed 11
+is "$(sql "$db" "SELECT count(*) FROM event WHERE kind = 'cause'")" 0 "a cause the type does not list is refused"
+wait_for 20 receipt_for r11
+like "$(testbed_decode "$d/receipt.eml")" "la cause est l'une de : facturation, accueil" "and the receipt lists the causes"
+reply staff1@example.test r12 "#cause facturation"
+wait_for 20 processed 12
+is "$(sql "$db" "SELECT detail FROM event WHERE kind = 'cause'")" facturation "a listed cause is recorded"
+reply staff1@example.test r6 "#clore"
+wait_for 20 processed 13
 is "$(sql "$db" "SELECT state FROM cases")" "closed" "#clore by staff1 closes the case"
 is "$(sql "$db" "SELECT count(*) FROM timer WHERE state = 'pending'")" 0 "and cancels its deadlines"
 is "$(testbed_mail_count alice)" 3 "a command-only reply relays nothing"
