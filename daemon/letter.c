@@ -63,6 +63,7 @@ static const struct {
 	[LETTER_DECISION] = { "decision", decision_vars },
 	[LETTER_OVERRUN] = { "depassement", overrun_vars },
 	[LETTER_OUTCOME_PARTY] = { "decision-partie", decision_vars },
+	[LETTER_TRANSMISSION] = { "transmission", text_vars },
 	[LETTER_STAFF_NEW] = { "notification", staff_vars },
 	[LETTER_STAFF_MESSAGE] = { "notification-message", staff_vars },
 	[LETTER_TRIAGE] = { "triage", staff_vars },
@@ -77,6 +78,10 @@ static void	 load_one(struct setup *, const char *, const char *,
 static char	*response_due(struct store *, const struct setup *,
 		    const struct store_case *, const char *, GError **);
 static int	 count_words(const char *, const char *const *);
+static gboolean	 send_one(struct store *, const struct setup *,
+		    enum letter_kind, const struct store_case *,
+		    const struct tpl_vars *, const char *, struct notify_mail *,
+		    const char *, int64_t, GError **);
 
 const char *
 letter_name(enum letter_kind k)
@@ -339,26 +344,59 @@ letter_send(struct store *st, const struct setup *s, enum letter_kind k,
     GError **err)
 {
 	struct notify_mail n;
-	const char	*lang = c->lang != NULL ? c->lang : s->conf->language;
-	char		*subject = NULL, *body = NULL, *last, *id = NULL;
+	char	*last = store_case_last_in(st, c->id, err);
+	gboolean ok;
+
+	memset(&n, 0, sizeof(n));
+	n.to_name = to_name;
+	n.auto_submitted = auto_submitted;
+	n.in_reply_to = last;
+	n.references = last;
+	ok = send_one(st, s, k, c, v, to, &n, c->lang, now, err);
+	g_free(last);
+	return ok;
+}
+
+gboolean
+letter_send_files(struct store *st, const struct setup *s, enum letter_kind k,
+    const struct store_case *c, const struct tpl_vars *v, const char *to,
+    const struct compose_file *files, guint nfiles, int64_t now,
+    GError **err)
+{
+	struct notify_mail n;
+
+	memset(&n, 0, sizeof(n));
+	n.files = files;
+	n.nfiles = nfiles;
+	return send_one(st, s, k, c, v, to, &n, NULL, now, err);
+}
+
+/*
+ * Render kind k in lang (NULL: the organisation's), fill n (threading,
+ * files, the name of to: set by the caller) and queue it; an event names
+ * what was sent.
+ */
+static gboolean
+send_one(struct store *st, const struct setup *s, enum letter_kind k,
+    const struct store_case *c, const struct tpl_vars *v, const char *to,
+    struct notify_mail *np, const char *lang, int64_t now, GError **err)
+{
+	struct notify_mail n = *np;
+	char		*subject = NULL, *body = NULL, *id = NULL;
 	gboolean	 ok;
 
+	if (lang == NULL)
+		lang = s->conf->language;
 	if (!s->conf->has_smtp)
 		return TRUE;
 	if (!letter_render(s, k, NULL, lang, v, &subject, &body, err))
 		return FALSE;
-	last = store_case_last_in(st, c->id, err);
-	memset(&n, 0, sizeof(n));
 	n.to = to;
 	n.kind = kinds[k].name;
 	n.case_id = c->id;
-	n.to_name = to_name;
 	n.subject = subject;
 	n.body = body;
 	n.lang = lang;
-	n.auto_submitted = auto_submitted;
-	n.in_reply_to = last;
-	n.references = last;
 	n.reply_to_us = TRUE;
 	if ((ok = notify_send(st, s->conf, &n, now, &id, err))) {
 		char	*what = g_strdup_printf("%s to %s: %s", n.kind, to, id);
@@ -368,7 +406,6 @@ letter_send(struct store *st, const struct setup *s, enum letter_kind k,
 		g_free(what);
 	}
 	g_free(id);
-	g_free(last);
 	g_free(subject);
 	g_free(body);
 	return ok;

@@ -18,6 +18,7 @@
 #include <glib.h>
 
 #include "check.h"
+#include "compose.h"
 #include "msg.h"
 #include "store.h"
 #include "template.h"
@@ -31,6 +32,7 @@ enum letter_kind {
 	LETTER_DECISION,	/* #decision: decision and closure */
 	LETTER_OVERRUN,		/* the overall limit passed: justification */
 	LETTER_OUTCOME_PARTY,	/* the decision, to the other party */
+	LETTER_TRANSMISSION,	/* #transmettre: the case file, outside */
 	LETTER_STAFF_NEW,	/* staff: a new case */
 	LETTER_STAFF_MESSAGE,	/* staff: a new message in a case */
 	LETTER_TRIAGE,		/* staff: a case to classify */
@@ -97,5 +99,11 @@ gboolean	 letter_send(struct store *, const struct setup *,
 		    enum letter_kind, const struct store_case *,
 		    const struct tpl_vars *, const char *to, const char *to_name,
 		    const char *auto_submitted, int64_t now, GError **);
+/* A letter with files attached, to someone outside the case's thread. */
+gboolean	 letter_send_files(struct store *, const struct setup *,
+		    enum letter_kind, const struct store_case *,
+		    const struct tpl_vars *, const char *to,
+		    const struct compose_file *, guint nfiles, int64_t now,
+		    GError **);
 
 #endif

@@ -25,6 +25,7 @@
 #include "msg.h"
 #include "purge.h"
 #include "report.h"
+#include "spool.h"
 #include "store.h"
 #include "timer.h"
 
@@ -67,7 +68,6 @@ static int	 cmd_purge(struct ctl *, int, char **);
 static int	 purge_period(struct ctl *, const char *, struct conf_age *);
 static void	 help(FILE *);
 static int	 parse_id(const char *, int64_t *);
-static void	 remove_tree(const char *);
 static char	*local_time(struct ctl *, int64_t);
 static void	 print_timers(struct ctl *, int64_t);
 static const char *action_name(enum case_action);
@@ -136,24 +136,6 @@ help(FILE *fp)
 		    commands[i].summary);
 }
 
-/* A temporary directory of ours, and what is in it. */
-static void
-remove_tree(const char *path)
-{
-	GDir		*d;
-	const char	*name;
-
-	if ((d = g_dir_open(path, 0, NULL)) != NULL) {
-		while ((name = g_dir_read_name(d)) != NULL) {
-			char	*p = g_build_filename(path, name, NULL);
-
-			remove_tree(p);
-			g_free(p);
-		}
-		g_dir_close(d);
-	}
-	remove(path);
-}
 
 static int
 parse_id(const char *s, int64_t *id)
@@ -538,7 +520,7 @@ cmd_rules(struct ctl *ctl, int argc, char **argv)
 		case_decision_clear(&d);
 		msg_free(m);
 	}
-	remove_tree(tmp);
+	spool_remove_tree(tmp);
 	g_free(tmp);
 	store_close(st);
 	return rc;

@@ -198,3 +198,21 @@ spool_put(const char *spool, const void *buf, size_t len, char *sha256_out,
 	}
 	return spool_writer_commit(w, sha256_out, NULL, err);
 }
+
+void
+spool_remove_tree(const char *path)
+{
+	GDir		*d;
+	const char	*name;
+
+	if ((d = g_dir_open(path, 0, NULL)) != NULL) {
+		while ((name = g_dir_read_name(d)) != NULL) {
+			char	*p = g_build_filename(path, name, NULL);
+
+			spool_remove_tree(p);
+			g_free(p);
+		}
+		g_dir_close(d);
+	}
+	remove(path);
+}

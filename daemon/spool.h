@@ -40,6 +40,9 @@ char		*spool_raw_path(const char *spool, const char *sha256);
 /* Path of the attachment store, given to msg_parse_file(); caller frees. */
 char		*spool_attachment_dir(const char *spool);
 
+/* Remove path and, if it is a directory, everything under it. */
+void		 spool_remove_tree(const char *path);
+
 /* rename(2) made durable: fsync the file first and the directory after. */
 gboolean	 spool_durable_rename(int fd, const char *tmp, const char *dst,
 		    GError **);

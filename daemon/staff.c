@@ -13,6 +13,7 @@
 #include "spool.h"
 #include "staff.h"
 #include "timer.h"
+#include "transmit.h"
 #include "undelivered.h"
 
 /* What a reply's commands did, for the receipt. */
@@ -75,6 +76,8 @@ static const struct command {
 	    "approuver la décision proposée (personne non impliquée)" },
 	{ "partie", CASE_NSTATES, TRUE, NO_LETTER,
 	    "ADRESSE : l'autre partie (l'entreprise mise en cause)" },
+	{ "transmettre", CASE_NSTATES, TRUE, NO_LETTER,
+	    "ADRESSE [TEXTE] : envoyer le dossier complet (assureur, avocat)" },
 	{ "justifier", CASE_NSTATES, TRUE, NO_LETTER,
 	    "MOTIF : justifier un dépassement aux deux parties" },
 	{ "informe", CASE_NSTATES, TRUE, NO_LETTER,
@@ -120,6 +123,9 @@ static gboolean	 notified_on(struct store *, const struct setup *,
 static void	 timer_free(struct store_timer *);
 static struct store_timer *last_missed(struct store *, int64_t, GError **);
 static char	*other_party(struct store *, int64_t, GError **);
+static gboolean	 transmit(struct store *, const struct setup *,
+		    const struct store_case *, const char *, int64_t,
+		    struct run *, GError **);
 static gboolean	 justify(struct store *, const struct setup *,
 		    const struct store_case *, const char *, int64_t,
 		    struct run *, GError **);
@@ -536,8 +542,9 @@ check_commands(struct store *st, const struct setup *s, GPtrArray *cmds,
 		    (type == NULL || !case_state_move_ok(cur, to, type->states)))
 			why = "impossible dans l'état actuel du dossier";
 		else if ((strcmp(cmd->name, "partie") == 0 ||
-		    strcmp(cmd->name, "implique") == 0) &&
-		    !g_regex_match_simple("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
+		    strcmp(cmd->name, "implique") == 0 ||
+		    strcmp(cmd->name, "transmettre") == 0) &&
+		    !g_regex_match_simple("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+(\\s|$)",
 		    text, 0, 0))
 			why = "ce n'est pas une adresse électronique";
 		else if (strcmp(cmd->name, "notification-decision") == 0 &&
@@ -759,6 +766,27 @@ justify(struct store *st, const struct setup *s, const struct store_case *c,
 	return ok;
 }
 
+/* #transmettre ADDRESS [TEXT]: the case file, by mail, to address. */
+static gboolean
+transmit(struct store *st, const struct setup *s, const struct store_case *c,
+    const char *text, int64_t now, struct run *r, GError **err)
+{
+	size_t	 len = strcspn(text, " \t\n");
+	char	*address = g_strndup(text, len), *summary = NULL;
+	const char *words = text + len;
+	gboolean ok;
+
+	while (g_ascii_isspace(*words))
+		words++;
+	ok = transmit_case(st, s, c, address, *words ? words : NULL,
+	    r->who->name, now, &summary, err);
+	if (summary != NULL)
+		g_string_append(r->receipt, summary);
+	g_free(summary);
+	g_free(address);
+	return ok;
+}
+
 /* "18/11/2026" as a day; FALSE when it is not one. */
 static gboolean
 parse_day(const char *text, GDate *day)
@@ -892,6 +920,8 @@ run_one(struct store *st, const struct setup *s, const struct command *cmd,
 		ok = set_missing(st, c->id, text, err);
 	if (ok && strcmp(cmd->name, "justifier") == 0)
 		ok = justify(st, s, c, text, now, r, err);
+	if (ok && strcmp(cmd->name, "transmettre") == 0)
+		ok = transmit(st, s, c, text, now, r, err);
 	if (ok && type != NULL)
 		ok = timer_command(st, s, c, type, cmd->name, to != CASE_NSTATES ?
 		    case_state_name(to) : NULL, now, err);

@@ -152,6 +152,17 @@ write "staff1@example.test" "Re: [INS-$year-0001] Insatisfaction" "Le rapport co
 wait_found alice "Re: \[INS-$year-0001\]" "the person concerned answers simply (relayed)"
 write "Cabinet Avocat <bob@example.test>" "Assignation devant le tribunal" "Veuillez trouver l'assignation."
 wait_found staff1 "Nouveau dossier \(recours administratif ou contentieux\)" "legal recourse is its own type, told to management"
+write "staff1@example.test" "Re: [JUR-$year-0001] Assignation" "#transmettre manager@example.test Assignation reçue ce jour : merci de prendre le dossier en charge." "$(msgid)"
+wait_found manager "Transmission du dossier" "the case file is sent to the insurer (#transmettre)"
+like "$mail" "merci de prendre le dossier en charge" "with staff's words"
+python3 - "$d/found.eml" > "$d/parts" <<'PY'
+import email, email.policy, sys
+m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+for p in m.iter_attachments():
+    print(p.get_filename(), p.get_content_type(), b"Veuillez trouver l'assignation" in p.get_payload(decode=True))
+PY
+like "$(cat "$d/parts")" "^messages.mbox application/mbox True$" "with every message of the case (mbox)"
+like "$(cat "$d/parts")" "^evenements.txt text/plain" "and the event log"
 write "Syndic <alice@example.test>" "Réclamation contrôle ascenseur" "L'inspecteur a conclu sans visiter la machinerie."
 wait_found staff1 "Nouveau dossier \(réclamation\)" "a réclamation opens its case"
 nid=$(msgid)
