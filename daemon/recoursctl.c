@@ -65,6 +65,7 @@ static int	 cmd_dashboard(struct ctl *, int, char **);
 static struct rules *profile_rules(const char *);
 static int	 cmd_export(struct ctl *, int, char **);
 static int	 cmd_purge(struct ctl *, int, char **);
+static gboolean	 take_json(int *, char **);
 static int	 purge_period(struct ctl *, const char *, struct conf_age *);
 static void	 help(FILE *);
 static int	 parse_id(const char *, int64_t *);
@@ -80,7 +81,7 @@ static const struct command commands[] = {
 	    0, cmd_version },
 	{ "check", "check", "check the configuration, rules and templates",
 	    NEED_CONF, cmd_check },
-	{ "status", "status", "count inbound messages by state",
+	{ "status", "status [--json]", "count inbound messages by state",
 	    NEED_CONF | NEED_STORE_RO, cmd_status },
 	{ "list", "list [--type T] [--state S] [--year Y] [--overdue] "
 	    "[--due-within DAYS] [--assignee ADDRESS] [--json]",
@@ -112,10 +113,10 @@ static const struct command commands[] = {
 	{ "inject", "inject FILE.eml --mailbox NAME",
 	    "queue a message as if fetched from mailbox NAME",
 	    NEED_CONF | NEED_STORE_RW, cmd_inject },
-	{ "outbox", "outbox [list [pending|sent|failed] | retry ID]",
+	{ "outbox", "outbox [list [pending|sent|failed] [--json] | retry ID]",
 	    "list outgoing mail with the server's replies, or retry a failed one",
 	    NEED_CONF | NEED_STORE_RW, cmd_outbox },
-	{ "quarantine", "quarantine [list | show ID]",
+	{ "quarantine", "quarantine [list [--json] | show ID]",
 	    "list quarantined messages, or show one with its reason",
 	    NEED_CONF | NEED_STORE_RO, cmd_quarantine },
 	{ "reprocess", "reprocess ID",
@@ -202,26 +203,45 @@ cmd_check(struct ctl *ctl, int argc, char **argv)
 	return 0;
 }
 
+/* A trailing --json, removed from the arguments. */
+static gboolean
+take_json(int *argc, char **argv)
+{
+	if (*argc < 2 || strcmp(argv[*argc - 1], "--json") != 0)
+		return FALSE;
+	argv[--*argc] = NULL;
+	return TRUE;
+}
+
 static int
 cmd_status(struct ctl *ctl, int argc, char **argv)
 {
 	static const char *const states[] = {
 		"new", "processed", "quarantined", "duplicate"
 	};
+	gboolean json = take_json(&argc, argv);
 	GError	*err = NULL;
 	int64_t	 n;
 	size_t	 i;
 
-	(void)argc;
-	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "usage: recoursctl status [--json]\n");
+		return 2;
+	}
 	for (i = 0; i < G_N_ELEMENTS(states); i++) {
 		if (!store_inbound_count(ctl->store, states[i], &n, &err)) {
 			fprintf(stderr, "recoursctl: %s\n", err->message);
 			g_error_free(err);
 			return 1;
 		}
-		printf("%-12s %" G_GINT64_FORMAT "\n", states[i], n);
+		if (json)
+			printf("%s\"%s\": %" G_GINT64_FORMAT, i ? ", " : "{",
+			    states[i], n);
+		else
+			printf("%-12s %" G_GINT64_FORMAT "\n", states[i], n);
 	}
+	if (json)
+		printf("}\n");
 	return 0;
 }
 
@@ -325,6 +345,7 @@ cmd_deadline(struct ctl *ctl, int argc, char **argv)
 static int
 cmd_outbox(struct ctl *ctl, int argc, char **argv)
 {
+	gboolean json = take_json(&argc, argv);
 	GArray	*rows;
 	GError	*err = NULL;
 	int64_t	 id;
@@ -346,7 +367,7 @@ cmd_outbox(struct ctl *ctl, int argc, char **argv)
 	    (argc == 3 && strcmp(argv[2], "pending") != 0 &&
 	    strcmp(argv[2], "sent") != 0 && strcmp(argv[2], "failed") != 0)) {
 		fprintf(stderr, "usage: recoursctl outbox [list [pending|sent|"
-		    "failed] | retry ID]\n");
+		    "failed] [--json] | retry ID]\n");
 		return 2;
 	}
 	if ((rows = store_outbox_list(ctl->store, argc == 3 ? argv[2] : NULL,
@@ -359,9 +380,22 @@ cmd_outbox(struct ctl *ctl, int argc, char **argv)
 		const struct store_outbox *o = &g_array_index(rows,
 		    struct store_outbox, i);
 
-		printf("%6" G_GINT64_FORMAT "  %-8s %-12s %-30s %d try  %s\n",
-		    o->id, o->state, o->kind, o->rcpt, o->attempts,
-		    o->reply != NULL ? o->reply : "");
+		char	*rcpt, *reply;
+
+		if (!json) {
+			printf("%6" G_GINT64_FORMAT "  %-8s %-12s %-30s %d try  "
+			    "%s\n", o->id, o->state, o->kind, o->rcpt,
+			    o->attempts, o->reply != NULL ? o->reply : "");
+			continue;
+		}
+		rcpt = report_json_str(o->rcpt);
+		reply = report_json_str(o->reply);
+		printf("{\"id\": %" G_GINT64_FORMAT ", \"state\": \"%s\", "
+		    "\"kind\": \"%s\", \"rcpt\": %s, \"attempts\": %d, "
+		    "\"reply\": %s}\n", o->id, o->state, o->kind, rcpt,
+		    o->attempts, reply);
+		g_free(rcpt);
+		g_free(reply);
 	}
 	g_array_unref(rows);
 	return 0;
@@ -1217,6 +1251,7 @@ cmd_inject(struct ctl *ctl, int argc, char **argv)
 static int
 cmd_quarantine(struct ctl *ctl, int argc, char **argv)
 {
+	gboolean json = take_json(&argc, argv);
 	struct store_inbound_row r;
 	GArray	*rows;
 	GError	*err = NULL;
@@ -1241,7 +1276,8 @@ cmd_quarantine(struct ctl *ctl, int argc, char **argv)
 		return 0;
 	}
 	if (argc > 2 || (argc == 2 && strcmp(argv[1], "list") != 0)) {
-		fprintf(stderr, "usage: recoursctl quarantine [list | show ID]\n");
+		fprintf(stderr, "usage: recoursctl quarantine [list [--json] | "
+		    "show ID]\n");
 		return 2;
 	}
 	if ((rows = store_inbound_list(ctl->store, "quarantined", &err)) == NULL) {
@@ -1253,8 +1289,19 @@ cmd_quarantine(struct ctl *ctl, int argc, char **argv)
 		struct store_inbound_row *q = &g_array_index(rows,
 		    struct store_inbound_row, i);
 
-		printf("%6" G_GINT64_FORMAT "  %-12s %s\n", q->id, q->mailbox,
-		    q->reason ? q->reason : "");
+		char	*mb, *why;
+
+		if (!json) {
+			printf("%6" G_GINT64_FORMAT "  %-12s %s\n", q->id,
+			    q->mailbox, q->reason ? q->reason : "");
+			continue;
+		}
+		mb = report_json_str(q->mailbox);
+		why = report_json_str(q->reason);
+		printf("{\"id\": %" G_GINT64_FORMAT ", \"mailbox\": %s, "
+		    "\"reason\": %s}\n", q->id, mb, why);
+		g_free(mb);
+		g_free(why);
 	}
 	g_array_unref(rows);
 	return 0;

@@ -75,6 +75,16 @@ out=$("$RECOURSCTL" -f "$d/recoursd.conf" inject "$mail" --mailbox nosuch 2>&1);
 is "$rc" 1 "inject into an unknown mailbox fails"
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" status 2>&1)
 like "$out" "^new +1$" "status counts the new message"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" status --json 2>&1)
+is "$(echo "$out" | python3 -c 'import json, sys; print(json.load(sys.stdin)["new"])')" 1 "status --json, for scripts"
+for l in "outbox list" "quarantine list"; do
+	out=$("$RECOURSCTL" -f "$d/recoursd.conf" $l --json 2>&1); rc=$?
+	is "$rc" 0 "$l --json"
+	echo "$out" | python3 -c 'import json, sys; [json.loads(l) for l in sys.stdin if l.strip()]'
+	ok $? "$l --json prints JSON lines"
+done
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" status --bogus 2>&1); rc=$?
+is "$rc" 2 "an unknown option is a usage error"
 
 sqlite3 "$d/state/recoursd.db" "PRAGMA user_version = 99" 2>/dev/null
 before=$(md5sum < "$d/state/recoursd.db")

@@ -118,6 +118,8 @@ is "$rc" 0 "the event chain still verifies"
 like "$out" "chain intact: [0-9]+ event\(s\), [0-9]+ erased by a purge" "and says how many events were erased"
 out=$(ctl purge 2>&1)
 like "$out" "0 case\(s\), 0 message" "a second purge finds nothing more"
+is "$(ctl outbox list sent --json | python3 -c 'import json, sys; print(sum(1 for l in sys.stdin if json.loads(l)["rcpt"] == ""))')" 4 \
+    "outbox list --json: the purged case's four letters keep no recipient"
 
 # The daemon deletes the copies left on the server when it next wakes.
 is "$(sql "$db" "SELECT count(*) FROM imap_purge")" 2 "two server copies are queued for deletion"
