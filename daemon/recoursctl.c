@@ -68,6 +68,7 @@ static int	 cmd_purge(struct ctl *, int, char **);
 static gboolean	 take_json(int *, char **);
 static int	 purge_period(struct ctl *, const char *, struct conf_age *);
 static void	 help(FILE *);
+static void	 wrap(FILE *, const char *, int, int);
 static int	 parse_id(const char *, int64_t *);
 static char	*local_time(struct ctl *, int64_t);
 static void	 print_timers(struct ctl *, int64_t);
@@ -124,6 +125,34 @@ static const struct command commands[] = {
 	    NEED_CONF | NEED_STORE_RW, cmd_reprocess },
 };
 
+/*
+ * text from column indent, wrapped before 80 columns at the spaces that
+ * are outside brackets ("[--type T]" stays whole).
+ */
+static void
+wrap(FILE *fp, const char *text, int indent, int first)
+{
+	const char *p = text, *word;
+	int	 col = first, depth;
+	gboolean start = TRUE;		/* nothing on this line yet */
+
+	while (*p != '\0') {
+		for (word = p, depth = 0; *p != '\0' && (*p != ' ' || depth > 0);
+		    p++)
+			depth += *p == '[' ? 1 : *p == ']' ? -1 : 0;
+		if (!start && col + 1 + (p - word) > 79) {
+			fprintf(fp, "\n%*s", indent, "");
+			col = indent;
+		} else if (!start)
+			col += fprintf(fp, " ");
+		start = FALSE;
+		col += fprintf(fp, "%.*s", (int)(p - word), word);
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', fp);
+}
+
 static void
 help(FILE *fp)
 {
@@ -132,9 +161,12 @@ help(FILE *fp)
 	fprintf(fp, "usage: recoursctl [-f file] command [arguments]\n"
 	    "  -f file  configuration file (default %s)\n\ncommands:\n",
 	    RECOURSD_CONF);
-	for (i = 0; i < G_N_ELEMENTS(commands); i++)
-		fprintf(fp, "  %-36s %s\n", commands[i].usage,
-		    commands[i].summary);
+	for (i = 0; i < G_N_ELEMENTS(commands); i++) {
+		fprintf(fp, "  ");
+		wrap(fp, commands[i].usage, 6, 2);
+		fprintf(fp, "      ");
+		wrap(fp, commands[i].summary, 6, 6);
+	}
 }
 
 

@@ -48,6 +48,7 @@ like "$out" "usage: recoursd" "with the usage line"
 out=$("$RECOURSCTL" --help 2>&1); rc=$?
 is "$rc" 0 "recoursctl --help"
 like "$out" "inject FILE.eml --mailbox NAME" "help lists the commands"
+is "$(echo "$out" | awk 'length($0) > 79' | wc -l)" 0 "and fits an 80-column terminal"
 out=$("$RECOURSCTL" version 2>&1)
 like "$out" "^recoursctl [0-9.]+ \(database schema [0-9]+\)$" "recoursctl version"
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" frobnicate 2>&1); rc=$?
