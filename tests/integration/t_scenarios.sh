@@ -80,12 +80,36 @@ is "$(state APP-$year-0001)" closed "and the case closed"
 write "Jean Dupont <bob@example.test>" "Appel" "J'ai reçu la décision du 02/01/$year et je fais appel."
 wait_found staff1 "Nouveau dossier \(appel\) : Appel$" "a late appeal is notified"
 like "$mail" "HORS DÉLAI" "flagged out of time, not refused"
+# A claim about Activcert's service: acknowledged within 24 h, answered
+# in writing within 72 h.
+write "Jean Dupont <alice@example.test>" "Réclamation : délai de réponse" "Mon courriel est resté trois semaines sans réponse."
+wait_found alice "Accusé de réception de votre réclamation" "a claim is acknowledged"
+wait_found staff1 "Nouveau dossier \(réclamation\)" "staff are notified of the claim"
+write "staff1@example.test" "Re: [REC-$year-0001] Réclamation" "#recevable
+#decision Votre réclamation est fondée : un interlocuteur unique vous est désormais attribué." "$(msgid)"
+wait_found alice "Décision concernant votre réclamation" "the written answer reaches the claimant"
+at_due response
+wait_for 20 eval '[ "$(sql "$db" "SELECT group_concat(state) FROM (SELECT t.state FROM timer t JOIN cases c ON c.id = t.case_id WHERE c.ref = '"'REC-$year-0001'"' AND t.kind = '"'due'"' ORDER BY t.deadline)")" = met,met ]'
+ok $? "$profile: the claim's 24 h acknowledgement and 72 h answer are met"
+# A complaint against a certified organisation: admissible, handed to
+# that client (the case file by mail), the complainant told.
+write "Luc Martin <bob@example.test>" "Plainte contre l'organisme Certibat" "Certibat affiche une certification qu'il n'a plus."
+wait_found staff1 "Nouveau dossier \(plainte\)" "a complaint against a certified organisation"
+ref=$(echo "$mail" | sed -n 's/^Subject: \[\(PLA-[0-9]*-[0-9]*\)\].*/\1/p')
+write "staff1@example.test" "Re: [$ref] Plainte" "#recevable
+#partie manager@example.test
+#transmettre manager@example.test Merci de traiter cette plainte et de nous adresser vos preuves.
+#decision Votre plainte est recevable : nous avons demandé à l'organisme concerné de la traiter ; notre auditeur vérifiera les mesures prises lors du prochain audit de surveillance." "$(msgid)"
+wait_found manager "Transmission du dossier" "the certified client is asked to handle it, with the case file"
+wait_found bob "Décision concernant votre plainte" "and the complainant is told of the decision"
+is "$(state "$ref")" decided "its admissibility, then its decision, are recorded ($ref)"
 
 # --- CESI: an appeal acknowledged within 8 jours ouvrés, progress notice.
 start cesi client
 write "Marie Curie <alice@example.test>" "Recours : décision de non-certification" "Je conteste la décision notifiée le 02/11/$year."
 wait_found alice "Accusé de réception de votre appel" "the appeal is acknowledged"
 wait_found staff1 "Nouveau dossier" "staff are notified"
+like "$mail" "Recevabilité : decision notified 02/11/$year: lodged before the limit" "lodged less than 2 months after the decision: admissible in time"
 nid=$(msgid)
 at_due ack
 wait_for 20 has_timer ack met
@@ -99,6 +123,7 @@ at_due progress
 wait_found alice "Point d'avancement" "the appellant is informed of progress"
 write "staff1@example.test" "Re: [APP-$year-0001] Recours" "#fondee
 #cause Barème de notation mal appliqué
+#action-corrective Former les jurés au barème échéance 31/12/$year
 #decision Votre recours est fondé : le jury réexaminera votre dossier." "$nid"
 wait_found alice "Décision concernant votre appel" "the decision reaches the appellant"
 is "$("$RECOURSCTL" -f "$d/recoursd.conf" stats --year $year --causes 2>&1)" "year,type,cause,cases
@@ -108,7 +133,11 @@ like "$(cat "$d/cesi.html")" "data-cause=\"Barème de notation mal appliqué\">1
 at_due response
 wait_for 20 has_timer response met
 ok $? "$profile: the response deadline is met (100 % of deadlines met)"
-like "$("$RECOURSCTL" -f "$d/recoursd.conf" stats --year $year 2>&1)" "^$year,[0-9]+,appeal,1,.*,1,100,yes$" \
+write "staff1@example.test" "Re: [APP-$year-0001] Recours" "#efficacite Les jurés appliquent le barème (audit interne).
+#clore" "$nid"
+wait_for 20 eval '[ "$(state APP-$year-0001)" = closed ]'
+ok $? "$profile: the corrective action's efficacy is checked, the record closed"
+like "$("$RECOURSCTL" -f "$d/recoursd.conf" stats --year $year 2>&1)" "^$year,[0-9]+,appeal,1,.*,1,1,1,100,yes$" \
     "$profile: the indicators meet both objectives (1 appeal a month, 100 %)"
 
 # --- Cyberini: a complex claim, announced within 5 days, answered in a month.
