@@ -221,9 +221,12 @@ is "$(sql "$db" "SELECT count(*) FROM event WHERE kind = 'deadlines-restarted'")
 wait_found staff1 "Nouveau dossier" "staff are notified"
 nid=$(msgid)
 write "staff1@example.test" "Re: [REC-$year-0001] Réclamation" "#partie bob@example.test
+#transmettre bob@example.test Merci de répondre de manière circonstanciée, sous un mois, aux faits qui vous sont reprochés.
 #note L'entreprise est saisie : réponse attendue sous un mois.
 #assigner staff2@example.test" "$nid"
 wait_for 20 processed 4
+wait_found bob "Transmission du dossier" "the firm is told of the claim and asked to answer within a month"
+like "$mail" "sous un mois" "in staff's words"
 is "$(timer instructor)" pending "handed to an instructor (#assigner), whose month starts then"
 at_due firm
 wait_found staff1 "Échéance dépassée : firm" "the firm's month passed: staff are told"
