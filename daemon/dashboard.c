@@ -108,7 +108,8 @@ table(FILE *fp, GPtrArray *rows, const char *type)
 	    "<th>fondés</th><th>décidés</th><th>clos</th><th>échéances "
 	    "tenues</th><th>manquées</th><th>% tenues</th><th>h. médianes "
 	    "jusqu'à l'accusé</th><th>j. médians jusqu'à la décision</th>"
-	    "<th>actions correctives</th><th>efficacité vérifiée</th>"
+	    "<th>actions correctives</th><th>soldées</th>"
+	    "<th>efficacité vérifiée</th>"
 	    "<th>objectifs</th></tr>\n", fp);
 	for (i = 0; i < rows->len; i++) {
 		const struct report_row *r = g_ptr_array_index(rows, i);
@@ -128,6 +129,7 @@ table(FILE *fp, GPtrArray *rows, const char *type)
 		cell(fp, r, "median_days_to_decision", r->median_decision_days,
 		    FALSE);
 		cell(fp, r, "corrective_actions", r->actions, TRUE);
+		cell(fp, r, "corrective_closed", r->closed_actions, TRUE);
 		cell(fp, r, "efficacy_checks", r->checked, TRUE);
 		fprintf(fp, "<td class=\"%s\" data-field=\"objectives_met\">%s"
 		    "</td></tr>\n", *r->objectives_met ? r->objectives_met :

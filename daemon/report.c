@@ -111,6 +111,7 @@ add_fact(struct tally *t, const struct store_facts *f)
 	r->met += f->met;
 	r->missed += f->missed;
 	r->actions += f->actions;
+	r->closed_actions += f->closed_actions;
 	r->checked += f->checked;
 	if (f->ack_at > 0) {
 		v = (double)(f->ack_at - f->opened_at) / 3600;
@@ -225,8 +226,9 @@ print_row(FILE *fp, int year, const struct report_row *r, gboolean json)
 	put(fp, "median_days_to_decision", r->median_decision_days, json);
 	put(fp, "max_days_to_decision", r->max_decision_days, json);
 	if (json) {
-		fprintf(fp, ", \"corrective_actions\": %d, \"efficacy_checks\": "
-		    "%d", r->actions, r->checked);
+		fprintf(fp, ", \"corrective_actions\": %d, \"corrective_closed\": "
+		    "%d, \"efficacy_checks\": %d", r->actions, r->closed_actions,
+		    r->checked);
 		put(fp, "objective_max_per_month", r->objective_max_per_month,
 		    json);
 		put(fp, "objective_deadlines_met", r->objective_deadlines_met,
@@ -236,7 +238,7 @@ print_row(FILE *fp, int year, const struct report_row *r, gboolean json)
 		    strcmp(r->objectives_met, "yes") == 0 ? "true" : "false");
 		return;
 	}
-	fprintf(fp, ",%d,%d,", r->actions, r->checked);
+	fprintf(fp, ",%d,%d,%d,", r->actions, r->closed_actions, r->checked);
 	if (r->objective_max_per_month >= 0)
 		fprintf(fp, "%d", r->objective_max_per_month);
 	fputc(',', fp);
@@ -259,7 +261,8 @@ report_stats(struct store *st, const struct rules *rules, int year,
 		    "founded,decided,closed,deadlines_met,deadlines_missed,"
 		    "deadlines_met_share,median_hours_to_ack,max_hours_to_ack,"
 		    "median_days_to_decision,max_days_to_decision,"
-		    "corrective_actions,efficacy_checks,objective_max_per_month,"
+		    "corrective_actions,corrective_closed,efficacy_checks,"
+		    "objective_max_per_month,"
 		    "objective_deadlines_met,objectives_met\n");
 	for (i = 0; i < rows->len; i++)
 		print_row(fp, year, g_ptr_array_index(rows, i), json);

@@ -18,7 +18,8 @@ struct report_row {
 	int		 received, admissible, inadmissible, founded, decided;
 	int		 closed;
 	int		 met, missed;		/* deadlines */
-	int		 actions, checked;	/* corrective, their efficacy */
+	int		 actions, closed_actions, checked; /* corrective:
+						   opened, done, efficacy */
 	double		 met_share;		/* percent */
 	double		 median_ack_hours, max_ack_hours;
 	double		 median_decision_days, max_decision_days;
@@ -39,7 +40,8 @@ GPtrArray	*report_rows(struct store *, const struct rules *, int year,
  * The rows as CSV with a header line (or one JSON object per line):
  * received, admissible, inadmissible, founded, decided, closed, deadlines
  * met and missed, median and maximum hours to acknowledgement and days to
- * decision, corrective actions and efficacy checks, and the type's
+ * decision, corrective actions opened and closed and their efficacy
+ * checks, and the type's
  * objectives with whether the month meets them.  FALSE on a store error.
  */
 gboolean	 report_stats(struct store *, const struct rules *, int year,

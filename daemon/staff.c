@@ -67,6 +67,8 @@ static const struct command {
 	    "CAUSE : la cause, pour les indicateurs (la dernière compte)" },
 	{ "action-corrective", CASE_NSTATES, TRUE, NO_LETTER,
 	    "TEXTE [échéance JJ/MM/AAAA] : action corrective" },
+	{ "action-soldee", CASE_NSTATES, TRUE, NO_LETTER,
+	    "TEXTE : l'action corrective est soldée (mise en œuvre)" },
 	{ "efficacite", CASE_NSTATES, TRUE, NO_LETTER,
 	    "TEXTE : vérification de l'efficacité des actions" },
 	{ "decision", CASE_DECIDED, TRUE, LETTER_DECISION,
@@ -553,7 +555,8 @@ check_commands(struct store *st, const struct setup *s, GPtrArray *cmds,
 		else if (strcmp(cmd->name, "action-corrective") == 0 &&
 		    !action_due_ok(text))
 			why = "l'échéance doit s'écrire « échéance JJ/MM/AAAA »";
-		else if (strcmp(cmd->name, "efficacite") == 0 && !acted &&
+		else if ((strcmp(cmd->name, "efficacite") == 0 ||
+		    strcmp(cmd->name, "action-soldee") == 0) && !acted &&
 		    store_case_reached(st, c->id, "#action-corrective",
 		    err) <= 0)
 			why = "aucune action corrective n'est enregistrée";

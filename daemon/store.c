@@ -387,7 +387,9 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "(SELECT count(*) FROM event e WHERE e.case_id = c.id AND "
 	    "  e.kind = 'action-corrective'), "
 	    "(SELECT count(*) FROM event e WHERE e.case_id = c.id AND "
-	    "  e.kind = 'efficacite') "
+	    "  e.kind = 'efficacite'), "
+	    "(SELECT count(*) FROM event e WHERE e.case_id = c.id AND "
+	    "  e.kind = 'action-soldee') "
 	    "FROM cases c WHERE c.year = ?1 AND (?2 IS NULL OR c.type = ?2) "
 	    "ORDER BY c.id",
 	/* Every message of a case, in and out, oldest first. */
@@ -2058,6 +2060,7 @@ store_case_facts(struct store *st, int year, const char *type, GError **err)
 		f.missed = sqlite3_column_int(s, 9);
 		f.actions = sqlite3_column_int(s, 10);
 		f.checked = sqlite3_column_int(s, 11);
+		f.closed_actions = sqlite3_column_int(s, 12);
 		g_array_append_val(rows, f);
 	}
 	sqlite3_reset(s);

@@ -324,7 +324,8 @@ struct store_facts {
 	int64_t		 decided_at;
 	int		 admissible, inadmissible, founded, closed;
 	int		 met, missed;	/* deadlines */
-	int		 actions, checked; /* corrective, their efficacy */
+	int		 actions, closed_actions, checked; /* corrective:
+					   opened, done, efficacy checked */
 };
 GArray		*store_case_facts(struct store *, int year, const char *type,
 		    GError **);

@@ -87,10 +87,11 @@ reply staff1@example.test "$nid" "#action-corrective Former l'équipe facturatio
 wait_for 20 processed 10
 like "$(last_receipt)" "JJ/MM/AAAA" "a malformed due date is refused"
 reply staff1@example.test "$nid" "#action-corrective Former l'équipe facturation échéance 15/01/2027
+#action-soldee Formation faite le 10/01/2027
 #efficacite Vérifiée à l'audit interne"
 wait_for 20 processed 11
-is "$(sql "$db" "SELECT count(*) FROM event WHERE kind IN ('action-corrective', 'efficacite')")" 2 \
-    "an action and its efficacy check are recorded"
+is "$(sql "$db" "SELECT count(*) FROM event WHERE kind IN ('action-corrective', 'action-soldee', 'efficacite')")" 3 \
+    "an action, its closing and its efficacy check are recorded"
 reply staff1@example.test "$nid" "#notification-decision 2026-01-01"
 wait_for 20 processed 12
 like "$(last_receipt)" "JJ/MM/AAAA" "#notification-decision with a bad date is refused"
@@ -98,10 +99,10 @@ reply staff1@example.test "$nid" "#notification-decision 01/01/2026"
 wait_for 20 processed 13
 is "$(sql "$db" "SELECT out_of_time FROM cases")" 1 "a decision notified long ago: the case is out of time"
 like "$(last_receipt)" "HORS DÉLAI" "and staff are told"
-like "$("$RECOURSCTL" -f "$d/recoursd.conf" stats 2>&1)" ",1,1,0,90,no$" "stats count the corrective action and its efficacy check, against the objectives"
-like "$("$RECOURSCTL" -f "$d/recoursd.conf" stats --profile "$top_srcdir/contrib/profiles/cesi" 2>&1)" ",1,1,,,$" \
+like "$("$RECOURSCTL" -f "$d/recoursd.conf" stats 2>&1)" ",1,1,1,0,90,no$" "stats count the corrective action opened, closed and checked, against the objectives"
+like "$("$RECOURSCTL" -f "$d/recoursd.conf" stats --profile "$top_srcdir/contrib/profiles/cesi" 2>&1)" ",1,1,1,,,$" \
     "stats --profile: the objectives of that profile (CESI has none for claims)"
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" stats --profile nosuch 2>&1); rc=$?
 is "$rc" 1 "an unknown profile is an error"
-like "$("$RECOURSCTL" -f "$d/recoursd.conf" stats --json 2>&1)" '"received": 1,.*"corrective_actions": 1, "efficacy_checks": 1, "objective_max_per_month": 0.0, "objective_deadlines_met": 90.0, "objectives_met": false}' "and as JSON"
+like "$("$RECOURSCTL" -f "$d/recoursd.conf" stats --json 2>&1)" '"received": 1,.*"corrective_actions": 1, "corrective_closed": 1, "efficacy_checks": 1, "objective_max_per_month": 0.0, "objective_deadlines_met": 90.0, "objectives_met": false}' "and as JSON"
 done_testing || { tail -30 "$d/recoursd.log" | sed 's/^/# log: /'; exit 1; }

@@ -187,7 +187,8 @@ bad = 0
 for line in open(sys.argv[2]):
     row = json.loads(line)
     for field in ("received", "admissible", "founded", "decided", "closed",
-                  "deadlines_met", "deadlines_missed", "corrective_actions"):
+                  "deadlines_met", "deadlines_missed", "corrective_actions",
+                  "corrective_closed", "efficacy_checks"):
         if shown.get((row["type"], row["month"], field)) != str(row[field]):
             print("%s %s %s: page %s, stats %s" % (row["type"], row["month"], field,
                   shown.get((row["type"], row["month"], field)), row[field]))

@@ -133,11 +133,12 @@ like "$(cat "$d/cesi.html")" "data-cause=\"Barème de notation mal appliqué\">1
 at_due response
 wait_for 20 has_timer response met
 ok $? "$profile: the response deadline is met (100 % of deadlines met)"
-write "staff1@example.test" "Re: [APP-$year-0001] Recours" "#efficacite Les jurés appliquent le barème (audit interne).
+write "staff1@example.test" "Re: [APP-$year-0001] Recours" "#action-soldee Session de formation des jurés tenue.
+#efficacite Les jurés appliquent le barème (audit interne).
 #clore" "$nid"
 wait_for 20 eval '[ "$(state APP-$year-0001)" = closed ]'
 ok $? "$profile: the corrective action's efficacy is checked, the record closed"
-like "$("$RECOURSCTL" -f "$d/recoursd.conf" stats --year $year 2>&1)" "^$year,[0-9]+,appeal,1,.*,1,1,1,100,yes$" \
+like "$("$RECOURSCTL" -f "$d/recoursd.conf" stats --year $year 2>&1)" "^$year,[0-9]+,appeal,1,.*,1,1,1,1,100,yes$" \
     "$profile: the indicators meet both objectives (1 appeal a month, 100 %)"
 
 # --- Cyberini: a complex claim, announced within 5 days, answered in a month.

@@ -110,7 +110,7 @@ is "$(sql "$db" "SELECT count(*) FROM timer WHERE state = 'pending'")" 0 "and ca
 is "$(testbed_mail_count alice)" 3 "a command-only reply relays nothing"
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" stats 2>&1)
 like "$out" "^year,month,type,received,admissible" "recoursctl stats: a CSV header"
-like "$out" "^$year,[0-9]+,claim,1,1,0,0,1,1,0,0,,[0-9.]+,[0-9.]+,[0-9.]+,[0-9.]+,0,0,,,$" \
+like "$out" "^$year,[0-9]+,claim,1,1,0,0,1,1,0,0,,[0-9.]+,[0-9.]+,[0-9.]+,[0-9.]+,0,0,0,,,$" \
     "and the claim received, admissible, decided and closed, with its times"
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" export "REC-$year-0001" -o "$d/export" 2>&1); rc=$?
 is "$rc" 0 "recoursctl export writes the case file"
