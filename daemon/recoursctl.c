@@ -415,9 +415,11 @@ cmd_outbox(struct ctl *ctl, int argc, char **argv)
 		char	*rcpt, *reply;
 
 		if (!json) {
-			printf("%6" G_GINT64_FORMAT "  %-8s %-12s %-30s %d try  "
-			    "%s\n", o->id, o->state, o->kind, o->rcpt,
-			    o->attempts, o->reply != NULL ? o->reply : "");
+			/* The server's reply below: 80 columns stay readable. */
+			printf("%6" G_GINT64_FORMAT "  %-8s %-12s %-30s %d try\n",
+			    o->id, o->state, o->kind, o->rcpt, o->attempts);
+			if (o->reply != NULL)
+				printf("        %s\n", o->reply);
 			continue;
 		}
 		rcpt = report_json_str(o->rcpt);

@@ -39,8 +39,8 @@ like "$alert" "X-Loop: recoursd@example.test" "X-Loop names us"
 like "$alert" "Message-Id: <[^>]+@example.test>" "a Message-ID of our domain"
 like "$alert" "Content-Transfer-Encoding: quoted-printable" "body in quoted-printable"
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" outbox list 2>&1)
-like "$out" "sent +alert-down +manager@example.test +1 try +sent: 250 .*queued as" \
-    "recoursctl outbox: sent, with the server's reply and queue id"
+like "$out" "sent +alert-down +manager@example.test +1 try$" "recoursctl outbox: sent"
+like "$out" "^ +sent: 250 .*queued as" "with the server's reply and queue id below"
 sleep 6
 is "$(testbed_mail_count manager)" 1 "one alert, not one per check"
 
