@@ -159,8 +159,8 @@ help(FILE *fp)
 	size_t	 i;
 
 	fprintf(fp, "usage: recoursctl [-f file] command [arguments]\n"
-	    "  -f file  configuration file (default %s)\n\ncommands:\n",
-	    RECOURSD_CONF);
+	    "  -f file  configuration file, by default\n           %s\n\n"
+	    "commands:\n", RECOURSD_CONF);
 	for (i = 0; i < G_N_ELEMENTS(commands); i++) {
 		fprintf(fp, "  ");
 		wrap(fp, commands[i].usage, 6, 2);
