@@ -2360,8 +2360,11 @@ store_purge_case(struct store *st, int64_t case_id, gboolean delete,
 	    erase_inbound_rows(st, inbound, now, p, err) &&
 	    erase_messages(st, "case_id = ?1", case_id, delete, p, err);
 	g_array_unref(inbound);
+	/* A row still pending would be sent empty: it fails, unreported. */
 	if (!ok || (n = run_ids(st, "UPDATE outbox SET rcpt = '', data = X'', "
-	    "reply = NULL WHERE case_id = ?1", case_id, 0, err)) < 0)
+	    "reply = NULL, reported = 1, state = CASE state WHEN 'pending' "
+	    "THEN 'failed' ELSE state END WHERE case_id = ?1", case_id, 0,
+	    err)) < 0)
 		return FALSE;
 	p->letters += n;
 	if ((n = run_ids(st, "UPDATE event SET actor = CASE WHEN actor = "

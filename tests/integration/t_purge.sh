@@ -55,6 +55,8 @@ is "$(testbed_mail_count client)" 3 "the three messages are left on the server, 
 # server deletions waits for it.
 kill_wait $pid
 stats_before=$(ctl stats --year "$year")
+# A letter stuck in the queue (the server kept refusing it for years).
+sql "$db" "INSERT INTO outbox (kind, case_id, mail_from, rcpt, message_id, data, queued_at, next_at) SELECT 'relay', id, 'recours@example.test', 'alice@example.test', 'stuck@example.test', X'41', opened_at, opened_at FROM cases WHERE ref = 'REC-$year-0001'"
 closed_at=$(sql "$db" "SELECT closed_at FROM cases WHERE ref = 'REC-$year-0001'")
 # Spool files older than a day may be swept; these are made to look old.
 find "$d/state/raw" "$d/state/attachments" -type f -exec touch -d '3 days ago' {} +
@@ -116,6 +118,8 @@ like "$out" "(erased)" "and shows erased actors as such"
 out=$(ctl verify 2>&1); rc=$?
 is "$rc" 0 "the event chain still verifies"
 like "$out" "chain intact: [0-9]+ event\(s\), [0-9]+ erased by a purge" "and says how many events were erased"
+is "$(sql "$db" "SELECT state || ' ' || rcpt || ' ' || length(data) FROM outbox WHERE message_id = 'stuck@example.test'")" "failed  0" \
+    "a letter still queued for the case fails, emptied: it is never sent"
 out=$(ctl purge 2>&1)
 like "$out" "0 case\(s\), 0 message" "a second purge finds nothing more"
 is "$(ctl outbox list sent --json | python3 -c 'import json, sys; print(sum(1 for l in sys.stdin if json.loads(l)["rcpt"] == ""))')" 4 \
