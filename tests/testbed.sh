@@ -24,6 +24,9 @@
 
 _tb_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$_tb_here/mailsystem.sh"
+# A stopped test bed removes its directory; TESTBED_CLEAN=0 keeps it (and
+# its servers' logs) for a look after a failure.
+export TESTBED_CLEAN=${TESTBED_CLEAN:-1}
 
 _tb_base_free() {
 	local off
