@@ -32,6 +32,10 @@ static const struct tpl_decl decision_vars[] = {
 	CASE_VARS, { "text", TPL_SCALAR }, { "staff.name", TPL_SCALAR },
 	{ "decision.outcome", TPL_SCALAR }, END
 };
+static const struct tpl_decl assigned_vars[] = {
+	CASE_VARS, { "assigned_by", TPL_SCALAR }, { "text", TPL_SCALAR },
+	{ "message.body", TPL_SCALAR }, END
+};
 static const struct tpl_decl progress_vars[] = {
 	CASE_VARS, { "deadline.name", TPL_SCALAR },
 	{ "deadline.due", TPL_SCALAR }, END
@@ -64,6 +68,7 @@ static const struct {
 	[LETTER_OVERRUN] = { "depassement", overrun_vars },
 	[LETTER_OUTCOME_PARTY] = { "decision-partie", decision_vars },
 	[LETTER_TRANSMISSION] = { "transmission", text_vars },
+	[LETTER_ASSIGNED] = { "attribution", assigned_vars },
 	[LETTER_STAFF_NEW] = { "notification", staff_vars },
 	[LETTER_STAFF_MESSAGE] = { "notification-message", staff_vars },
 	[LETTER_TRIAGE] = { "triage", staff_vars },

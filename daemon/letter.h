@@ -33,6 +33,7 @@ enum letter_kind {
 	LETTER_OVERRUN,		/* the overall limit passed: justification */
 	LETTER_OUTCOME_PARTY,	/* the decision, to the other party */
 	LETTER_TRANSMISSION,	/* #transmettre: the case file, outside */
+	LETTER_ASSIGNED,	/* staff: #assigner gave you this case */
 	LETTER_STAFF_NEW,	/* staff: a new case */
 	LETTER_STAFF_MESSAGE,	/* staff: a new message in a case */
 	LETTER_TRIAGE,		/* staff: a case to classify */

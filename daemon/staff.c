@@ -125,6 +125,9 @@ static gboolean	 notified_on(struct store *, const struct setup *,
 static void	 timer_free(struct store_timer *);
 static struct store_timer *last_missed(struct store *, int64_t, GError **);
 static char	*other_party(struct store *, int64_t, GError **);
+static gboolean	 tell_assignee(struct store *, const struct setup *,
+		    const struct store_case *, const char *, int64_t,
+		    struct run *, GError **);
 static gboolean	 transmit(struct store *, const struct setup *,
 		    const struct store_case *, const char *, int64_t,
 		    struct run *, GError **);
@@ -769,6 +772,56 @@ justify(struct store *st, const struct setup *s, const struct store_case *c,
 	return ok;
 }
 
+/*
+ * #assigner ADDRESS: the member of staff given the case is told, with the
+ * complainant's messages and a token of their own, so that their reply
+ * carries commands.  Nobody is told of a case they gave themselves.
+ */
+static gboolean
+tell_assignee(struct store *st, const struct setup *s,
+    const struct store_case *c, const char *address, int64_t now,
+    struct run *r, GError **err)
+{
+	const struct conf_staff *to = conf_staff(s->conf, address);
+	struct notify_mail n;
+	struct tpl_vars	*v;
+	char		*texts, *subject = NULL, *body = NULL, *id, *reply_to;
+	gboolean	 ok;
+
+	if (to == NULL || to == r->who || !s->conf->has_smtp ||
+	    s->conf->staff_key == NULL)
+		return TRUE;
+	if ((v = letter_vars(st, s, c, s->conf->language, err)) == NULL)
+		return FALSE;
+	texts = store_case_texts(st, c->id, err);
+	tpl_vars_set(v, "assigned_by", r->who->name);
+	tpl_vars_set(v, "message.body", texts);
+	id = staff_notice_ids(s->conf, c->ref, to->address, &reply_to);
+	if ((ok = letter_render(s, LETTER_ASSIGNED, NULL, s->conf->language, v,
+	    &subject, &body, err))) {
+		memset(&n, 0, sizeof(n));
+		n.kind = letter_name(LETTER_ASSIGNED);
+		n.case_id = c->id;
+		n.to = to->address;
+		n.to_name = to->name;
+		n.subject = subject;
+		n.body = body;
+		n.message_id = id;
+		n.reply_to_us = TRUE;
+		n.reply_to = reply_to;
+		ok = notify_send(st, s->conf, &n, now, NULL, err);
+		g_string_append_printf(r->receipt, "%s en est informé(e).\n",
+		    to->name);
+	}
+	tpl_vars_free(v);
+	g_free(texts);
+	g_free(id);
+	g_free(reply_to);
+	g_free(subject);
+	g_free(body);
+	return ok;
+}
+
 /* #transmettre ADDRESS [TEXT]: the case file, by mail, to address. */
 static gboolean
 transmit(struct store *st, const struct setup *s, const struct store_case *c,
@@ -925,6 +978,8 @@ run_one(struct store *st, const struct setup *s, const struct command *cmd,
 		ok = justify(st, s, c, text, now, r, err);
 	if (ok && strcmp(cmd->name, "transmettre") == 0)
 		ok = transmit(st, s, c, text, now, r, err);
+	if (ok && strcmp(cmd->name, "assigner") == 0)
+		ok = tell_assignee(st, s, c, text, now, r, err);
 	if (ok && type != NULL)
 		ok = timer_command(st, s, c, type, cmd->name, to != CASE_NSTATES ?
 		    case_state_name(to) : NULL, now, err);

@@ -229,6 +229,11 @@ wait_for 20 processed 4
 wait_found bob "Transmission du dossier" "the firm is told of the claim and asked to answer within a month"
 like "$mail" "sous un mois" "in staff's words"
 is "$(timer instructor)" pending "handed to an instructor (#assigner), whose month starts then"
+wait_found staff2 "Dossier qui vous est attribué" "the instructor is sent the case"
+like "$mail" "Faits : l'étude livrée est incomplète" "with the complainant's messages"
+write "staff2@example.test" "Re: [REC-$year-0001] Réclamation" "#note Visite du chantier prévue ; le plaignant sera contacté." "$(msgid)"
+wait_for 20 eval '[ "$(sql "$db" "SELECT actor FROM event WHERE kind = '"'note'"' ORDER BY id DESC LIMIT 1")" = "staff <staff2@example.test>" ]'
+ok $? "$profile: the instructor's reply carries commands"
 at_due firm
 wait_found staff1 "Échéance dépassée : firm" "the firm's month passed: staff are told"
 at_due overall
