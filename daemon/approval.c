@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "approval.h"
+#include "letter.h"
 #include "notify.h"
 #include "staff.h"
 
@@ -159,8 +160,9 @@ approval_propose(struct store *st, const struct setup *s,
 	const struct rules_type *t = rules_type(s->rules, c->type);
 	struct involved	 inv;
 	struct notify_mail n;
+	struct tpl_vars	*v;
 	char		*actor = g_strdup_printf("staff <%s>", author->address);
-	char		*subject, *body, *id, *reply_to;
+	char		*subject = NULL, *body = NULL, *id, *reply_to;
 	gboolean	 ok;
 	guint		 i;
 
@@ -169,12 +171,15 @@ approval_propose(struct store *st, const struct setup *s,
 	g_free(actor);
 	if (!ok)
 		return FALSE;
-	subject = g_strdup_printf("[%s] Décision à approuver", c->ref);
-	body = g_strdup_printf("%s propose cette décision pour le dossier %s "
-	    "(%s) :\n\n%s\n\nPour l'approuver, répondez à ce message avec la "
-	    "commande :\n  #approuver\nElle ne sera transmise au plaignant "
-	    "qu'une fois approuvée par une personne non impliquée.\n",
-	    author->name, c->ref, c->type, text);
+	if ((v = letter_vars(st, s, c, s->conf->language, err)) == NULL) {
+		involved_clear(&inv);
+		return FALSE;
+	}
+	tpl_vars_set(v, "proposed_by", author->name);
+	tpl_vars_set(v, "text", text);
+	ok = letter_render(s, LETTER_APPROVAL, NULL, s->conf->language, v,
+	    &subject, &body, err);
+	tpl_vars_free(v);
 	for (i = 0; ok && s->conf->has_smtp && s->conf->staff_key != NULL &&
 	    i < s->conf->staff->len; i++) {
 		const struct conf_staff *who = g_ptr_array_index(s->conf->staff,
@@ -187,7 +192,7 @@ approval_propose(struct store *st, const struct setup *s,
 		}
 		id = staff_notice_ids(s->conf, c->ref, who->address, &reply_to);
 		memset(&n, 0, sizeof(n));
-		n.kind = "approval-request";
+		n.kind = letter_name(LETTER_APPROVAL);
 		n.case_id = c->id;
 		n.to = who->address;
 		n.to_name = who->name;

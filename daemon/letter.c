@@ -36,6 +36,9 @@ static const struct tpl_decl assigned_vars[] = {
 	CASE_VARS, { "assigned_by", TPL_SCALAR }, { "text", TPL_SCALAR },
 	{ "message.body", TPL_SCALAR }, END
 };
+static const struct tpl_decl approval_vars[] = {
+	CASE_VARS, { "proposed_by", TPL_SCALAR }, { "text", TPL_SCALAR }, END
+};
 static const struct tpl_decl progress_vars[] = {
 	CASE_VARS, { "deadline.name", TPL_SCALAR },
 	{ "deadline.due", TPL_SCALAR }, END
@@ -69,6 +72,7 @@ static const struct {
 	[LETTER_OUTCOME_PARTY] = { "decision-partie", decision_vars },
 	[LETTER_TRANSMISSION] = { "transmission", text_vars },
 	[LETTER_ASSIGNED] = { "attribution", assigned_vars },
+	[LETTER_APPROVAL] = { "approbation", approval_vars },
 	[LETTER_STAFF_NEW] = { "notification", staff_vars },
 	[LETTER_STAFF_MESSAGE] = { "notification-message", staff_vars },
 	[LETTER_TRIAGE] = { "triage", staff_vars },

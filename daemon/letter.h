@@ -34,6 +34,7 @@ enum letter_kind {
 	LETTER_OUTCOME_PARTY,	/* the decision, to the other party */
 	LETTER_TRANSMISSION,	/* #transmettre: the case file, outside */
 	LETTER_ASSIGNED,	/* staff: #assigner gave you this case */
+	LETTER_APPROVAL,	/* staff: a decision waits for #approuver */
 	LETTER_STAFF_NEW,	/* staff: a new case */
 	LETTER_STAFF_MESSAGE,	/* staff: a new message in a case */
 	LETTER_TRIAGE,		/* staff: a case to classify */

@@ -51,8 +51,10 @@ reply staff1@example.test "$nid" "#assigner staff2@example.test
 wait_for 20 processed 2
 is "$(state)" received "#decision on a type with approvers only proposes"
 is "$(sql "$db" "SELECT count(*) FROM event WHERE kind = 'decision-proposed'")" 1 "the proposal is an event"
+wait_found staff2 "Dossier qui vous est attribué" "the assignee is sent the case"
 sleep 2
-is "$(testbed_mail_count staff2)" 0 "the assignee is not asked to approve"
+testbed_imap_find staff2 "Décision à approuver" >/dev/null
+is $? 1 "but is not asked to approve"
 is "$(testbed_mail_count alice)" 1 "nothing reaches the complainant (only the acknowledgement)"
 
 reply staff1@example.test "$nid" "#assigner staff1@example.test
