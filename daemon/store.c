@@ -2265,10 +2265,17 @@ erase_inbound(struct store *st, int64_t id, int64_t now,
 		return TRUE;	/* already erased: a duplicate met twice */
 	ok = run_ids(st, "UPDATE inbound SET raw = NULL, message_id = NULL, "
 	    "reason = NULL, purged_at = ?2 WHERE id = ?1", id, now, err) >= 0;
+	/*
+	 * The server copy is found again by Message-ID: not while a message
+	 * kept in the same mailbox has that Message-ID too (its own copy).
+	 */
 	if (ok && imap && msgid != NULL) {
 		ok = sqlite3_prepare_v2(st->db, "INSERT INTO imap_purge (mailbox, "
-		    "message_id, queued_at) VALUES (?1, ?2, ?3)", -1, &s,
-		    NULL) == SQLITE_OK || sql_fail(st, err, "imap_purge");
+		    "message_id, queued_at) SELECT ?1, ?2, ?3 WHERE NOT EXISTS "
+		    "(SELECT 1 FROM inbound j WHERE j.mailbox = ?1 AND "
+		    "j.purged_at IS NULL AND coalesce(j.message_id, (SELECT "
+		    "m.message_id FROM message m WHERE m.inbound_id = j.id)) = ?2)",
+		    -1, &s, NULL) == SQLITE_OK || sql_fail(st, err, "imap_purge");
 		if (ok) {
 			bind_text(s, 1, mailbox);
 			bind_text(s, 2, msgid);
@@ -2276,7 +2283,7 @@ erase_inbound(struct store *st, int64_t id, int64_t now,
 			ok = sqlite3_step(s) == SQLITE_DONE ||
 			    sql_fail(st, err, "imap_purge");
 			sqlite3_finalize(s);
-			p->imap_copies += ok;
+			p->imap_copies += ok && sqlite3_changes(st->db) > 0;
 		}
 	}
 	if (ok && sha != NULL) {
