@@ -219,3 +219,74 @@ cfg_read(struct cfg *l, config_t *cfg, const char *path)
 	l->nerrors++;
 	return FALSE;
 }
+
+gboolean
+cfg_parse_period(const char *text, struct cfg_period *age, GError **err)
+{
+	static const struct {
+		const char	*name;
+		int		 unit;	/* 0 years, 1 months, 2 days */
+	} units[] = {
+		{ "y", 0 }, { "year", 0 }, { "years", 0 }, { "an", 0 },
+		{ "ans", 0 }, { "m", 1 }, { "month", 1 }, { "months", 1 },
+		{ "mois", 1 }, { "d", 2 }, { "day", 2 }, { "days", 2 },
+		{ "j", 2 }, { "jour", 2 }, { "jours", 2 },
+	};
+	int		*field[] = { &age->years, &age->months, &age->days };
+	const char	*p = text;
+	char		*end;
+	gint64		 n;
+	gboolean	 any = FALSE;
+	size_t		 i, len;
+
+	memset(age, 0, sizeof(*age));
+	while (*p != '\0') {
+		while (g_ascii_isspace(*p))
+			p++;
+		if (*p == '\0')
+			break;
+		n = g_ascii_strtoll(p, &end, 10);
+		if (end == p || n < 0 || n > 1000)
+			goto bad;
+		for (p = end; g_ascii_isspace(*p); p++)
+			;
+		for (len = 0; g_ascii_isalpha(p[len]); len++)
+			;
+		for (i = 0; i < G_N_ELEMENTS(units); i++)
+			if (strlen(units[i].name) == len &&
+			    g_ascii_strncasecmp(p, units[i].name, len) == 0)
+				break;
+		if (i == G_N_ELEMENTS(units))
+			goto bad;
+		*field[units[i].unit] += (int)n;
+		p += len;
+		any = TRUE;
+	}
+	if (any && age->years + age->months + age->days > 0)
+		return TRUE;
+bad:
+	g_set_error(err, g_quark_from_static_string("cfg"), 0, "\"%s\": give "
+	    "a period such as 5y, 18m or 30d (years, months, days)", text);
+	return FALSE;
+}
+
+char *
+cfg_period_format(const struct cfg_period *age)
+{
+	GString	*s = g_string_new(NULL);
+
+	if (age->years > 0)
+		g_string_append_printf(s, "%dy", age->years);
+	if (age->months > 0)
+		g_string_append_printf(s, "%dm", age->months);
+	if (age->days > 0 || s->len == 0)
+		g_string_append_printf(s, "%dd", age->days);
+	return g_string_free(s, FALSE);
+}
+
+GDateTime *
+cfg_period_before(const struct cfg_period *age, GDateTime *t)
+{
+	return g_date_time_add_full(t, -age->years, -age->months, -age->days,
+	    0, 0, 0);
+}

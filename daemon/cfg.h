@@ -45,4 +45,17 @@ double		 cfg_float(struct cfg *, const config_setting_t *,
 GPtrArray	*cfg_str_list(struct cfg *, const config_setting_t *,
 		    const char *);
 
+/* A period: "5y", "18m", "30d" (or "5 ans", "18 mois", "30 jours"). */
+struct cfg_period {
+	int		 years;
+	int		 months;
+	int		 days;
+};
+/* Parse a period; FALSE and a message (without file:line) if bad. */
+gboolean	 cfg_parse_period(const char *, struct cfg_period *, GError **);
+/* "5y", "18m", "30d" or a sum of them ("1y6m"); caller frees. */
+char		*cfg_period_format(const struct cfg_period *);
+/* That many before t (calendar arithmetic in t's zone); caller unrefs. */
+GDateTime	*cfg_period_before(const struct cfg_period *, GDateTime *t);
+
 #endif

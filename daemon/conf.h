@@ -11,6 +11,8 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "cfg.h"
+
 enum conf_security {
 	CONF_SEC_IMAPS,		/* TLS from the first byte (993, 465) */
 	CONF_SEC_STARTTLS,	/* plaintext greeting, then STARTTLS */
@@ -84,13 +86,6 @@ struct conf_closure {
 	char			*label;
 };
 
-/* A period: "5y", "18m", "30d" (or "5 ans", "18 mois", "30 jours"). */
-struct conf_age {
-	int			 years;
-	int			 months;
-	int			 days;
-};
-
 struct conf {
 	char			*path;		/* the file that was loaded */
 	char			*org_name;
@@ -121,7 +116,7 @@ struct conf {
 	int			 open_from;	/* minutes after midnight, */
 	int			 open_until;	/* on working days */
 	GArray			*closures;	/* of struct conf_closure */
-	struct conf_age		 retention;	/* kept after closing */
+	struct cfg_period		 retention;	/* kept after closing */
 	gboolean		 retention_delete; /* message rows too */
 	int			 retention_line; /* 0: the default */
 };
@@ -147,11 +142,5 @@ const struct conf_mailbox *conf_mailbox(const struct conf *, const char *name);
 
 const char	*conf_security_name(enum conf_security);
 
-/* Parse a period; FALSE and a message (without file:line) if bad. */
-gboolean	 conf_parse_age(const char *, struct conf_age *, GError **);
-/* "5y", "18m", "30d" or a sum of them ("1y6m"); caller frees. */
-char		*conf_age_format(const struct conf_age *);
-/* That many before t (calendar arithmetic in t's zone); caller unrefs. */
-GDateTime	*conf_age_before(const struct conf_age *, GDateTime *t);
 
 #endif

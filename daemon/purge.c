@@ -14,6 +14,12 @@
 
 static gboolean	 purge_one(struct store *, int64_t, gboolean, const char *,
 		    const char *, int64_t, struct purge_report *, GError **);
+static GDateTime *cutoff(const struct conf *, const struct rules_type *,
+		    const struct cfg_period *, GDateTime *, char **);
+static gboolean	 purge_type(struct store *, const struct conf *,
+		    const struct rules *, const struct rules_type *,
+		    const struct cfg_period *, GDateTime *, const char *,
+		    int64_t, struct purge_report *, GError **);
 static gboolean	 is_digest(const char *);
 static void	 sweep(struct store *, const char *, gboolean, int64_t,
 		    struct purge_report *);
@@ -49,16 +55,72 @@ purge_one(struct store *st, int64_t id, gboolean delete, const char *actor,
 	return ok;
 }
 
-gboolean
-purge_run(struct store *st, const struct conf *conf, GTimeZone *tz,
-    const struct conf_age *age, gboolean dry_run, const char *actor,
+/*
+ * When cases of type (NULL: of the types without a retention of their
+ * own) are kept until: their retention, or older when it is longer.
+ * period gets the one applied; caller unrefs and frees.
+ */
+static GDateTime *
+cutoff(const struct conf *conf, const struct rules_type *type,
+    const struct cfg_period *older, GDateTime *local, char **period)
+{
+	const struct cfg_period *keep = type != NULL ? &type->retention :
+	    &conf->retention;
+	GDateTime	*cut = cfg_period_before(keep, local), *o;
+
+	if (older != NULL) {
+		o = cfg_period_before(older, local);
+		if (g_date_time_compare(o, cut) < 0) {
+			g_date_time_unref(cut);
+			cut = o;
+			keep = older;
+		} else
+			g_date_time_unref(o);
+	}
+	*period = cfg_period_format(keep);
+	return cut;
+}
+
+/* The closed cases of type (as cutoff() says), each with its event. */
+static gboolean
+purge_type(struct store *st, const struct conf *conf,
+    const struct rules *rules, const struct rules_type *type,
+    const struct cfg_period *older, GDateTime *local, const char *actor,
     int64_t now, struct purge_report *r, GError **err)
+{
+	char	*period;
+	GDateTime *cut = cutoff(conf, type, older, local, &period);
+	GArray	*due = store_purge_due(st, g_date_time_to_unix(cut),
+	    type != NULL ? type->name : NULL, err);
+	gboolean ok = due != NULL;
+	guint	 i;
+
+	for (i = 0; ok && i < due->len; i++) {
+		const struct store_due *d = &g_array_index(due,
+		    struct store_due, i);
+		const struct rules_type *t = rules_type(rules, d->type);
+
+		if (type == NULL && t != NULL && t->has_retention)
+			continue;	/* its own pass */
+		ok = purge_one(st, d->id, conf->retention_delete, actor, period,
+		    now, r, err);
+	}
+	if (due != NULL)
+		g_array_unref(due);
+	g_date_time_unref(cut);
+	g_free(period);
+	return ok;
+}
+
+gboolean
+purge_run(struct store *st, const struct conf *conf, const struct rules *rules,
+    GTimeZone *tz, const struct cfg_period *older, gboolean dry_run,
+    const char *actor, int64_t now, struct purge_report *r, GError **err)
 {
 	GDateTime	*t = g_date_time_new_from_unix_utc(now);
 	GDateTime	*local = g_date_time_to_timezone(t, tz);
-	GDateTime	*cut = conf_age_before(age, local);
-	char		*period = conf_age_format(age);
-	GArray		*due = NULL;
+	char		*period;
+	GDateTime	*cut = cutoff(conf, NULL, older, local, &period);
 	guint		 i;
 	gboolean	 ok;
 
@@ -66,11 +128,18 @@ purge_run(struct store *st, const struct conf *conf, GTimeZone *tz,
 	r->refs = g_ptr_array_new_with_free_func(g_free);
 	store_purged_init(&r->erased);
 	r->cutoff = g_date_time_format(cut, "%Y-%m-%d %H:%M");
-	ok = store_begin(st, err) && (due = store_purge_due(st,
-	    g_date_time_to_unix(cut), err)) != NULL;
-	for (i = 0; ok && i < due->len; i++)
-		ok = purge_one(st, g_array_index(due, int64_t, i),
-		    conf->retention_delete, actor, period, now, r, err);
+	r->period = g_strdup(period);
+	ok = store_begin(st, err);
+	for (i = 0; ok && i < rules->types->len; i++) {
+		const struct rules_type *type = g_ptr_array_index(rules->types,
+		    i);
+
+		if (type->has_retention)
+			ok = purge_type(st, conf, rules, type, older, local,
+			    actor, now, r, err);
+	}
+	ok = ok && purge_type(st, conf, rules, NULL, older, local, actor, now,
+	    r, err);
 	ok = ok && store_purge_unlinked(st, g_date_time_to_unix(cut),
 	    conf->retention_delete, now, &r->erased, err);
 	if (ok && (r->refs->len > 0 || r->erased.messages > 0 ||
@@ -89,8 +158,6 @@ purge_run(struct store *st, const struct conf *conf, GTimeZone *tz,
 		store_rollback(st);
 	if (ok && !dry_run)
 		remove_files(st, conf, g_get_real_time() / G_USEC_PER_SEC, r);
-	if (due != NULL)
-		g_array_unref(due);
 	g_free(period);
 	g_date_time_unref(cut);
 	g_date_time_unref(local);
@@ -173,4 +240,5 @@ purge_report_clear(struct purge_report *r)
 	if (r->erased.raw != NULL)
 		store_purged_clear(&r->erased);
 	g_free(r->cutoff);
+	g_free(r->period);
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "rules.h"
 #include "store.h"
 
 struct purge_report {
@@ -23,17 +24,22 @@ struct purge_report {
 	struct store_purged	 erased;
 	int64_t			 files;		/* spool files removed */
 	char			*cutoff;	/* closed before this day */
+	char			*period;	/* recoursd.conf's retention, or
+						   the longer one asked for */
 };
 
 /*
- * Purge what closed before now minus age, in the calendar's zone; with
+ * Purge what closed longer ago than its retention (a type's own, in the
+ * rules, else recoursd.conf's), or than older when that is longer (NULL:
+ * none), in the calendar's zone; with
  * dry_run, the same work rolled back, so the report says exactly what a
  * real run would do.  Spool files are removed after the commit, and only
  * when no other row names them.
  */
-gboolean	 purge_run(struct store *, const struct conf *, GTimeZone *,
-		    const struct conf_age *, gboolean dry_run, const char *actor,
-		    int64_t now, struct purge_report *, GError **);
+gboolean	 purge_run(struct store *, const struct conf *,
+		    const struct rules *, GTimeZone *, const struct cfg_period *,
+		    gboolean dry_run, const char *actor, int64_t now,
+		    struct purge_report *, GError **);
 void		 purge_report_clear(struct purge_report *);
 
 #endif

@@ -66,7 +66,7 @@ static struct rules *profile_rules(const char *);
 static int	 cmd_export(struct ctl *, int, char **);
 static int	 cmd_purge(struct ctl *, int, char **);
 static gboolean	 take_json(int *, char **);
-static int	 purge_period(struct ctl *, const char *, struct conf_age *);
+static int	 purge_period(struct ctl *, const char *, struct cfg_period *);
 static void	 help(FILE *);
 static void	 wrap(FILE *, const char *, int, int);
 static int	 parse_id(const char *, int64_t *);
@@ -1142,9 +1142,9 @@ cmd_verify(struct ctl *ctl, int argc, char **argv)
  * A shorter one is refused: the retention is a duty to keep, too.
  */
 static int
-purge_period(struct ctl *ctl, const char *text, struct conf_age *age)
+purge_period(struct ctl *ctl, const char *text, struct cfg_period *age)
 {
-	const struct conf_age *keep = &ctl->conf->retention;
+	const struct cfg_period *keep = &ctl->conf->retention;
 	GDateTime *now, *a, *b;
 	GError	*err = NULL;
 	char	*mine, *theirs;
@@ -1154,22 +1154,22 @@ purge_period(struct ctl *ctl, const char *text, struct conf_age *age)
 		*age = *keep;
 		return 0;
 	}
-	if (!conf_parse_age(text, age, &err)) {
+	if (!cfg_parse_period(text, age, &err)) {
 		fprintf(stderr, "recoursctl: --older-than %s\n", err->message);
 		g_error_free(err);
 		return -1;
 	}
 	now = g_date_time_new_now_utc();
-	a = conf_age_before(age, now);
-	b = conf_age_before(keep, now);
+	a = cfg_period_before(age, now);
+	b = cfg_period_before(keep, now);
 	shorter = g_date_time_compare(a, b) > 0;
 	g_date_time_unref(a);
 	g_date_time_unref(b);
 	g_date_time_unref(now);
 	if (!shorter)
 		return 0;
-	mine = conf_age_format(age);
-	theirs = conf_age_format(keep);
+	mine = cfg_period_format(age);
+	theirs = cfg_period_format(keep);
 	fprintf(stderr, "recoursctl: --older-than %s is shorter than the "
 	    "retention (%s, %s%s%d): closed cases are kept that long; change "
 	    "retention.keep first\n", mine, theirs, ctl->conf->retention_line ?
@@ -1189,7 +1189,7 @@ cmd_purge(struct ctl *ctl, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct purge_report r;
-	struct conf_age	 age;
+	struct cfg_period	 age;
 	const char	*older = NULL;
 	gboolean	 dry = FALSE, ok;
 	GError		*err = NULL;
@@ -1214,8 +1214,9 @@ cmd_purge(struct ctl *ctl, int argc, char **argv)
 	if (purge_period(ctl, older, &age) == -1)
 		return 1;
 	actor = g_strdup_printf("%s (recoursctl)", g_get_user_name());
-	ok = purge_run(ctl->store, ctl->conf, cal_zone(ctl->setup->cal), &age,
-	    dry, actor, clock_now(), &r, &err);
+	ok = purge_run(ctl->store, ctl->conf, ctl->setup->rules,
+	    cal_zone(ctl->setup->cal), older != NULL ? &age : NULL, dry, actor,
+	    clock_now(), &r, &err);
 	g_free(actor);
 	if (!ok) {
 		fprintf(stderr, "recoursctl: purge: %s; nothing changed\n",
@@ -1224,10 +1225,19 @@ cmd_purge(struct ctl *ctl, int argc, char **argv)
 		purge_report_clear(&r);
 		return 1;
 	}
-	period = conf_age_format(&age);
 	printf("%s: closed before %s (retention %s, %s)\n", dry ?
-	    "dry run, nothing changed" : "purged", r.cutoff, period,
+	    "dry run, nothing changed" : "purged", r.cutoff, r.period,
 	    ctl->conf->retention_delete ? "delete" : "anonymise");
+	for (i = 0; i < ctl->setup->rules->types->len; i++) {
+		const struct rules_type *t = g_ptr_array_index(
+		    ctl->setup->rules->types, i);
+
+		if (!t->has_retention)
+			continue;
+		period = cfg_period_format(&t->retention);
+		printf("  (type %s: its own retention, %s)\n", t->name, period);
+		g_free(period);
+	}
 	for (i = 0; i < r.refs->len; i++)
 		printf("  %s\n", (char *)g_ptr_array_index(r.refs, i));
 	printf("%u case(s), %" G_GINT64_FORMAT " message(s), %" G_GINT64_FORMAT
@@ -1238,7 +1248,6 @@ cmd_purge(struct ctl *ctl, int argc, char **argv)
 	if (!dry)
 		printf("; %" G_GINT64_FORMAT " spool file(s) removed", r.files);
 	printf("\n");
-	g_free(period);
 	purge_report_clear(&r);
 	return 0;
 }

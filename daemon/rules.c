@@ -18,7 +18,7 @@ static const char *const type_keys[] = {
 	"name", "label", "prefix", "tags", "priority", "roles", "required",
 	"admissibility", "on_closed", "states", "ack", "ack_template",
 	"response", "deadlines", "notify", "escalate_to", "approver_roles",
-	"objectives", "outcomes", "inform_party", "causes", NULL
+	"objectives", "outcomes", "inform_party", "causes", "retention", NULL
 };
 static const char *const outcome_keys[] = { "name", "label", "final", NULL };
 static const char *const objective_keys[] = {
@@ -67,6 +67,8 @@ static void	 type_free(gpointer);
 static gint	 by_name(gconstpointer, gconstpointer);
 static void	 field_free(gpointer);
 static void	 outcome_free(gpointer);
+static void	 load_retention(struct cfg *, const config_setting_t *,
+		    struct rules_type *);
 static void	 load_outcomes(struct cfg *, const config_setting_t *,
 		    struct rules_type *);
 static char	*command_key(struct cfg *, const config_setting_t *,
@@ -172,6 +174,25 @@ load_outcomes(struct cfg *l, const config_setting_t *s, struct rules_type *t)
 				    ro->name);
 		g_ptr_array_add(t->outcomes, ro);
 	}
+}
+
+/* How long this type's closed cases are kept, when not recoursd.conf's. */
+static void
+load_retention(struct cfg *l, const config_setting_t *s, struct rules_type *t)
+{
+	char	*text = cfg_str(l, s, "retention", NULL);
+	GError	*err = NULL;
+
+	if (text == NULL)
+		return;
+	if (cfg_parse_period(text, &t->retention, &err))
+		t->has_retention = TRUE;
+	else {
+		cfg_error(l, config_setting_get_member(s, "retention"),
+		    "retention: %s", err->message);
+		g_error_free(err);
+	}
+	g_free(text);
 }
 
 static void
@@ -444,6 +465,7 @@ load_type(struct cfg *l, const config_setting_t *s, gboolean triage)
 		t->approver_roles = g_ptr_array_new_with_free_func(g_free);
 	if ((t->causes = cfg_str_list(l, s, "causes")) == NULL)
 		t->causes = g_ptr_array_new_with_free_func(g_free);
+	load_retention(l, s, t);
 	load_fields(l, s, t);
 	load_admissibility(l, s, t);
 	load_states(l, s, t);

@@ -14,6 +14,8 @@
 
 #include <glib.h>
 
+#include "cfg.h"
+
 #include "calendar.h"
 
 /* What mail to a closed case does. */
@@ -85,6 +87,8 @@ struct rules_type {
 	GPtrArray	*outcomes;	/* struct rules_outcome *; empty: free */
 	gboolean	 inform_party;	/* the decision to the #partie too */
 	GPtrArray	*causes;	/* what #cause may say; empty: free */
+	gboolean	 has_retention;	/* its own, else recoursd.conf's */
+	struct cfg_period retention;	/* kept after closing */
 	int		 max_per_month;	/* objective; -1: none */
 	double		 deadlines_met;	/* objective, percent; -1: none */
 	const char	*file;		/* interned, for messages */

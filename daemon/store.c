@@ -2206,18 +2206,43 @@ column_of(struct store *st, const char *sql, int64_t a, GArray *ids,
 	return TRUE;
 }
 
-GArray *
-store_purge_due(struct store *st, int64_t closed_before, GError **err)
+static void
+due_clear(gpointer p)
 {
-	GArray	*ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	g_free(((struct store_due *)p)->type);
+}
 
-	if (!column_of(st, "SELECT id FROM cases WHERE state = 'closed' AND "
-	    "purged_at IS NULL AND closed_at < ?1 ORDER BY id", closed_before,
-	    ids, NULL, err)) {
-		g_array_unref(ids);
+GArray *
+store_purge_due(struct store *st, int64_t closed_before, const char *type,
+    GError **err)
+{
+	GArray		*rows = g_array_new(FALSE, TRUE, sizeof(struct store_due));
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	g_array_set_clear_func(rows, due_clear);
+	if (sqlite3_prepare_v2(st->db, "SELECT id, type FROM cases WHERE "
+	    "state = 'closed' AND purged_at IS NULL AND closed_at < ?1 AND "
+	    "(?2 IS NULL OR type = ?2) ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
+		g_array_unref(rows);
+		sql_fail(st, err, "cases");
 		return NULL;
 	}
-	return ids;
+	sqlite3_bind_int64(s, 1, closed_before);
+	bind_text(s, 2, type);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_due d = { sqlite3_column_int64(s, 0),
+		    dup_column(s, 1) };
+
+		g_array_append_val(rows, d);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		g_array_unref(rows);
+		sql_fail(st, err, "cases");
+		return NULL;
+	}
+	return rows;
 }
 
 void

@@ -372,9 +372,14 @@ struct store_purged {
 };
 void		 store_purged_init(struct store_purged *);
 void		 store_purged_clear(struct store_purged *);
-/* Ids (int64_t) of closed cases closed before then, not yet purged. */
+/* A closed case not yet purged. */
+struct store_due {
+	int64_t		 id;
+	char		*type;
+};
+/* Those closed before then, of type (NULL: any); g_array_unref. */
 GArray		*store_purge_due(struct store *, int64_t closed_before,
-		    GError **);
+		    const char *type, GError **);
 /*
  * Erase a case's personal data: its messages' bytes and headers (or the
  * message rows, with delete), its attachments, the letters' bytes and

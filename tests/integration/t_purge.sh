@@ -18,7 +18,9 @@ cat > "$d/rules/00-test.conf" <<'EOR'
 types = (
 	{ name = "claim"; label = { fr = "réclamation"; }; prefix = "REC";
 	  tags = ( "réclamation" ); priority = 10;
-	  deadlines = ( { name = "response"; within = "1 mois"; met_by = "#decision"; } ); }
+	  deadlines = ( { name = "response"; within = "1 mois"; met_by = "#decision"; } ); },
+	{ name = "appeal"; label = { fr = "appel"; }; prefix = "APP";
+	  tags = ( "appel" ); priority = 20; retention = "10y"; }
 );
 EOR
 testbed_conf 'retention = { keep = "5y"; };
@@ -50,6 +52,16 @@ write 2 "[Réclamation] Une autre" "Toujours ouverte."
 wait_for 20 processed 3
 wait_for 20 testbed_mailbox_seen client 3
 is "$(testbed_mail_count client)" 3 "the three messages are left on the server, seen"
+# An appeal, whose type keeps its cases ten years.
+write 4 "[Appel] Décision du comité" "Je fais appel de la décision."
+wait_found staff1 "Nouveau dossier \(appel\)" "staff are notified of APP-$year-0001"
+aid=$(echo "$mail" | sed -n 's/^Message-Id: <\(.*\)>$/\1/p')
+printf 'From: staff1@example.test\r\nTo: client@example.test\r\nSubject: Re: [APP-%s-0001]\r\nMessage-ID: <s2@example.test>\r\nIn-Reply-To: <%s>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n#decision Appel rejeté.\r\n#clore\r\n' \
+    "$year" "$aid" > "$d/s2.eml"
+testbed_send staff1@example.test client@example.test "$d/s2.eml"
+wait_for 20 processed 5
+is "$(sql "$db" "SELECT state FROM cases WHERE ref = 'APP-$year-0001'")" closed "APP-$year-0001 is closed too"
+wait_for 20 testbed_mailbox_seen client 5
 
 # The daemon is stopped while the clock moves years on; its queue of
 # server deletions waits for it.
@@ -89,6 +101,8 @@ out=$(ctl purge 2>&1); rc=$?
 is "$rc" 0 "purge succeeds"
 like "$out" "purged: closed before .*retention 5y, anonymise" "its report"
 like "$out" "REC-$year-0001" "names the purged case"
+like "$out" "type appeal: its own retention, 10y" "says which type keeps its own retention"
+case $out in *APP-$year-0001*) ok 1 "the appeal, kept ten years, stays" ;; *) ok 0 "the appeal, kept ten years, stays" ;; esac
 case $out in *REC-$year-0002*) ok 1 "and not the open one" ;; *) ok 0 "and not the open one" ;; esac
 is "$(sql "$db" "SELECT count(*) FROM cases WHERE purged_at IS NOT NULL")" 1 "one case is marked purged"
 is "$(sql "$db" "SELECT coalesce(complainant_addr, '') || coalesce(subject, '') FROM cases WHERE ref = 'REC-$year-0001'")" "" \
@@ -130,12 +144,24 @@ is "$(sql "$db" "SELECT count(*) FROM imap_purge")" 2 "two server copies are que
 date +%s > "$RECOURSD_CLOCK_FILE"
 daemon_start
 write 3 "[Réclamation] Réveil" "Un nouveau message."
-wait_for 20 processed 4
+wait_for 20 processed 6
 wait_for 20 eval '[ "$(sql "$db" "SELECT count(*) FROM imap_purge")" = 0 ]'
 ok $? "the daemon deletes them"
-is "$(testbed_mail_count client)" 2 "the server keeps only the messages of open cases"
+is "$(testbed_mail_count client)" 4 "the server keeps the messages of the cases not purged"
 testbed_imap_find client "Audit du 12 mars" >/dev/null
 is "$?" 1 "the purged claim is no longer on the server"
+
+# Ten years on, the appeal goes too.
+closed_app=$(sql "$db" "SELECT closed_at FROM cases WHERE ref = 'APP-$year-0001'")
+echo $((closed_app + 9 * 366 * 86400)) > "$RECOURSD_CLOCK_FILE"
+out=$(ctl purge --older-than 6y 2>&1)
+case $out in *APP-$year-0001*) ok 1 "nine years on, --older-than 6y does not cut the appeal's ten years short" ;; *) ok 0 "nine years on, --older-than 6y does not cut the appeal's ten years short" ;; esac
+echo $((closed_app + 10 * 366 * 86400)) > "$RECOURSD_CLOCK_FILE"
+out=$(ctl purge 2>&1)
+like "$out" "^  APP-$year-0001$" "ten years on, the appeal is purged"
+like "$(sql "$db" "SELECT detail FROM event WHERE kind = 'purged' ORDER BY id DESC LIMIT 1")" "after 10y closed" \
+    "its event names its own retention"
+date +%s > "$RECOURSD_CLOCK_FILE"
 
 # An event erased by hand, outside a purge, is caught.
 sql "$db" "UPDATE event SET detail = NULL WHERE id = (SELECT min(e.id) FROM event e JOIN cases c ON c.id = e.case_id WHERE c.ref = 'REC-$year-0002' AND detail IS NOT NULL)"

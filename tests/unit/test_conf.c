@@ -187,7 +187,7 @@ static void
 test_retention(void)
 {
 	GString		*errors = g_string_new(NULL);
-	struct conf_age	 age;
+	struct cfg_period	 age;
 	struct conf	*c = load(minimal, errors);
 	GDateTime	*t, *before;
 	char		*text;
@@ -196,24 +196,24 @@ test_retention(void)
 	g_assert_cmpint(c->retention.years, ==, 5);
 	g_assert_false(c->retention_delete);
 	conf_free(c);
-	g_assert_true(conf_parse_age("1y6m", &age, NULL));
+	g_assert_true(cfg_parse_period("1y6m", &age, NULL));
 	g_assert_cmpint(age.years, ==, 1);
 	g_assert_cmpint(age.months, ==, 6);
-	g_assert_true(conf_parse_age("5 ans", &age, NULL));
+	g_assert_true(cfg_parse_period("5 ans", &age, NULL));
 	g_assert_cmpint(age.years, ==, 5);
-	g_assert_true(conf_parse_age("30 Days", &age, NULL));
+	g_assert_true(cfg_parse_period("30 Days", &age, NULL));
 	g_assert_cmpint(age.days, ==, 30);
-	text = conf_age_format(&age);
+	text = cfg_period_format(&age);
 	g_assert_cmpstr(text, ==, "30d");
 	g_free(text);
-	g_assert_false(conf_parse_age("5", &age, NULL));
-	g_assert_false(conf_parse_age("5x", &age, NULL));
-	g_assert_false(conf_parse_age("0y", &age, NULL));
-	g_assert_false(conf_parse_age("", &age, NULL));
+	g_assert_false(cfg_parse_period("5", &age, NULL));
+	g_assert_false(cfg_parse_period("5x", &age, NULL));
+	g_assert_false(cfg_parse_period("0y", &age, NULL));
+	g_assert_false(cfg_parse_period("", &age, NULL));
 	/* Calendar arithmetic: 29 February less a year is 28 February. */
 	t = g_date_time_new_utc(2028, 2, 29, 12, 0, 0);
-	g_assert_true(conf_parse_age("1y", &age, NULL));
-	before = conf_age_before(&age, t);
+	g_assert_true(cfg_parse_period("1y", &age, NULL));
+	before = cfg_period_before(&age, t);
 	g_assert_cmpint(g_date_time_get_day_of_month(before), ==, 28);
 	g_date_time_unref(before);
 	g_date_time_unref(t);

@@ -94,7 +94,7 @@ test_outcomes(void)
 	struct rules	*r;
 
 	r = load_text(
-	    "types = ( { name = \"a\"; prefix = \"AAA\"; inform_party = true;\n"
+	    "types = ( { name = \"a\"; prefix = \"AAA\"; inform_party = true; retention = \"10 ans\";\n"
 	    "  outcomes = ( { name = \"expert\"; label = \"Appel à un expert\"; final = false; },\n"
 	    "    { name = \"classement\"; label = \"Classement sans suite\"; } );\n"
 	    "  deadlines = ( { name = \"i\"; within = \"1 mois\"; starts_with = \"#assigner\"; } ); } );\n",
@@ -102,6 +102,8 @@ test_outcomes(void)
 	g_assert_cmpstr(errors->str, ==, "");
 	t = rules_type(r, "a");
 	g_assert_true(t->inform_party);
+	g_assert_true(t->has_retention);
+	g_assert_cmpint(t->retention.years, ==, 10);
 	o = rules_outcome(t, "Classement  Rien à reprocher.", &rest);
 	g_assert_nonnull(o);
 	g_assert_true(o->final);
@@ -117,7 +119,7 @@ test_outcomes(void)
 	tu_rm_rf(dir);
 	g_free(dir);
 	r = load_text(
-	    "types = ( { name = \"a\"; prefix = \"AAA\";\n"
+	    "types = ( { name = \"a\"; prefix = \"AAA\"; retention = \"forever\";\n" /* 1 */
 	    "  outcomes = ( { name = \"Deux mots\"; },\n"			/* 2 */
 	    "    { name = \"x\"; }, { name = \"x\"; } );\n"		/* 3 */
 	    "  deadlines = ( { name = \"i\"; within = \"1 mois\"; starts_with = \"assigner\"; } ); } );\n",
@@ -127,6 +129,7 @@ test_outcomes(void)
 	g_assert_nonnull(strstr(errors->str, "10-test.conf:2: an outcome's name is one word"));
 	g_assert_nonnull(strstr(errors->str, "10-test.conf:3: outcome \"x\" is named twice"));
 	g_assert_nonnull(strstr(errors->str, "10-test.conf:4: starts_with is a staff command"));
+	g_assert_nonnull(strstr(errors->str, "10-test.conf:1: retention: \"forever\""));
 	tu_rm_rf(dir);
 	g_free(dir);
 	g_string_free(errors, TRUE);
