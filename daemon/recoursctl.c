@@ -64,6 +64,7 @@ static int	 cmd_stats(struct ctl *, int, char **);
 static int	 cmd_dashboard(struct ctl *, int, char **);
 static struct rules *profile_rules(const char *);
 static int	 cmd_export(struct ctl *, int, char **);
+static int	 export_person(struct ctl *, const char *, const char *);
 static int	 cmd_purge(struct ctl *, int, char **);
 static gboolean	 take_json(int *, char **);
 static int	 purge_period(struct ctl *, const char *, struct cfg_period *);
@@ -90,7 +91,7 @@ static const struct command commands[] = {
 	{ "show", "show REF [--json]",
 	    "a case and its timeline of events", NEED_CONF | NEED_STORE_RO,
 	    cmd_show },
-	{ "export", "export REF [-o DIR]",
+	{ "export", "export REF [-o DIR] | --person ADDRESS [-o DIR]",
 	    "the case file: mbox of every message, attachments, event log",
 	    NEED_CONF | NEED_STORE_RO, cmd_export },
 	{ "stats", "stats [--year Y] [--type T] [--profile P] [--causes] [--json]",
@@ -936,18 +937,103 @@ cmd_show(struct ctl *ctl, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * GDPR right of access (art. 15): every case of one person, each as its
+ * case file, under dir, with a note to review it before sending: others
+ * named in it (staff, the firm) are to be masked (art. 15(4)).
+ */
+static int
+export_person(struct ctl *ctl, const char *address, const char *dir)
+{
+	GArray	*cases;
+	GString	*index = g_string_new(NULL);
+	GError	*err = NULL;
+	char	*path;
+	guint	 i, n = 0;
+	int	 rc = 1;
+
+	if (dir == NULL) {
+		fprintf(stderr, "usage: recoursctl export --person ADDRESS "
+		    "[-o DIR]\n");
+		g_string_free(index, TRUE);
+		return 2;
+	}
+	if ((cases = store_case_list(ctl->store, NULL, NULL, 0, &err)) == NULL)
+		goto fail;
+	for (i = 0; i < cases->len; i++) {
+		const struct store_case *c = &g_array_index(cases,
+		    struct store_case, i);
+
+		if ((c->complainant_addr == NULL || g_ascii_strcasecmp(
+		    c->complainant_addr, address) != 0) && (c->reply_to ==
+		    NULL || g_ascii_strcasecmp(c->reply_to, address) != 0))
+			continue;
+		if (n++ == 0 && (g_file_test(dir, G_FILE_TEST_EXISTS) ||
+		    g_mkdir_with_parents(dir, 0750) != 0)) {
+			fprintf(stderr, "recoursctl: %s: %s\n", dir,
+			    g_file_test(dir, G_FILE_TEST_EXISTS) ? "already "
+			    "exists; give a new directory" : g_strerror(errno));
+			goto out;
+		}
+		path = g_build_filename(dir, c->ref, NULL);
+		g_string_append_printf(index, "  %s (%s, %s)\n", c->ref, c->type,
+		    c->state);
+		if (!export_case(ctl->store, ctl->setup, c->ref, path, &err)) {
+			g_free(path);
+			goto fail;
+		}
+		g_free(path);
+	}
+	if (n == 0) {
+		fprintf(stderr, "recoursctl: no case of %s (purged cases name no "
+		    "one)\n", address);
+		goto out;
+	}
+	/* The reader of the copy is told what to check before it goes. */
+	g_string_prepend(index, "\n");
+	g_string_prepend(index, address);
+	g_string_prepend(index, "Données de ");
+	g_string_append(index, "\nÀ relire avant de l'envoyer : masquer ce qui "
+	    "concerne d'autres personnes (personnel, entreprise mise en cause), "
+	    "RGPD art. 15(4).\nRéponse due dans le mois de la demande "
+	    "(art. 12(3)).\n");
+	path = g_build_filename(dir, "LISEZMOI.txt", NULL);
+	if (!g_file_set_contents(path, index->str, -1, &err)) {
+		g_free(path);
+		goto fail;
+	}
+	g_free(path);
+	printf("%u case(s) of %s written to %s (LISEZMOI.txt: review before "
+	    "sending)\n", n, address, dir);
+	rc = 0;
+	goto out;
+fail:
+	fprintf(stderr, "recoursctl: %s\n", err->message);
+	g_error_free(err);
+out:
+	if (cases != NULL)
+		g_array_unref(cases);
+	g_string_free(index, TRUE);
+	return rc;
+}
+
 static int
 cmd_export(struct ctl *ctl, int argc, char **argv)
 {
 	const char	*dir;
 	GError		*err = NULL;
 
+	if ((argc == 3 || argc == 5) && strcmp(argv[1], "--person") == 0)
+		return export_person(ctl, argv[2], argc == 5 &&
+		    strcmp(argv[3], "-o") == 0 ? argv[4] : argc == 3 ? argv[2] :
+		    NULL);
 	if (argc == 4 && strcmp(argv[2], "-o") == 0)
 		dir = argv[3];
 	else if (argc == 2)
 		dir = argv[1];
 	else {
-		fprintf(stderr, "usage: recoursctl export REF [-o DIR]\n");
+		fprintf(stderr, "usage: recoursctl export REF [-o DIR] | "
+		    "--person ADDRESS [-o DIR]\n");
 		return 2;
 	}
 	if (!export_case(ctl->store, ctl->setup, argv[1], dir, &err)) {

@@ -121,6 +121,15 @@ is "$(grep -c '^From recoursd ' "$d/export/messages.mbox")" "$((n_in + n_out))" 
 like "$(cat "$d/export/events.txt")" "decision .*staff <staff1@example.test>" "and the event log, readable"
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" export "REC-$year-0001" -o "$d/export" 2>&1); rc=$?
 is "$rc" 1 "exporting over an existing directory is refused"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" export --person ALICE@example.test -o "$d/alice" 2>&1); rc=$?
+is "$rc" 0 "recoursctl export --person: everything about one person (GDPR right of access)"
+[ -s "$d/alice/REC-$year-0001/messages.mbox" ] && [ -s "$d/alice/REC-$year-0001/events.txt" ]
+ok $? "each of their cases as its case file"
+like "$(cat "$d/alice/LISEZMOI.txt")" "masquer ce qui concerne d'autres personnes" "with a note to review it before sending"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" export --person nobody@example.test -o "$d/nobody" 2>&1); rc=$?
+is "$rc" 1 "a person with no case is an error"
+[ ! -e "$d/nobody" ]
+ok $? "and writes nothing"
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" export REC-1999-0009 -o "$d/x" 2>&1); rc=$?
 like "$out" "REC-1999-0009: no such case" "an unknown reference is a clear error"
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" export "REC-$year-0001" -o /proc/recoursd-x 2>&1); rc=$?
