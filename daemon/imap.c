@@ -76,6 +76,8 @@ static gboolean	 record(struct imap_fetcher *, const struct fetched *,
 static void	 after_stored(struct imap_fetcher *, const uint32_t *, guint);
 static void	 reconcile_after(struct imap_fetcher *);
 static void	 apply_after(struct imap_fetcher *, struct mailimap_set *);
+static int	 add_flag(struct imap_fetcher *, struct mailimap_set *,
+		    struct mailimap_flag *);
 static int	 purge_copies(struct imap_fetcher *);
 static gboolean	 delete_by_message_id(struct imap_fetcher *, GPtrArray *);
 static int	 wait_for_news(struct imap_fetcher *);
@@ -644,28 +646,38 @@ reconcile_after(struct imap_fetcher *f)
 	mailimap_set_free(set);
 }
 
+/*
+ * UID STORE +FLAGS.SILENT (flag) on set.  libetpan leaves the store
+ * attribute to the caller: freed here, with the flag, whatever happens.
+ */
+static int
+add_flag(struct imap_fetcher *f, struct mailimap_set *set,
+    struct mailimap_flag *flag)
+{
+	struct mailimap_flag_list *flags = mailimap_flag_list_new_empty();
+	struct mailimap_store_att_flags *att;
+	int	 rc;
+
+	mailimap_flag_list_add(flags, flag);
+	att = mailimap_store_att_flags_new_add_flags_silent(flags);
+	rc = mailimap_uid_store(f->imap, set, att);
+	mailimap_store_att_flags_free(att);
+	return rc;
+}
+
 static void
 apply_after(struct imap_fetcher *f, struct mailimap_set *set)
 {
-	struct mailimap_flag_list *flags;
 	int	 rc;
 
-	if (f->mb->after == CONF_AFTER_SEEN) {
-		flags = mailimap_flag_list_new_empty();
-		mailimap_flag_list_add(flags, mailimap_flag_new_seen());
-		rc = mailimap_uid_store(f->imap, set,
-		    mailimap_store_att_flags_new_add_flags_silent(flags));
-	} else if (mailimap_has_extension(f->imap, "MOVE"))
+	if (f->mb->after == CONF_AFTER_SEEN)
+		rc = add_flag(f, set, mailimap_flag_new_seen());
+	else if (mailimap_has_extension(f->imap, "MOVE"))
 		rc = mailimap_uid_move(f->imap, set, f->mb->move_to);
 	else {
 		rc = mailimap_uid_copy(f->imap, set, f->mb->move_to);
-		flags = mailimap_flag_list_new_empty();
-		mailimap_flag_list_add(flags, mailimap_flag_new_deleted());
 		if (rc == MAILIMAP_NO_ERROR)
-			rc = mailimap_uid_store(f->imap, set,
-			    mailimap_store_att_flags_new_add_flags_silent(flags));
-		else
-			mailimap_flag_list_free(flags);
+			rc = add_flag(f, set, mailimap_flag_new_deleted());
 		if (rc == MAILIMAP_NO_ERROR && mailimap_has_uidplus(f->imap))
 			rc = mailimap_uid_expunge(f->imap, set);
 	}
@@ -729,7 +741,6 @@ static gboolean
 delete_by_message_id(struct imap_fetcher *f, GPtrArray *msgids)
 {
 	struct mailimap_set *set = mailimap_set_new_empty();
-	struct mailimap_flag_list *flags;
 	guint	 i, found = 0;
 	int	 rc = MAILIMAP_NO_ERROR;
 
@@ -753,10 +764,7 @@ delete_by_message_id(struct imap_fetcher *f, GPtrArray *msgids)
 		mailimap_search_result_free(result);
 	}
 	if (rc == MAILIMAP_NO_ERROR && found > 0) {
-		flags = mailimap_flag_list_new_empty();
-		mailimap_flag_list_add(flags, mailimap_flag_new_deleted());
-		rc = mailimap_uid_store(f->imap, set,
-		    mailimap_store_att_flags_new_add_flags_silent(flags));
+		rc = add_flag(f, set, mailimap_flag_new_deleted());
 		/* Without UIDPLUS, EXPUNGE would take others' deletions too. */
 		if (rc == MAILIMAP_NO_ERROR && mailimap_has_uidplus(f->imap))
 			rc = mailimap_uid_expunge(f->imap, set);
