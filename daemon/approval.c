@@ -7,7 +7,6 @@
 
 #include "approval.h"
 #include "letter.h"
-#include "notify.h"
 #include "staff.h"
 
 /* What the events of a case say about who is involved in it. */
@@ -159,10 +158,9 @@ approval_propose(struct store *st, const struct setup *s,
 {
 	const struct rules_type *t = rules_type(s->rules, c->type);
 	struct involved	 inv;
-	struct notify_mail n;
 	struct tpl_vars	*v;
 	char		*actor = g_strdup_printf("staff <%s>", author->address);
-	char		*subject = NULL, *body = NULL, *id, *reply_to;
+	char		*subject = NULL, *body = NULL;
 	gboolean	 ok;
 	guint		 i;
 
@@ -190,20 +188,8 @@ approval_propose(struct store *st, const struct setup *s,
 			g_free(why);
 			continue;
 		}
-		id = staff_notice_ids(s->conf, c->ref, who->address, &reply_to);
-		memset(&n, 0, sizeof(n));
-		n.kind = letter_name(LETTER_APPROVAL);
-		n.case_id = c->id;
-		n.to = who->address;
-		n.to_name = who->name;
-		n.subject = subject;
-		n.body = body;
-		n.message_id = id;
-		n.reply_to_us = TRUE;
-		n.reply_to = reply_to;
-		ok = notify_send(st, s->conf, &n, now, NULL, err);
-		g_free(reply_to);
-		g_free(id);
+		ok = staff_mail(st, s->conf, c->id, c->ref,
+		    letter_name(LETTER_APPROVAL), who, subject, body, now, err);
 	}
 	involved_clear(&inv);
 	g_free(subject);

@@ -783,9 +783,8 @@ tell_assignee(struct store *st, const struct setup *s,
     struct run *r, GError **err)
 {
 	const struct conf_staff *to = conf_staff(s->conf, address);
-	struct notify_mail n;
 	struct tpl_vars	*v;
-	char		*texts, *subject = NULL, *body = NULL, *id, *reply_to;
+	char		*texts, *subject = NULL, *body = NULL;
 	gboolean	 ok;
 
 	if (to == NULL || to == r->who || !s->conf->has_smtp ||
@@ -796,29 +795,43 @@ tell_assignee(struct store *st, const struct setup *s,
 	texts = store_case_texts(st, c->id, err);
 	tpl_vars_set(v, "assigned_by", r->who->name);
 	tpl_vars_set(v, "message.body", texts);
-	id = staff_notice_ids(s->conf, c->ref, to->address, &reply_to);
 	if ((ok = letter_render(s, LETTER_ASSIGNED, NULL, s->conf->language, v,
 	    &subject, &body, err))) {
-		memset(&n, 0, sizeof(n));
-		n.kind = letter_name(LETTER_ASSIGNED);
-		n.case_id = c->id;
-		n.to = to->address;
-		n.to_name = to->name;
-		n.subject = subject;
-		n.body = body;
-		n.message_id = id;
-		n.reply_to_us = TRUE;
-		n.reply_to = reply_to;
-		ok = notify_send(st, s->conf, &n, now, NULL, err);
+		ok = staff_mail(st, s->conf, c->id, c->ref,
+		    letter_name(LETTER_ASSIGNED), to, subject, body, now, err);
 		g_string_append_printf(r->receipt, "%s en est informé(e).\n",
 		    to->name);
 	}
 	tpl_vars_free(v);
 	g_free(texts);
-	g_free(id);
-	g_free(reply_to);
 	g_free(subject);
 	g_free(body);
+	return ok;
+}
+
+gboolean
+staff_mail(struct store *st, const struct conf *conf, int64_t case_id,
+    const char *ref, const char *kind, const struct conf_staff *to,
+    const char *subject, const char *body, int64_t now, GError **err)
+{
+	struct notify_mail n;
+	char	*reply_to, *id = staff_notice_ids(conf, ref, to->address,
+	    &reply_to);
+	gboolean ok;
+
+	memset(&n, 0, sizeof(n));
+	n.kind = kind;
+	n.case_id = case_id;
+	n.to = to->address;
+	n.to_name = to->name;
+	n.subject = subject;
+	n.body = body;
+	n.message_id = id;
+	n.reply_to_us = TRUE;
+	n.reply_to = reply_to;
+	ok = notify_send(st, conf, &n, now, NULL, err);
+	g_free(reply_to);
+	g_free(id);
 	return ok;
 }
 

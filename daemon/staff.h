@@ -34,6 +34,15 @@ char		*staff_token(const struct conf *, const char *ref,
  */
 char		*staff_notice_ids(const struct conf *, const char *ref,
 		    const char *address, char **reply_to);
+/*
+ * Queue a mail of kind to a member of staff about case (id, ref), with
+ * the token of their own (staff_notice_ids()): their reply carries
+ * commands.
+ */
+gboolean	 staff_mail(struct store *, const struct conf *, int64_t case_id,
+		    const char *ref, const char *kind,
+		    const struct conf_staff *to, const char *subject,
+		    const char *body, int64_t now, GError **);
 
 /* Whether #name is a staff command (for met_by in the rules). */
 gboolean	 staff_command_exists(const char *name);
