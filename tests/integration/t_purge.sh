@@ -37,15 +37,20 @@ $pad" "$1" "$1" \
 	    "$(printf '%%PDF-1.4 piece %s' "$1" | base64)" > "$d/m$1.eml"
 	testbed_send alice@example.test client@example.test "$d/m$1.eml"
 }
+staff_reply() {	# staff_reply N REF IN-REPLY-TO BODY: staff1 answers a notification
+	printf 'From: staff1@example.test\r\nTo: client@example.test\r\nSubject: Re: [%s]\r\nMessage-ID: <s%s@example.test>\r\nIn-Reply-To: <%s>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n' \
+	    "$2" "$1" "$3" "$4" | sed 's/$/\r/; s/\r\r$/\r/' > "$d/s$1.eml"
+	testbed_send staff1@example.test client@example.test "$d/s$1.eml"
+}
+notice_id() { echo "$mail" | sed -n 's/^Message-Id: <\(.*\)>$/\1/p'; }
 daemon_start
 
 write 1 "[Réclamation] Audit du 12 mars" "Mon numéro de téléphone est le 06 12 34 56 78."
 wait_for 20 processed 1
 wait_found staff1 "Nouveau dossier" "staff are notified of REC-$year-0001"
-nid=$(echo "$mail" | sed -n 's/^Message-Id: <\(.*\)>$/\1/p')
-printf 'From: staff1@example.test\r\nTo: client@example.test\r\nSubject: Re: [REC-%s-0001]\r\nMessage-ID: <s1@example.test>\r\nIn-Reply-To: <%s>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n#note Mme Martin a rappelé.\r\n#decision Réclamation fondée.\r\n#clore\r\n' \
-    "$year" "$nid" > "$d/s1.eml"
-testbed_send staff1@example.test client@example.test "$d/s1.eml"
+staff_reply 1 "REC-$year-0001" "$(notice_id)" "#note Mme Martin a rappelé.
+#decision Réclamation fondée.
+#clore"
 wait_for 20 processed 2
 is "$(sql "$db" "SELECT state FROM cases WHERE ref = 'REC-$year-0001'")" closed "REC-$year-0001 is decided and closed"
 write 2 "[Réclamation] Une autre" "Toujours ouverte."
@@ -55,10 +60,8 @@ is "$(testbed_mail_count client)" 3 "the three messages are left on the server, 
 # An appeal, whose type keeps its cases ten years.
 write 4 "[Appel] Décision du comité" "Je fais appel de la décision."
 wait_found staff1 "Nouveau dossier \(appel\)" "staff are notified of APP-$year-0001"
-aid=$(echo "$mail" | sed -n 's/^Message-Id: <\(.*\)>$/\1/p')
-printf 'From: staff1@example.test\r\nTo: client@example.test\r\nSubject: Re: [APP-%s-0001]\r\nMessage-ID: <s2@example.test>\r\nIn-Reply-To: <%s>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n#decision Appel rejeté.\r\n#clore\r\n' \
-    "$year" "$aid" > "$d/s2.eml"
-testbed_send staff1@example.test client@example.test "$d/s2.eml"
+staff_reply 2 "APP-$year-0001" "$(notice_id)" "#decision Appel rejeté.
+#clore"
 wait_for 20 processed 5
 is "$(sql "$db" "SELECT state FROM cases WHERE ref = 'APP-$year-0001'")" closed "APP-$year-0001 is closed too"
 wait_for 20 testbed_mailbox_seen client 5
