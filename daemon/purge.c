@@ -126,7 +126,6 @@ purge_run(struct store *st, const struct conf *conf, const struct rules *rules,
 
 	memset(r, 0, sizeof(*r));
 	r->refs = g_ptr_array_new_with_free_func(g_free);
-	store_purged_init(&r->erased);
 	r->cutoff = g_date_time_format(cut, "%Y-%m-%d %H:%M");
 	r->period = g_strdup(period);
 	ok = store_begin(st, err);
@@ -237,8 +236,6 @@ purge_report_clear(struct purge_report *r)
 {
 	if (r->refs != NULL)
 		g_ptr_array_unref(r->refs);
-	if (r->erased.raw != NULL)
-		store_purged_clear(&r->erased);
 	g_free(r->cutoff);
 	g_free(r->period);
 }

@@ -170,7 +170,6 @@ help(FILE *fp)
 	}
 }
 
-
 static int
 parse_id(const char *s, int64_t *id)
 {
@@ -412,7 +411,6 @@ cmd_outbox(struct ctl *ctl, int argc, char **argv)
 	for (i = 0; i < rows->len; i++) {
 		const struct store_outbox *o = &g_array_index(rows,
 		    struct store_outbox, i);
-
 		char	*rcpt, *reply;
 
 		if (!json) {
@@ -435,7 +433,6 @@ cmd_outbox(struct ctl *ctl, int argc, char **argv)
 	g_array_unref(rows);
 	return 0;
 }
-
 
 static const char *
 action_name(enum case_action a)

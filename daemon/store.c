@@ -2181,10 +2181,10 @@ run_ids(struct store *st, const char *sql, int64_t a, int64_t b, GError **err)
 	return sqlite3_changes64(st->db);
 }
 
-/* The first column of every row of sql (?1 bound), as int64 or strings. */
+/* The first column of every row of sql (?1 bound), appended to ids. */
 static gboolean
 column_of(struct store *st, const char *sql, int64_t a, GArray *ids,
-    GPtrArray *texts, GError **err)
+    GError **err)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
@@ -2195,10 +2195,7 @@ column_of(struct store *st, const char *sql, int64_t a, GArray *ids,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t	 v = sqlite3_column_int64(s, 0);
 
-		if (ids != NULL)
-			g_array_append_val(ids, v);
-		else
-			g_ptr_array_add(texts, dup_column(s, 0));
+		g_array_append_val(ids, v);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
@@ -2245,21 +2242,6 @@ store_purge_due(struct store *st, int64_t closed_before, const char *type,
 	return rows;
 }
 
-void
-store_purged_init(struct store_purged *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->raw = g_ptr_array_new_with_free_func(g_free);
-	p->attached = g_ptr_array_new_with_free_func(g_free);
-}
-
-void
-store_purged_clear(struct store_purged *p)
-{
-	g_ptr_array_unref(p->raw);
-	g_ptr_array_unref(p->attached);
-}
-
 /*
  * Erase one inbound row: its bytes, its Message-ID; queue its server copy
  * for deletion by the mailbox's fetcher (found again by Message-ID).
@@ -2269,21 +2251,19 @@ erase_inbound(struct store *st, int64_t id, int64_t now,
     struct store_purged *p, GError **err)
 {
 	sqlite3_stmt	*s;
-	char		*mailbox = NULL, *msgid = NULL, *sha = NULL;
+	char		*mailbox = NULL, *msgid = NULL;
 	gboolean	 imap = FALSE, ok;
 
 	if (sqlite3_prepare_v2(st->db, "SELECT mailbox, coalesce(message_id, "
 	    "(SELECT m.message_id FROM message m WHERE m.inbound_id = i.id)), "
-	    "sha256, source = 'imap' FROM inbound i WHERE id = ?1 AND "
-	    "purged_at IS NULL",
+	    "source = 'imap' FROM inbound i WHERE id = ?1 AND purged_at IS NULL",
 	    -1, &s, NULL) != SQLITE_OK)
 		return sql_fail(st, err, "inbound");
 	sqlite3_bind_int64(s, 1, id);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		mailbox = dup_column(s, 0);
 		msgid = dup_column(s, 1);
-		sha = dup_column(s, 2);
-		imap = sqlite3_column_int(s, 3) != 0;
+		imap = sqlite3_column_int(s, 2) != 0;
 	}
 	sqlite3_finalize(s);
 	if (mailbox == NULL)
@@ -2311,14 +2291,9 @@ erase_inbound(struct store *st, int64_t id, int64_t now,
 			p->imap_copies += ok && sqlite3_changes(st->db) > 0;
 		}
 	}
-	if (ok && sha != NULL) {
-		g_ptr_array_add(p->raw, sha);
-		sha = NULL;
-	}
 	p->messages += ok;
 	g_free(mailbox);
 	g_free(msgid);
-	g_free(sha);
 	return ok;
 }
 
@@ -2331,13 +2306,9 @@ erase_messages(struct store *st, const char *which, int64_t key,
 	int64_t	 n;
 	gboolean ok;
 
-	q = g_strdup_printf("SELECT DISTINCT a.sha256 FROM attachment a WHERE "
-	    "a.message IN (SELECT id FROM message WHERE %s)", which);
-	ok = column_of(st, q, key, NULL, p->attached, err);
-	g_free(q);
 	q = g_strdup_printf("DELETE FROM attachment WHERE message IN "
 	    "(SELECT id FROM message WHERE %s)", which);
-	ok = ok && (n = run_ids(st, q, key, 0, err)) >= 0;
+	ok = (n = run_ids(st, q, key, 0, err)) >= 0;
 	g_free(q);
 	if (!ok)
 		return FALSE;
@@ -2364,7 +2335,7 @@ erase_inbound_rows(struct store *st, GArray *ids, int64_t now,
 
 		if (!erase_inbound(st, id, now, p, err) ||
 		    !column_of(st, "SELECT id FROM inbound WHERE duplicate_of = "
-		    "?1 AND purged_at IS NULL", id, ids, NULL, err))
+		    "?1 AND purged_at IS NULL", id, ids, err))
 			return FALSE;
 	}
 	return TRUE;
@@ -2388,7 +2359,7 @@ store_purge_case(struct store *st, int64_t case_id, gboolean delete,
 	gboolean ok;
 
 	ok = column_of(st, "SELECT inbound_id FROM message WHERE case_id = ?1 "
-	    "AND inbound_id IS NOT NULL", case_id, inbound, NULL, err) &&
+	    "AND inbound_id IS NOT NULL", case_id, inbound, err) &&
 	    erase_inbound_rows(st, inbound, now, p, err) &&
 	    erase_messages(st, "case_id = ?1", case_id, delete, p, err);
 	g_array_unref(inbound);
@@ -2423,8 +2394,7 @@ store_purge_unlinked(struct store *st, int64_t before, gboolean delete,
 	ok = column_of(st, "SELECT i.id FROM inbound i WHERE i.purged_at IS "
 	    "NULL AND i.state <> 'new' AND i.fetched_at < ?1 AND NOT EXISTS "
 	    "(SELECT 1 FROM message m WHERE m.case_id IS NOT NULL AND "
-	    "m.inbound_id IN (i.id, i.duplicate_of))", before, inbound, NULL,
-	    err) && erase_inbound_rows(st, inbound, now, p, err);
+	    "m.inbound_id IN (i.id, i.duplicate_of))", before, inbound, err) && erase_inbound_rows(st, inbound, now, p, err);
 	for (i = 0; ok && i < inbound->len; i++)
 		ok = erase_messages(st, "inbound_id = ?1",
 		    g_array_index(inbound, int64_t, i), delete, p, err);
@@ -2495,19 +2465,6 @@ store_imap_purge_done(struct store *st, int64_t id, GError **err)
 {
 	return run_ids(st, "DELETE FROM imap_purge WHERE id = ?1", id, 0,
 	    err) >= 0;
-}
-
-int64_t
-store_imap_purge_pending(struct store *st, GError **err)
-{
-	GArray	*n = g_array_new(FALSE, FALSE, sizeof(int64_t));
-	int64_t	 v = -1;
-
-	if (column_of(st, "SELECT count(*) FROM imap_purge WHERE ?1 = ?1", 0,
-	    n, NULL, err))
-		v = g_array_index(n, int64_t, 0);
-	g_array_unref(n);
-	return v;
 }
 
 gboolean

@@ -367,11 +367,7 @@ struct store_purged {
 	int64_t		 letters;	/* outbox rows erased */
 	int64_t		 events;	/* events of purged cases */
 	int64_t		 imap_copies;	/* queued for deletion on the server */
-	GPtrArray	*raw;		/* digests the spool may no longer need */
-	GPtrArray	*attached;	/* the same, of attachments */
 };
-void		 store_purged_init(struct store_purged *);
-void		 store_purged_clear(struct store_purged *);
 /* A closed case not yet purged. */
 struct store_due {
 	int64_t		 id;
@@ -401,6 +397,5 @@ int		 store_digest_in_use(struct store *, const char *sha256,
 GPtrArray	*store_imap_purge_list(struct store *, const char *mailbox,
 		    GArray *ids, GError **);
 gboolean	 store_imap_purge_done(struct store *, int64_t, GError **);
-int64_t		 store_imap_purge_pending(struct store *, GError **);
 
 #endif

@@ -13,7 +13,6 @@
 
 static GArray	*case_files(const char *, GPtrArray *);
 
-
 /* The files of an exported case file, to attach; names kept in names. */
 static GArray *
 case_files(const char *dir, GPtrArray *names)
@@ -56,6 +55,7 @@ transmit_case(struct store *st, const struct setup *s,
     const char *staff_name, int64_t now, char **summary, GError **err)
 {
 	char		*tmp = g_build_filename(s->conf->spool, "tmp", NULL);
+	/* A g_mkdtemp() template, under the spool: never in a shared /tmp. */
 	char		*dir = g_strdup_printf("%s/transmit-%s-XXXXXX", tmp, c->ref);
 	GPtrArray	*names = g_ptr_array_new_with_free_func(g_free);
 	GArray		*files = NULL;
@@ -83,10 +83,11 @@ transmit_case(struct store *st, const struct setup *s,
 		ok = letter_send_files(st, s, LETTER_TRANSMISSION, c, v, address,
 		    (const struct compose_file *)(void *)files->data, files->len,
 		    now, err);
+	}
+	if (ok)
 		*summary = g_strdup_printf("Le dossier a été transmis à %s : "
 		    "journal des événements, messages (mbox) et %u pièce(s) "
 		    "jointe(s).\n", address, files->len - 2);
-	}
 	g_free(file);
 out:
 	spool_remove_tree(dir);	/* the mail holds its bytes now */
