@@ -57,6 +57,8 @@ static gboolean	 prepare(struct store *, const struct conf *, int64_t,
 		    struct prepared *, GError **);
 static gboolean	 apply(struct store *, const struct setup *,
 		    const struct prepared *, int64_t, GError **);
+static gboolean	 apply_alone(struct store *, const struct setup *,
+		    const struct prepared *, int64_t, GError **);
 static gboolean	 route(struct store *, const struct setup *,
 		    const struct prepared *, int64_t, int64_t, GError **);
 static gboolean	 route_bounce(struct store *, const struct setup *,
@@ -79,9 +81,12 @@ ingest_start(const struct setup *setup, struct store *st,
 	in->conf = setup->conf;
 	in->store = st;
 	in->fetchers = g_ptr_array_new();
-	/* Rows stored before a crash or a stop are processed first. */
-	if (ingest_process_pending(in->store, setup, err) < 0 ||
-	    !start_fetchers(in, err))
+	/*
+	 * Rows stored before a crash or a stop are processed first.  A
+	 * store error leaves them for later: it never stops the start.
+	 */
+	ingest_retry(in);
+	if (!start_fetchers(in, err))
 		goto fail;
 	in->queued(in->queued_data);
 	return in;
@@ -160,15 +165,26 @@ static gboolean
 process_cb(gpointer data)
 {
 	struct ingest	*in = data;
-	GError		*err = NULL;
 
 	g_atomic_int_set(&in->wake_queued, 0);
-	if (ingest_process_pending(in->store, in->setup, &err) < 0) {
-		log_warnx("ingest: %s", err->message);
-		g_error_free(err);
-	}
+	ingest_retry(in);
 	in->queued(in->queued_data);	/* acknowledgements, at once */
 	return G_SOURCE_REMOVE;
+}
+
+int
+ingest_retry(struct ingest *in)
+{
+	GError	*err = NULL;
+	int	 n;
+
+	if ((n = ingest_process_pending(in->store, in->setup, &err)) < 0) {
+		log_warnx("ingest: %s; the messages wait for the next try",
+		    err->message);
+		g_error_free(err);
+		return 0;
+	}
+	return n;
 }
 
 /* One row, parsed (or refused) before the write lock is taken. */
@@ -370,10 +386,46 @@ route_case(struct store *st, const struct setup *s, const struct prepared *p,
 }
 
 /*
+ * Apply p in a savepoint of the caller's transaction.  When that fails
+ * for the message's own sake, only its work is undone and the row is set
+ * aside ('failed', with the error as its reason): one message, one fate.
+ * FALSE only when the store itself fails (disk, lock), with nothing of p
+ * kept.
+ */
+static gboolean
+apply_alone(struct store *st, const struct setup *s, const struct prepared *p,
+    int64_t now, GError **err)
+{
+	GError	*e = NULL;
+
+	if (!store_savepoint(st, err))
+		return FALSE;
+	if (apply(st, s, p, now, &e))
+		return store_release(st, TRUE, err);
+	if (e == NULL)
+		g_set_error(&e, STORE_ERROR, STORE_ERROR_SQL,
+		    "processing failed without a reason");
+	if (store_error_transient(e)) {
+		g_propagate_error(err, e);
+		return FALSE;
+	}
+	log_warnx("ingest: %s: inbound %" G_GINT64_FORMAT " set aside: %s",
+	    p->mailbox, p->id, e->message);
+	if (!store_release(st, FALSE, err) ||
+	    !store_inbound_set_state(st, p->id, "failed", e->message, now,
+	    err)) {
+		g_error_free(e);
+		return FALSE;
+	}
+	g_error_free(e);
+	return TRUE;
+}
+
+/*
  * Up to BATCH 'new' rows at a time: all parsed first, without the write
  * lock (the fetch threads need it), then recorded in one transaction,
- * each message atomic on its own (a savepoint) while the commit and its
- * fsync are shared.
+ * each message on its own (apply_alone()) while the commit and its fsync
+ * are shared.  A store error leaves the rows 'new' for the next call.
  */
 #define BATCH	64
 
@@ -398,9 +450,7 @@ ingest_process_pending(struct store *st, const struct setup *s,
 			    &p[k], err);
 		ok = ok && store_begin(st, err);
 		for (i = 0; ok && i < k; i++)
-			ok = store_savepoint(st, err) &&
-			    apply(st, s, &p[i], clock_now(),
-			    err) && store_release(st, TRUE, err);
+			ok = apply_alone(st, s, &p[i], clock_now(), err);
 		if (ok)
 			ok = store_commit(st, err);
 		else
@@ -421,7 +471,7 @@ ingest_process_one(struct store *st, const struct setup *s, int64_t id,
 	gboolean	 ok;
 
 	ok = prepare(st, s->conf, id, &p, err) && store_begin(st, err);
-	if (ok && !apply(st, s, &p, clock_now(), err)) {
+	if (ok && !apply_alone(st, s, &p, clock_now(), err)) {
 		store_rollback(st);
 		ok = FALSE;
 	} else if (ok)

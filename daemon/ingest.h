@@ -27,13 +27,20 @@ typedef void	 ingest_queued_fn(void *data);
 struct ingest	*ingest_start(const struct setup *, struct store *,
 		    ingest_queued_fn *, void *data, GError **);
 gboolean	 ingest_reload(struct ingest *, const struct setup *);
+/*
+ * Process the rows still 'new' (left by a store error: a full disk, a
+ * lock); logs what fails.  The daemon calls it now and then.  Returns
+ * how many were processed.
+ */
+int		 ingest_retry(struct ingest *);
 void		 ingest_stop(struct ingest *);
 
 /*
  * Parse one inbound row and record it with its case (opened or joined),
  * in one transaction.  Used by the daemon and by recoursctl (reprocess).
  * FALSE only on a store error: a message that does not parse is
- * quarantined, which is success.
+ * quarantined, and one whose processing fails is set aside ('failed',
+ * with the reason), which is success.
  */
 gboolean	 ingest_process_one(struct store *, const struct setup *,
 		    int64_t inbound_id, GError **);

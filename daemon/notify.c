@@ -5,8 +5,11 @@
 
 #include <string.h>
 
+#include <gmime/gmime.h>
+
 #include "compose.h"
 #include "notify.h"
+#include "outbox.h"
 
 gboolean
 notify_send(struct store *st, const struct conf *c,
@@ -15,9 +18,7 @@ notify_send(struct store *st, const struct conf *c,
 {
 	struct compose_mail m;
 	struct store_outbox o;
-	GTimeZone	*tz = g_time_zone_new_identifier("Europe/Paris");
-	GBytes		*data;
-	char		*id = NULL;
+	char		*id, *letter;
 	gboolean	 ok;
 
 	memset(&m, 0, sizeof(m));
@@ -36,25 +37,23 @@ notify_send(struct store *st, const struct conf *c,
 	m.references = n->references;
 	m.domain = c->org_domain;
 	m.date = now;
-	m.tz = tz;
-	m.message_id = n->message_id;
+	/* Fixed now: threading and bounces find the letter by it. */
+	id = n->message_id != NULL ? g_strdup(n->message_id) :
+	    g_mime_utils_generate_message_id(c->org_domain);
+	m.message_id = id;
 	m.files = n->files;
 	m.nfiles = n->nfiles;
-	data = compose_message(&m, &id, err);
-	if (tz != NULL)
-		g_time_zone_unref(tz);
-	if (data == NULL)
-		return FALSE;
+	letter = outbox_intent_encode(&m);
 	memset(&o, 0, sizeof(o));
 	o.kind = n->kind;
 	o.case_id = n->case_id;
 	o.mail_from = c->org_address;
 	o.rcpt = n->to;
 	o.message_id = id;
-	o.data = data;
+	o.letter = letter;
 	o.queued_at = now;
 	ok = store_outbox_add(st, &o, NULL, err);
-	g_bytes_unref(data);
+	g_free(letter);
 	if (ok && message_id_out != NULL)
 		*message_id_out = id;
 	else

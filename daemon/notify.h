@@ -1,8 +1,10 @@
 /*
  * notify.h: mail that recoursd writes itself (acknowledgements, staff
  * notifications, relays, receipts, reminders, escalations, alerts),
- * composed and queued in the outbox inside the caller's transaction,
- * from the organisation, dated in Europe/Paris.
+ * recorded as an intent in the outbox inside the caller's transaction,
+ * from the organisation, dated in Europe/Paris; the compose stage
+ * (outbox.h) builds it apart, so that a letter that cannot be built
+ * never undoes the decision that asked for it.
  */
 #ifndef RECOURSD_NOTIFY_H
 #define RECOURSD_NOTIFY_H
@@ -31,7 +33,10 @@ struct notify_mail {
 	guint		 nfiles;
 };
 
-/* Queue it; NULL message_id_out or one the caller frees. */
+/*
+ * Record the intent, its Message-ID fixed now; NULL message_id_out or
+ * one the caller frees.
+ */
 gboolean	 notify_send(struct store *, const struct conf *,
 		    const struct notify_mail *, int64_t now,
 		    char **message_id_out, GError **);

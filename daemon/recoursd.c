@@ -22,6 +22,7 @@
 #include "health.h"
 #include "ingest.h"
 #include "log.h"
+#include "outbox.h"
 #include "smtp.h"
 #include "spool.h"
 #include "store.h"
@@ -29,6 +30,7 @@
 #include "undelivered.h"
 
 #define HEALTH_EVERY	5	/* seconds between looks at mailbox health */
+#define TIMER_STORE_RETRY 30	/* seconds: timers again after a store error */
 
 struct daemon {
 	GMainLoop		*loop;
@@ -50,6 +52,7 @@ static void	 arm_timers(struct daemon *);
 static gboolean	 on_timers(gpointer);
 static gboolean	 on_usr1(gpointer);
 static void	 on_queued(void *);
+static void	 send_queued(struct daemon *);
 static void	 start_watchdog(void);
 
 static void
@@ -143,6 +146,14 @@ on_health(gpointer data)
 	if (n < 0) {
 		log_warnx("health: %s", err->message);
 		g_clear_error(&err);
+	}
+	/* Messages left 'new' by a store error (disk full, a lock). */
+	if (ingest_retry(d->ingest) > 0)
+		on_queued(d);
+	/* Letters queued by recoursctl, or left by a store error. */
+	if ((n = outbox_compose(d->store, clock_now(), &err)) < 0) {
+		log_warnx("outbox: %s", err->message);
+		g_clear_error(&err);
 	} else if (n > 0)
 		smtp_sender_kick(d->sender);
 	/* Mail the MTA refused: its case and staff are told. */
@@ -151,8 +162,24 @@ on_health(gpointer data)
 		log_warnx("undelivered: %s", err->message);
 		g_error_free(err);
 	} else if (n > 0)
-		smtp_sender_kick(d->sender);
+		send_queued(d);
 	return G_SOURCE_CONTINUE;
+}
+
+/*
+ * Compose the letters decided since (each apart: one that cannot be
+ * built fails alone), then let the sender look at the outbox.
+ */
+static void
+send_queued(struct daemon *d)
+{
+	GError	*err = NULL;
+
+	if (outbox_compose(d->store, clock_now(), &err) < 0) {
+		log_warnx("outbox: %s", err->message);
+		g_error_free(err);
+	}
+	smtp_sender_kick(d->sender);
 }
 
 /* Processing queued mail: the sender looks at the outbox now. */
@@ -161,7 +188,7 @@ on_queued(void *data)
 {
 	struct daemon	*d = data;
 
-	smtp_sender_kick(d->sender);
+	send_queued(d);
 	arm_timers(d);		/* new cases bring new deadlines */
 }
 
@@ -193,11 +220,18 @@ on_timers(gpointer data)
 
 	d->timer_source = 0;
 	if (timer_fire(d->store, d->setup, clock_now(), &queued, &err) < 0) {
-		log_warnx("timer: %s", err->message);
+		/* The store fails (disk, lock): look again in a while. */
+		log_warnx("timer: %s; trying again in %d s", err->message,
+		    TIMER_STORE_RETRY);
 		g_error_free(err);
-	} else if (queued)
-		smtp_sender_kick(d->sender);
-	arm_timers(d);
+		d->timer_source = g_timeout_add_seconds(TIMER_STORE_RETRY,
+		    on_timers, d);
+		return G_SOURCE_REMOVE;
+	}
+	if (queued)
+		on_queued(d);
+	else
+		arm_timers(d);
 	return G_SOURCE_REMOVE;
 }
 
@@ -210,7 +244,7 @@ on_usr1(gpointer data)
 	if (d->timer_source != 0)
 		g_source_remove(d->timer_source);
 	d->timer_source = g_idle_add(on_timers, d);
-	smtp_sender_kick(d->sender);
+	send_queued(d);
 	return G_SOURCE_CONTINUE;
 }
 

@@ -173,6 +173,89 @@ static const char *const migrations[] = {
 	"  message_id TEXT NOT NULL,"
 	"  queued_at INTEGER NOT NULL"
 	") STRICT;",
+	/*
+	 * 7: one message, one fate.  An inbound row whose processing failed
+	 * is set aside ('failed', with its reason) and the others go on.  A
+	 * letter is first an intent ('intent': what to write, in letter, a
+	 * key file) that the compose stage builds into data, or fails with
+	 * the reason.  A timer that cannot fire is retried at retry_at with
+	 * backoff, and after too many attempts is 'failed'.  Automatic mail
+	 * keeps why it is automatic (message.automatic).  SQLite cannot
+	 * change a CHECK constraint: the three tables are rebuilt, with
+	 * foreign keys off (store_open() runs the migrations before it turns
+	 * them on).
+	 */
+	"CREATE TABLE inbound_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  mailbox TEXT NOT NULL,"
+	"  uidvalidity INTEGER NOT NULL,"
+	"  uid INTEGER NOT NULL,"
+	"  fetched_at INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  raw BLOB,"
+	"  message_id TEXT,"
+	"  source TEXT NOT NULL CHECK (source IN ('imap', 'inject')),"
+	"  state TEXT NOT NULL DEFAULT 'new' CHECK (state IN"
+	"    ('new', 'processed', 'quarantined', 'duplicate', 'failed')),"
+	"  reason TEXT,"
+	"  duplicate_of INTEGER REFERENCES inbound(id),"
+	"  processed_at INTEGER,"
+	"  purged_at INTEGER,"
+	"  UNIQUE (mailbox, uidvalidity, uid)"
+	") STRICT;"
+	"INSERT INTO inbound_new SELECT id, mailbox, uidvalidity, uid, "
+	"  fetched_at, size, sha256, raw, message_id, source, state, reason, "
+	"  duplicate_of, processed_at, purged_at FROM inbound;"
+	"DROP TABLE inbound;"
+	"ALTER TABLE inbound_new RENAME TO inbound;"
+	"CREATE INDEX inbound_by_state ON inbound(state, id);"
+	"CREATE INDEX inbound_by_digest ON inbound(mailbox, sha256);"
+	"CREATE TABLE outbox_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"
+	"  case_id INTEGER,"
+	"  mail_from TEXT NOT NULL,"
+	"  rcpt TEXT NOT NULL,"
+	"  message_id TEXT NOT NULL,"
+	"  data BLOB,"			/* NULL while an intent */
+	"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN"
+	"    ('intent', 'pending', 'sent', 'failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  queued_at INTEGER NOT NULL,"
+	"  next_at INTEGER NOT NULL,"
+	"  sent_at INTEGER,"
+	"  reply TEXT,"
+	"  reported INTEGER NOT NULL DEFAULT 0,"
+	"  letter TEXT"
+	") STRICT;"
+	"INSERT INTO outbox_new SELECT id, kind, case_id, mail_from, rcpt, "
+	"  message_id, data, state, attempts, queued_at, next_at, sent_at, "
+	"  reply, reported, NULL FROM outbox;"
+	"DROP TABLE outbox;"
+	"ALTER TABLE outbox_new RENAME TO outbox;"
+	"CREATE INDEX outbox_due ON outbox(state, next_at);"
+	"CREATE TABLE timer_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  deadline TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('due', 'remind')),"
+	"  due_at INTEGER NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN"
+	"    ('pending', 'met', 'missed', 'sent', 'cancelled', 'failed')),"
+	"  fired_at INTEGER,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  retry_at INTEGER,"
+	"  reason TEXT,"
+	"  UNIQUE (case_id, deadline, kind)"
+	") STRICT;"
+	"INSERT INTO timer_new (id, case_id, deadline, kind, due_at, state, "
+	"  fired_at) SELECT id, case_id, deadline, kind, due_at, state, "
+	"  fired_at FROM timer;"
+	"DROP TABLE timer;"
+	"ALTER TABLE timer_new RENAME TO timer;"
+	"CREATE INDEX timer_due ON timer(state, due_at);"
+	"ALTER TABLE message ADD COLUMN automatic TEXT;",
 };
 #define NMIGRATIONS	((int)G_N_ELEMENTS(migrations))
 
@@ -227,6 +310,11 @@ enum stmt_id {
 	S_TIMER_DUE,
 	S_TIMER_SET,
 	S_TIMER_NEXT,
+	S_TIMER_RETRY,
+	S_TIMER_FAILED,
+	S_OUTBOX_INTENTS,
+	S_OUTBOX_COMPOSED,
+	S_OUTBOX_UNCOMPOSABLE,
 	S_TIMER_OF_CASE,
 	S_REACHED_ACK,
 	S_REACHED_STATE,
@@ -258,14 +346,14 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_INBOUND_NEXT_INJECT_UID] = "SELECT coalesce(max(uid), 0) + 1 FROM "
 	    "inbound WHERE mailbox = ?1 AND uidvalidity = 0",
 	[S_INBOUND_NEXT] = "SELECT id, mailbox, sha256, state, reason, "
-	    "message_id, size, fetched_at FROM inbound WHERE state = 'new' "
+	    "message_id, size, fetched_at, coalesce(processed_at, 0) FROM inbound WHERE state = 'new' "
 	    "ORDER BY id LIMIT 1",
 	[S_INBOUND_GET] = "SELECT id, mailbox, sha256, state, reason, "
-	    "message_id, size, fetched_at FROM inbound WHERE id = ?1",
+	    "message_id, size, fetched_at, coalesce(processed_at, 0) FROM inbound WHERE id = ?1",
 	[S_INBOUND_SET_STATE] = "UPDATE inbound SET state = ?2, reason = ?3, "
 	    "processed_at = ?4 WHERE id = ?1",
 	[S_INBOUND_LIST] = "SELECT id, mailbox, sha256, state, reason, "
-	    "message_id, size, fetched_at FROM inbound WHERE state = ?1 "
+	    "message_id, size, fetched_at, coalesce(processed_at, 0) FROM inbound WHERE state = ?1 "
 	    "ORDER BY id",
 	[S_INBOUND_COUNT] = "SELECT count(*) FROM inbound WHERE "
 	    "?1 IS NULL OR state = ?1",
@@ -279,8 +367,18 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_ATTACHMENT_INSERT] = "INSERT INTO attachment (message, filename, "
 	    "content_type, size, sha256) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_OUTBOX_INSERT] = "INSERT INTO outbox (kind, case_id, mail_from, "
-	    "rcpt, message_id, data, queued_at, next_at) VALUES (?1, ?2, ?3, "
-	    "?4, ?5, ?6, ?7, ?7)",
+	    "rcpt, message_id, data, queued_at, next_at, state, letter) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, CASE WHEN ?6 IS NULL THEN "
+	    "'intent' ELSE 'pending' END, ?8)",
+	[S_OUTBOX_INTENTS] = "SELECT id, kind, mail_from, rcpt, message_id, "
+	    "NULL, attempts, queued_at, state, reply, next_at, "
+	    "coalesce(case_id, 0), letter FROM outbox WHERE state = 'intent' "
+	    "ORDER BY id LIMIT ?1",
+	/* Composed: due now, not at the instant it was decided. */
+	[S_OUTBOX_COMPOSED] = "UPDATE outbox SET data = ?2, state = 'pending', "
+	    "next_at = max(next_at, ?3) WHERE id = ?1 AND state = 'intent'",
+	[S_OUTBOX_UNCOMPOSABLE] = "UPDATE outbox SET state = 'failed', "
+	    "reply = ?2, reported = 0 WHERE id = ?1 AND state = 'intent'",
 	[S_OUTBOX_DUE] = "SELECT id, kind, mail_from, rcpt, message_id, data, "
 	    "attempts, queued_at, state, reply, next_at FROM outbox "
 	    "WHERE state = 'pending' AND next_at <= ?1 ORDER BY next_at, id "
@@ -292,8 +390,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_OUTBOX_LIST] = "SELECT id, kind, mail_from, rcpt, message_id, NULL, "
 	    "attempts, queued_at, state, reply, next_at FROM outbox "
 	    "WHERE ?1 IS NULL OR state = ?1 ORDER BY id",
-	[S_OUTBOX_RETRY] = "UPDATE outbox SET state = 'pending', next_at = ?2, "
-	    "reported = 0 WHERE id = ?1 AND state = 'failed'",
+	/* A letter never composed is composed again. */
+	[S_OUTBOX_RETRY] = "UPDATE outbox SET state = CASE WHEN data IS NULL "
+	    "THEN 'intent' ELSE 'pending' END, next_at = ?2, reported = 0 "
+	    "WHERE id = ?1 AND state = 'failed'",
 	[S_OUTBOX_UNREPORTED] = "SELECT id, kind, mail_from, rcpt, message_id, "
 	    "NULL, attempts, queued_at, state, reply, next_at, "
 	    "coalesce(case_id, 0) FROM outbox WHERE state = 'failed' AND "
@@ -338,15 +438,24 @@ static const char *const stmt_sql[S_COUNT] = {
 	/* Scheduling again (the clock restarts) re-arms the timer. */
 	[S_TIMER_ADD] = "INSERT INTO timer (case_id, deadline, kind, due_at) "
 	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (case_id, deadline, kind) DO "
-	    "UPDATE SET due_at = ?4, state = 'pending', fired_at = NULL",
+	    "UPDATE SET due_at = ?4, state = 'pending', fired_at = NULL, "
+	    "attempts = 0, retry_at = NULL, reason = NULL",
+	/* A timer that failed to fire waits for its retry_at. */
 	[S_TIMER_DUE] = "SELECT id, case_id, deadline, kind, due_at, state, "
-	    "fired_at FROM timer WHERE state = 'pending' AND due_at <= ?1 "
-	    "ORDER BY due_at, id LIMIT ?2",
+	    "fired_at, attempts FROM timer WHERE state = 'pending' AND "
+	    "coalesce(retry_at, due_at) <= ?1 "
+	    "ORDER BY coalesce(retry_at, due_at), id LIMIT ?2",
+	[S_TIMER_RETRY] = "UPDATE timer SET attempts = attempts + 1, "
+	    "retry_at = ?2, reason = ?3 WHERE id = ?1 AND state = 'pending'",
+	[S_TIMER_FAILED] = "UPDATE timer SET attempts = attempts + 1, "
+	    "state = 'failed', fired_at = ?2, reason = ?3 "
+	    "WHERE id = ?1 AND state = 'pending'",
 	[S_TIMER_SET] = "UPDATE timer SET state = ?2, fired_at = ?3 "
 	    "WHERE id = ?1 AND state = 'pending'",
-	[S_TIMER_NEXT] = "SELECT min(due_at) FROM timer WHERE state = 'pending'",
+	[S_TIMER_NEXT] = "SELECT min(coalesce(retry_at, due_at)) FROM timer "
+	    "WHERE state = 'pending'",
 	[S_TIMER_OF_CASE] = "SELECT id, case_id, deadline, kind, due_at, "
-	    "state, fired_at FROM timer WHERE case_id = ?1 ORDER BY due_at, id",
+	    "state, fired_at, attempts FROM timer WHERE case_id = ?1 ORDER BY due_at, id",
 	[S_REACHED_ACK] = "SELECT min(sent_at) FROM outbox WHERE case_id = ?1 "
 	    "AND kind = 'ack' AND state = 'sent'",
 	/* A case opened complete was received when it opened. */
@@ -430,6 +539,8 @@ static void	 file_clear(gpointer);
 static void	 facts_clear(gpointer);
 static void	 timer_clear(gpointer);
 static GArray	*timer_rows(struct store *, sqlite3_stmt *, GError **);
+static gboolean	 timer_not_fired(struct store *, enum stmt_id, int64_t, int64_t,
+		    const char *, GError **);
 static void	 case_array_clear(gpointer);
 static void	 event_clear(gpointer);
 static GArray	*events(struct store *, sqlite3_stmt *, GError **);
@@ -467,12 +578,40 @@ busy_wait(void *data, int tries)
 	return 1;
 }
 
+/*
+ * A full disk, a lock held too long or an I/O error is the machine's
+ * state, not the data's: the same work may succeed later.
+ */
+static int
+error_class(struct store *st)
+{
+	switch (sqlite3_errcode(st->db) & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_NOMEM:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PROTOCOL:
+		return STORE_ERROR_TRANSIENT;
+	default:
+		return STORE_ERROR_SQL;
+	}
+}
+
 static gboolean
 sql_fail(struct store *st, GError **err, const char *what)
 {
-	g_set_error(err, STORE_ERROR, STORE_ERROR_SQL, "%s: %s: %s", st->path,
+	g_set_error(err, STORE_ERROR, error_class(st), "%s: %s: %s", st->path,
 	    what, sqlite3_errmsg(st->db));
 	return FALSE;
+}
+
+gboolean
+store_error_transient(const GError *e)
+{
+	return e != NULL && e->domain == STORE_ERROR &&
+	    e->code == STORE_ERROR_TRANSIENT;
 }
 
 /* A rare one-off statement with a text and an int parameter. */
@@ -653,10 +792,7 @@ store_open(const char *path, int flags, GError **err)
 	    !exec(st, flags & STORE_LAZY_SYNC ? "PRAGMA synchronous = NORMAL" :
 	    "PRAGMA synchronous = FULL", err)))
 		goto fail;
-	if (!exec(st, "PRAGMA foreign_keys = ON", err))
-		goto fail;
-	if ((flags & STORE_READONLY) && !exec(st, "PRAGMA query_only = ON", err))
-		goto fail;
+	/* Migrations rebuild tables: foreign keys are checked after. */
 	if (v < NMIGRATIONS) {
 		if (flags & STORE_READONLY) {
 			g_set_error(err, STORE_ERROR, STORE_ERROR_VERSION,
@@ -668,6 +804,10 @@ store_open(const char *path, int flags, GError **err)
 		if (!migrate(st, err))
 			goto fail;
 	}
+	if (!exec(st, "PRAGMA foreign_keys = ON", err))
+		goto fail;
+	if ((flags & STORE_READONLY) && !exec(st, "PRAGMA query_only = ON", err))
+		goto fail;
 	return st;
 fail:
 	store_close(st);
@@ -848,6 +988,7 @@ read_inbound_row(sqlite3_stmt *s, struct store_inbound_row *r)
 	r->message_id = dup_column(s, 5);
 	r->size = sqlite3_column_int64(s, 6);
 	r->fetched_at = sqlite3_column_int64(s, 7);
+	r->processed_at = sqlite3_column_int64(s, 8);
 }
 
 void
@@ -1075,7 +1216,7 @@ store_outbox_add(struct store *st, const struct store_outbox *o, int64_t *id,
 {
 	sqlite3_stmt	*s;
 	gsize		 len;
-	const void	*data = g_bytes_get_data(o->data, &len);
+	const void	*data;
 
 	if ((s = stmt(st, S_OUTBOX_INSERT, err)) == NULL)
 		return FALSE;
@@ -1085,8 +1226,12 @@ store_outbox_add(struct store *st, const struct store_outbox *o, int64_t *id,
 	bind_text(s, 3, o->mail_from);
 	bind_text(s, 4, o->rcpt);
 	bind_text(s, 5, o->message_id);
-	sqlite3_bind_blob64(s, 6, data, len, SQLITE_STATIC);
+	if (o->data != NULL) {
+		data = g_bytes_get_data(o->data, &len);
+		sqlite3_bind_blob64(s, 6, data, len, SQLITE_STATIC);
+	}
 	sqlite3_bind_int64(s, 7, o->queued_at);
+	bind_text(s, 8, o->letter);
 	if (!step_done(st, s, err))
 		return FALSE;
 	if (id != NULL)
@@ -1105,6 +1250,7 @@ outbox_row_clear(gpointer p)
 	g_free((char *)o->message_id);
 	g_free((char *)o->state);
 	g_free((char *)o->reply);
+	g_free((char *)o->letter);
 	if (o->data != NULL)
 		g_bytes_unref(o->data);
 	memset(o, 0, sizeof(*o));
@@ -1137,6 +1283,8 @@ outbox_rows(struct store *st, sqlite3_stmt *s, GError **err)
 		o.next_at = sqlite3_column_int64(s, 10);
 		if (sqlite3_column_count(s) > 11)
 			o.case_id = sqlite3_column_int64(s, 11);
+		if (sqlite3_column_count(s) > 12)
+			o.letter = dup_column(s, 12);
 		g_array_append_val(rows, o);
 	}
 	sqlite3_reset(s);
@@ -1207,6 +1355,46 @@ store_outbox_result(struct store *st, const struct store_outbox *o,
 	if (o->sent_at > 0)
 		sqlite3_bind_int64(s, 5, o->sent_at);
 	bind_text(s, 6, o->reply);
+	return step_done(st, s, err);
+}
+
+GArray *
+store_outbox_intents(struct store *st, int limit, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_OUTBOX_INTENTS, err)) == NULL)
+		return NULL;
+	sqlite3_bind_int(s, 1, limit);
+	return outbox_rows(st, s, err);
+}
+
+gboolean
+store_outbox_composed(struct store *st, int64_t id, GBytes *data,
+    int64_t now, GError **err)
+{
+	sqlite3_stmt	*s;
+	gsize		 len;
+	const void	*p = g_bytes_get_data(data, &len);
+
+	if ((s = stmt(st, S_OUTBOX_COMPOSED, err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_blob64(s, 2, p, len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now);
+	return step_done(st, s, err);
+}
+
+gboolean
+store_outbox_uncomposable(struct store *st, int64_t id, const char *why,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_OUTBOX_UNCOMPOSABLE, err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, why);
 	return step_done(st, s, err);
 }
 
@@ -1840,6 +2028,7 @@ timer_rows(struct store *st, sqlite3_stmt *s, GError **err)
 		t.due_at = sqlite3_column_int64(s, 4);
 		t.state = dup_column(s, 5);
 		t.fired_at = sqlite3_column_int64(s, 6);
+		t.attempts = sqlite3_column_int(s, 7);
 		g_array_append_val(rows, t);
 	}
 	sqlite3_reset(s);
@@ -1889,6 +2078,34 @@ store_timer_set(struct store *st, int64_t id, const char *state,
 		return FALSE;
 	*changed = sqlite3_changes(st->db) > 0;
 	return TRUE;
+}
+
+static gboolean
+timer_not_fired(struct store *st, enum stmt_id which, int64_t id,
+    int64_t at, const char *reason, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, which, err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, at);
+	bind_text(s, 3, reason);
+	return step_done(st, s, err);
+}
+
+gboolean
+store_timer_retry(struct store *st, int64_t id, int64_t retry_at,
+    const char *reason, GError **err)
+{
+	return timer_not_fired(st, S_TIMER_RETRY, id, retry_at, reason, err);
+}
+
+gboolean
+store_timer_fail(struct store *st, int64_t id, int64_t now,
+    const char *reason, GError **err)
+{
+	return timer_not_fired(st, S_TIMER_FAILED, id, now, reason, err);
 }
 
 int64_t

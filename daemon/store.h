@@ -26,7 +26,13 @@ struct store;
 
 GQuark		 store_error_quark(void);
 #define STORE_ERROR	(store_error_quark())
-enum { STORE_ERROR_OPEN, STORE_ERROR_VERSION, STORE_ERROR_SQL };
+enum { STORE_ERROR_OPEN, STORE_ERROR_VERSION, STORE_ERROR_SQL,
+    STORE_ERROR_TRANSIENT };
+/*
+ * The error came from the machine (disk full, lock held too long, I/O),
+ * not from the data: the same work may succeed later.
+ */
+gboolean	 store_error_transient(const GError *);
 
 /*
  * Open path.  Without STORE_CREATE a missing file is an error and nothing
@@ -96,6 +102,7 @@ struct store_inbound_row {
 	char		*message_id;
 	int64_t		 size;
 	int64_t		 fetched_at;
+	int64_t		 processed_at;	/* 0: not yet */
 };
 void		 store_inbound_row_clear(struct store_inbound_row *);
 /* The oldest row in state 'new'; FALSE with no error when there is none. */
@@ -107,7 +114,10 @@ gboolean	 store_inbound_get(struct store *, int64_t,
 GArray		*store_inbound_new_ids(struct store *, int limit, GError **);
 /* The raw message kept in the row, or NULL when it is in the spool. */
 GBytes		*store_inbound_raw(struct store *, int64_t, GError **);
-/* state is "processed" or "quarantined" (with reason) or "new". */
+/*
+ * state is "processed", "quarantined" (it cannot be parsed), "failed"
+ * (processing it failed; both with reason) or "new".
+ */
 gboolean	 store_inbound_set_state(struct store *, int64_t, const char *,
 		    const char *, int64_t, GError **);
 /* Rows in a state, oldest first; caller frees with g_array_unref(). */
@@ -147,14 +157,19 @@ struct store_outbox {
 	const char	*rcpt;
 	const char	*message_id;
 	GBytes		*data;		/* the exact bytes (CRLF) */
-	const char	*state;		/* pending, sent, failed */
+	const char	*state;		/* intent, pending, sent, failed */
 	int		 attempts;
 	int64_t		 queued_at;
 	int64_t		 next_at;
 	int64_t		 sent_at;
 	const char	*reply;		/* the server's last reply */
+	const char	*letter;	/* state 'intent': what to compose */
 };
-/* Inside the caller's transaction, with the event that caused it. */
+/*
+ * Inside the caller's transaction, with the event that caused it.  Without
+ * data, the row is an intent (state 'intent', letter set) that the
+ * compose stage builds.
+ */
 gboolean	 store_outbox_add(struct store *, const struct store_outbox *,
 		    int64_t *id, GError **);
 /* Pending rows due at now; rows own their strings (g_array_unref). */
@@ -164,6 +179,17 @@ GArray		*store_outbox_due(struct store *, int64_t now, int limit,
 GArray		*store_outbox_list(struct store *, const char *state, GError **);
 gboolean	 store_outbox_result(struct store *, const struct store_outbox *,
 		    GError **);
+/*
+ * Letters not yet composed (state 'intent', with letter), oldest first;
+ * g_array_unref.
+ */
+GArray		*store_outbox_intents(struct store *, int limit, GError **);
+/* The intent composed: its bytes, and it is due from now. */
+gboolean	 store_outbox_composed(struct store *, int64_t, GBytes *,
+		    int64_t now, GError **);
+/* The intent cannot be composed: failed with why, to be reported. */
+gboolean	 store_outbox_uncomposable(struct store *, int64_t,
+		    const char *why, GError **);
 /* The earliest next_at of a pending row; 0 when none. */
 int64_t		 store_outbox_next_at(struct store *);
 /* Failed rows not yet reported, with their case_id; g_array_unref. */
@@ -266,9 +292,17 @@ struct store_timer {
 	char		*deadline;
 	char		*kind;
 	int64_t		 due_at;
-	char		*state;		/* pending, met, missed, sent, cancelled */
+	char		*state;		/* pending, met, missed, sent, cancelled,
+					   failed */
 	int64_t		 fired_at;
+	int		 attempts;	/* failed tries to fire it */
 };
+/* A pending timer that could not fire: tried again at retry_at. */
+gboolean	 store_timer_retry(struct store *, int64_t, int64_t retry_at,
+		    const char *reason, GError **);
+/* A pending timer that could not fire, given up: state 'failed'. */
+gboolean	 store_timer_fail(struct store *, int64_t, int64_t now,
+		    const char *reason, GError **);
 /* Once per (case, deadline, kind): scheduling again re-arms it. */
 gboolean	 store_timer_add(struct store *, int64_t case_id,
 		    const char *deadline, const char *kind, int64_t due_at,

@@ -348,6 +348,83 @@ fire_one(struct store *st, const struct setup *s, const struct store_timer *t,
 	return ok;
 }
 
+/*
+ * A timer that could not fire is retried after 1, 2, 4... minutes (an
+ * hour at most), TIMER_TRIES times in all; then it is failed and staff
+ * are told.  It never holds up the timers after it.
+ */
+#define TIMER_TRIES	6
+
+static int64_t
+retry_delay(int attempts)
+{
+	return MIN((int64_t)60 << MIN(attempts, 6), 3600);
+}
+
+/* Staff are told a timer will not fire: the case's notify, or admin. */
+static gboolean
+tell_failed(struct store *st, const struct setup *s,
+    const struct store_timer *t, const char *why, int64_t now, GError **err)
+{
+	const struct rules_type *type = NULL;
+	struct store_case c;
+	gboolean	 has_case, queued, ok;
+	char		*detail, *subject, *body;
+
+	has_case = store_case_by_id(st, t->case_id, &c, NULL);
+	if (has_case)
+		type = rules_type(s->rules, c.type);
+	detail = g_strdup_printf("%s: the %s timer could not fire after %d "
+	    "attempt(s): %s", t->deadline, t->kind, t->attempts + 1, why);
+	ok = !has_case || store_event_add(st, c.id, now, "recoursd",
+	    "timer-failed", detail, err);
+	subject = g_strdup_printf("[%s] Échéance non traitée : %s",
+	    has_case ? c.ref : "?", t->deadline);
+	body = g_strdup_printf("recoursd n'a pas pu traiter l'échéance « %s » "
+	    "du dossier %s.\n\nMotif : %s\n\nVérifiez le dossier et traitez "
+	    "cette échéance à la main.\n", t->deadline, has_case ? c.ref : "?",
+	    why);
+	ok = ok && notify_queue(st, s->conf, "timer-failed", t->case_id,
+	    type != NULL ? type->notify : NULL, subject, body, now, &queued,
+	    err);
+	g_free(detail);
+	g_free(subject);
+	g_free(body);
+	if (has_case)
+		store_case_clear(&c);
+	return ok;
+}
+
+/*
+ * t failed to fire with why (its transaction rolled back): retry it
+ * later, or give up and tell staff; in a transaction of its own.
+ */
+static gboolean
+set_aside(struct store *st, const struct setup *s,
+    const struct store_timer *t, const char *why, int64_t now,
+    gboolean *queued, GError **err)
+{
+	gboolean	 last = t->attempts + 1 >= TIMER_TRIES, ok;
+
+	if (!store_begin(st, err))
+		return FALSE;
+	if (last)
+		ok = store_timer_fail(st, t->id, now, why, err) &&
+		    tell_failed(st, s, t, why, now, err);
+	else
+		ok = store_timer_retry(st, t->id, now +
+		    retry_delay(t->attempts), why, err);
+	if (!ok || !store_commit(st, err)) {
+		store_rollback(st);
+		return FALSE;
+	}
+	*queued = *queued || last;
+	log_warnx("timer: case %" G_GINT64_FORMAT ": %s %s: %s%s",
+	    t->case_id, t->deadline, t->kind, why, last ? "; given up, staff "
+	    "told" : "; will retry");
+	return TRUE;
+}
+
 int
 timer_fire(struct store *st, const struct setup *s, int64_t now,
     gboolean *queued, GError **err)
@@ -362,16 +439,30 @@ timer_fire(struct store *st, const struct setup *s, int64_t now,
 	for (i = 0; i < due->len; i++) {
 		const struct store_timer *t = &g_array_index(due,
 		    struct store_timer, i);
+		GError	*e = NULL;
 		gboolean q = FALSE;
 
-		if (!store_begin(st, err) || !fire_one(st, s, t, now, &q, err) ||
-		    !store_commit(st, err)) {
-			store_rollback(st);
-			g_array_unref(due);
-			return -1;
+		if (store_begin(st, &e) && fire_one(st, s, t, now, &q, &e) &&
+		    store_commit(st, &e)) {
+			*queued = *queued || q;
+			n++;
+			continue;
 		}
-		*queued = *queued || q;
-		n++;
+		store_rollback(st);
+		if (e == NULL)
+			g_set_error(&e, STORE_ERROR, STORE_ERROR_SQL,
+			    "failed without a reason");
+		/* The disk or the lock, not this timer: try all later. */
+		if (store_error_transient(e) ||
+		    !set_aside(st, s, t, e->message, now, queued, err)) {
+			if (err != NULL && *err == NULL)
+				g_propagate_error(err, e);
+			else
+				g_clear_error(&e);
+			n = -1;
+			break;
+		}
+		g_error_free(e);
 	}
 	g_array_unref(due);
 	return n;

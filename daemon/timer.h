@@ -47,7 +47,11 @@ gboolean	 timer_restart(struct store *, const struct setup *,
 		    int64_t case_id, const struct rules_type *, int64_t now,
 		    GError **);
 
-/* Fire what is due at now, one transaction each; how many, or -1. */
+/*
+ * Fire what is due at now, one transaction each; how many, or -1 when
+ * the store itself fails (try again later).  A timer that fails alone is
+ * set aside: retried with backoff, then failed and staff told.
+ */
 int		 timer_fire(struct store *, const struct setup *, int64_t now,
 		    gboolean *queued, GError **);
 

@@ -1,0 +1,227 @@
+/*
+ * outbox.c: see outbox.h.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "log.h"
+#include "outbox.h"
+
+#define GROUP	"letter"
+#define ROUND	64	/* intents composed per store read */
+
+/* A decoded intent: m points into kf's strings and the file arrays. */
+struct intent {
+	GKeyFile		*kf;
+	struct compose_mail	 m;
+	char			**strings;	/* owned values m points to */
+	struct compose_file	*files;
+	char			**names, **types, **paths;
+};
+
+static void	 set(GKeyFile *, const char *, const char *);
+static const char *get(struct intent *, const char *);
+static gboolean	 intent_decode(const char *, struct intent *, GError **);
+static void	 intent_clear(struct intent *);
+static gboolean	 compose_one(struct store *, const struct store_outbox *,
+		    int64_t, GError **);
+
+static void
+set(GKeyFile *kf, const char *key, const char *value)
+{
+	if (value != NULL)
+		g_key_file_set_string(kf, GROUP, key, value);
+}
+
+char *
+outbox_intent_encode(const struct compose_mail *m)
+{
+	GKeyFile	*kf = g_key_file_new();
+	char		*text;
+	guint		 i;
+
+	set(kf, "from_name", m->from_name);
+	set(kf, "from_addr", m->from_addr);
+	set(kf, "to_name", m->to_name);
+	set(kf, "to_addr", m->to_addr);
+	set(kf, "reply_to", m->reply_to);
+	set(kf, "subject", m->subject);
+	set(kf, "body", m->body);
+	set(kf, "lang", m->lang);
+	set(kf, "auto_submitted", m->auto_submitted);
+	set(kf, "in_reply_to", m->in_reply_to);
+	set(kf, "references", m->references);
+	set(kf, "domain", m->domain);
+	set(kf, "message_id", m->message_id);
+	g_key_file_set_int64(kf, GROUP, "date", m->date);
+	if (m->nfiles > 0) {
+		const char **n = g_new0(const char *, m->nfiles);
+		const char **t = g_new0(const char *, m->nfiles);
+		const char **p = g_new0(const char *, m->nfiles);
+
+		for (i = 0; i < m->nfiles; i++) {
+			n[i] = m->files[i].filename;
+			t[i] = m->files[i].content_type;
+			p[i] = m->files[i].path;
+		}
+		g_key_file_set_string_list(kf, GROUP, "file_names", n,
+		    m->nfiles);
+		g_key_file_set_string_list(kf, GROUP, "file_types", t,
+		    m->nfiles);
+		g_key_file_set_string_list(kf, GROUP, "file_paths", p,
+		    m->nfiles);
+		g_free(n);
+		g_free(t);
+		g_free(p);
+	}
+	text = g_key_file_to_data(kf, NULL, NULL);
+	g_key_file_free(kf);
+	return text;
+}
+
+/* The value of key, kept until intent_clear(); NULL when absent. */
+static const char *
+get(struct intent *in, const char *key)
+{
+	char	*v = g_key_file_get_string(in->kf, GROUP, key, NULL);
+	guint	 n;
+
+	if (v == NULL)
+		return NULL;
+	n = in->strings != NULL ? g_strv_length(in->strings) : 0;
+	in->strings = g_renew(char *, in->strings, n + 2);
+	in->strings[n] = v;
+	in->strings[n + 1] = NULL;
+	return v;
+}
+
+static gboolean
+intent_decode(const char *text, struct intent *in, GError **err)
+{
+	struct compose_mail *m = &in->m;
+	gsize	 nn = 0, nt = 0, np = 0, i;
+
+	memset(in, 0, sizeof(*in));
+	in->kf = g_key_file_new();
+	if (text == NULL) {
+		g_set_error(err, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_NOT_FOUND,
+		    "the intent holds no letter");
+		return FALSE;
+	}
+	if (!g_key_file_load_from_data(in->kf, text, -1, G_KEY_FILE_NONE, err))
+		return FALSE;
+	m->from_name = get(in, "from_name");
+	m->from_addr = get(in, "from_addr");
+	m->to_name = get(in, "to_name");
+	m->to_addr = get(in, "to_addr");
+	m->reply_to = get(in, "reply_to");
+	m->subject = get(in, "subject");
+	m->body = get(in, "body");
+	m->lang = get(in, "lang");
+	m->auto_submitted = get(in, "auto_submitted");
+	m->in_reply_to = get(in, "in_reply_to");
+	m->references = get(in, "references");
+	m->domain = get(in, "domain");
+	m->message_id = get(in, "message_id");
+	m->date = g_key_file_get_int64(in->kf, GROUP, "date", NULL);
+	m->tz = g_time_zone_new_identifier("Europe/Paris");
+	in->names = g_key_file_get_string_list(in->kf, GROUP, "file_names",
+	    &nn, NULL);
+	in->types = g_key_file_get_string_list(in->kf, GROUP, "file_types",
+	    &nt, NULL);
+	in->paths = g_key_file_get_string_list(in->kf, GROUP, "file_paths",
+	    &np, NULL);
+	if (nn > 0 && nn == nt && nn == np) {
+		in->files = g_new0(struct compose_file, nn);
+		for (i = 0; i < nn; i++) {
+			in->files[i].filename = in->names[i];
+			in->files[i].content_type = in->types[i];
+			in->files[i].path = in->paths[i];
+		}
+		m->files = in->files;
+		m->nfiles = (guint)nn;
+	}
+	return TRUE;
+}
+
+static void
+intent_clear(struct intent *in)
+{
+	if (in->m.tz != NULL)
+		g_time_zone_unref(in->m.tz);
+	g_strfreev(in->strings);
+	g_strfreev(in->names);
+	g_strfreev(in->types);
+	g_strfreev(in->paths);
+	g_free(in->files);
+	if (in->kf != NULL)
+		g_key_file_free(in->kf);
+	memset(in, 0, sizeof(*in));
+}
+
+/*
+ * Build one intent into its bytes, or fail it with the reason; in its own
+ * transaction.  FALSE only when the store fails.
+ */
+static gboolean
+compose_one(struct store *st, const struct store_outbox *o, int64_t now,
+    GError **err)
+{
+	struct intent	 in;
+	GError		*why = NULL;
+	GBytes		*data = NULL;
+	char		*id = NULL, *reason;
+	gboolean	 ok;
+
+	if (intent_decode(o->letter, &in, &why))
+		data = compose_message(&in.m, &id, &why);
+	intent_clear(&in);
+	if (!store_begin(st, err))
+		return FALSE;
+	if (data != NULL)
+		ok = store_outbox_composed(st, o->id, data, now, err);
+	else {
+		reason = g_strdup_printf("it could not be written: %s",
+		    why != NULL ? why->message : "unknown error");
+		log_warnx("outbox: %s %" G_GINT64_FORMAT " to %s: %s", o->kind,
+		    o->id, o->rcpt, reason);
+		ok = store_outbox_uncomposable(st, o->id, reason, err);
+		g_free(reason);
+	}
+	g_clear_error(&why);
+	g_free(id);
+	if (data != NULL)
+		g_bytes_unref(data);
+	if (!ok || !store_commit(st, err)) {
+		store_rollback(st);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+int
+outbox_compose(struct store *st, int64_t now, GError **err)
+{
+	GArray	*rows;
+	guint	 i;
+	int	 n = 0;
+
+	for (;;) {
+		if ((rows = store_outbox_intents(st, ROUND, err)) == NULL)
+			return -1;
+		if (rows->len == 0)
+			break;
+		for (i = 0; i < rows->len; i++) {
+			if (!compose_one(st, &g_array_index(rows,
+			    struct store_outbox, i), now, err)) {
+				g_array_unref(rows);
+				return -1;
+			}
+			n++;
+		}
+		g_array_unref(rows);
+	}
+	g_array_unref(rows);
+	return n;
+}
