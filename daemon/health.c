@@ -111,3 +111,72 @@ health_check(struct store *st, const struct conf *c, int64_t now,
 	g_array_unref(rows);
 	return n;
 }
+
+/*
+ * The administrator hears of messages set aside at most once an hour,
+ * each named once: those set aside since the last such alert.
+ */
+#define SET_ASIDE_EVERY	3600
+#define SET_ASIDE_NAMED	50
+
+static char *
+set_aside_text(const struct conf *c, GArray *rows, char **subject)
+{
+	gboolean en = strcmp(c->language, "en") == 0;
+	GString	*b = g_string_new(NULL);
+	guint	 i;
+
+	*subject = g_strdup_printf(en ? "[recoursd] %u message(s) set aside" :
+	    "[recoursd] %u message(s) mis de côté", rows->len);
+	g_string_append(b, en ? "recoursd could not process these messages. "
+	    "They are kept; the others went on.\n\n" : "recoursd n'a pas pu "
+	    "traiter ces messages.  Ils sont conservés ; les autres ont été "
+	    "traités.\n\n");
+	for (i = 0; i < rows->len; i++) {
+		const struct store_inbound_row *r = &g_array_index(rows,
+		    struct store_inbound_row, i);
+
+		g_string_append_printf(b, "  %" G_GINT64_FORMAT "  %s  %s: %s\n",
+		    r->id, r->mailbox, r->state, r->reason != NULL ? r->reason :
+		    "?");
+	}
+	if (rows->len == SET_ASIDE_NAMED)
+		g_string_append(b, en ? "  ...\n" : "  ...\n");
+	g_string_append(b, en ? "\nSee them with: recoursctl quarantine list\n"
+	    "Once the cause is fixed: recoursctl reprocess ID\n" :
+	    "\nLes voir : recoursctl quarantine list\nUne fois la cause "
+	    "corrigée : recoursctl reprocess ID\n");
+	return g_string_free(b, FALSE);
+}
+
+int
+health_set_aside(struct store *st, const struct conf *c, int64_t now,
+    GError **err)
+{
+	int64_t	 last;
+	GArray	*rows;
+	char	*subject, *body;
+	gboolean queued = FALSE, ok;
+
+	if (c->admin == NULL || !c->has_smtp)
+		return 0;
+	last = store_outbox_last(st, "alert-set-aside");
+	if (last > 0 && now - last < SET_ASIDE_EVERY)
+		return 0;
+	if ((rows = store_inbound_set_aside(st, last, SET_ASIDE_NAMED,
+	    err)) == NULL)
+		return -1;
+	if (rows->len == 0) {
+		g_array_unref(rows);
+		return 0;
+	}
+	body = set_aside_text(c, rows, &subject);
+	g_array_unref(rows);
+	ok = store_begin(st, err) && notify_queue(st, c, "alert-set-aside", 0,
+	    NULL, subject, body, now, &queued, err) && store_commit(st, err);
+	if (!ok)
+		store_rollback(st);
+	g_free(subject);
+	g_free(body);
+	return ok ? queued : -1;
+}

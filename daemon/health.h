@@ -19,4 +19,12 @@
 int		 health_check(struct store *, const struct conf *, int64_t now,
 		    GError **);
 
+/*
+ * Messages set aside (quarantined, or failed while processed) since the
+ * last such alert, named in one mail to alerts.admin, once an hour at
+ * most.  Returns 1 when it was queued, 0 when not, -1 on a store error.
+ */
+int		 health_set_aside(struct store *, const struct conf *,
+		    int64_t now, GError **);
+
 #endif

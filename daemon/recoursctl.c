@@ -51,6 +51,7 @@ static int	 cmd_version(struct ctl *, int, char **);
 static int	 cmd_check(struct ctl *, int, char **);
 static int	 cmd_inject(struct ctl *, int, char **);
 static int	 cmd_quarantine(struct ctl *, int, char **);
+static gboolean	 list_set_aside(struct ctl *, const char *, gboolean);
 static int	 cmd_reprocess(struct ctl *, int, char **);
 static int	 cmd_status(struct ctl *, int, char **);
 static int	 cmd_deadline(struct ctl *, int, char **);
@@ -119,10 +120,10 @@ static const struct command commands[] = {
 	    "list outgoing mail with the server's replies, or retry a failed one",
 	    NEED_CONF | NEED_STORE_RW, cmd_outbox },
 	{ "quarantine", "quarantine [list [--json] | show ID]",
-	    "list quarantined messages, or show one with its reason",
+	    "list messages set aside (quarantined or failed), or show one",
 	    NEED_CONF | NEED_STORE_RO, cmd_quarantine },
 	{ "reprocess", "reprocess ID",
-	    "parse a quarantined message again (after a fix or a limit change)",
+	    "process a message set aside again (after a fix or a limit change)",
 	    NEED_CONF | NEED_STORE_RW, cmd_reprocess },
 };
 
@@ -249,7 +250,7 @@ static int
 cmd_status(struct ctl *ctl, int argc, char **argv)
 {
 	static const char *const states[] = {
-		"new", "processed", "quarantined", "duplicate"
+		"new", "processed", "quarantined", "failed", "duplicate"
 	};
 	gboolean json = take_json(&argc, argv);
 	GError	*err = NULL;
@@ -1374,12 +1375,14 @@ cmd_inject(struct ctl *ctl, int argc, char **argv)
 	return 0;
 }
 
+/* What recoursd set aside: it could not parse it, or processing failed. */
+static const char *const set_aside[] = { "quarantined", "failed", NULL };
+
 static int
 cmd_quarantine(struct ctl *ctl, int argc, char **argv)
 {
 	gboolean json = take_json(&argc, argv);
 	struct store_inbound_row r;
-	GArray	*rows;
 	GError	*err = NULL;
 	int64_t	 id;
 	guint	 i;
@@ -1406,31 +1409,45 @@ cmd_quarantine(struct ctl *ctl, int argc, char **argv)
 		    "show ID]\n");
 		return 2;
 	}
-	if ((rows = store_inbound_list(ctl->store, "quarantined", &err)) == NULL) {
+	for (i = 0; set_aside[i] != NULL; i++)
+		if (!list_set_aside(ctl, set_aside[i], json))
+			return 1;
+	return 0;
+}
+
+/* The inbound rows in state, one line each (JSON: one object). */
+static gboolean
+list_set_aside(struct ctl *ctl, const char *state, gboolean json)
+{
+	GArray	*rows;
+	GError	*err = NULL;
+	guint	 i;
+
+	if ((rows = store_inbound_list(ctl->store, state, &err)) == NULL) {
 		fprintf(stderr, "recoursctl: %s\n", err->message);
 		g_error_free(err);
-		return 1;
+		return FALSE;
 	}
 	for (i = 0; i < rows->len; i++) {
 		struct store_inbound_row *q = &g_array_index(rows,
 		    struct store_inbound_row, i);
-
 		char	*mb, *why;
 
 		if (!json) {
-			printf("%6" G_GINT64_FORMAT "  %-12s %s\n", q->id,
-			    q->mailbox, q->reason ? q->reason : "");
+			printf("%6" G_GINT64_FORMAT "  %-12s %-11s %s\n", q->id,
+			    q->mailbox, q->state, q->reason ? q->reason : "");
 			continue;
 		}
 		mb = report_json_str(q->mailbox);
 		why = report_json_str(q->reason);
 		printf("{\"id\": %" G_GINT64_FORMAT ", \"mailbox\": %s, "
-		    "\"reason\": %s}\n", q->id, mb, why);
+		    "\"state\": \"%s\", \"reason\": %s}\n", q->id, mb,
+		    q->state, why);
 		g_free(mb);
 		g_free(why);
 	}
 	g_array_unref(rows);
-	return 0;
+	return TRUE;
 }
 
 static int
@@ -1448,10 +1465,10 @@ cmd_reprocess(struct ctl *ctl, int argc, char **argv)
 	if (parse_id(argv[1], &id) == -1)
 		return 2;
 	found = store_inbound_get(ctl->store, id, &r, &err);
-	if (!found || strcmp(r.state, "quarantined") != 0) {
+	if (!found || !g_strv_contains(set_aside, r.state)) {
 		fprintf(stderr, "recoursctl: %s\n", err != NULL ? err->message :
-		    found ? "that message is not quarantined" :
-		    "no such inbound message");
+		    found ? "that message is not set aside (quarantined or "
+		    "failed)" : "no such inbound message");
 		g_clear_error(&err);
 		store_inbound_row_clear(&r);
 		return 1;

@@ -147,6 +147,10 @@ on_health(gpointer data)
 		log_warnx("health: %s", err->message);
 		g_clear_error(&err);
 	}
+	if (health_set_aside(d->store, d->setup->conf, clock_now(), &err) < 0) {
+		log_warnx("health: %s", err->message);
+		g_clear_error(&err);
+	}
 	/* Messages left 'new' by a store error (disk full, a lock). */
 	if (ingest_retry(d->ingest) > 0)
 		on_queued(d);

@@ -313,6 +313,8 @@ enum stmt_id {
 	S_TIMER_RETRY,
 	S_TIMER_FAILED,
 	S_OUTBOX_INTENTS,
+	S_OUTBOX_LAST,
+	S_INBOUND_SET_ASIDE,
 	S_OUTBOX_COMPOSED,
 	S_OUTBOX_UNCOMPOSABLE,
 	S_TIMER_OF_CASE,
@@ -370,12 +372,19 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "rcpt, message_id, data, queued_at, next_at, state, letter) VALUES "
 	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, CASE WHEN ?6 IS NULL THEN "
 	    "'intent' ELSE 'pending' END, ?8)",
+	[S_OUTBOX_LAST] = "SELECT coalesce(max(queued_at), 0) FROM outbox "
+	    "WHERE kind = ?1",
+	[S_INBOUND_SET_ASIDE] = "SELECT id, mailbox, sha256, state, reason, "
+	    "message_id, size, fetched_at, coalesce(processed_at, 0) FROM "
+	    "inbound WHERE state IN ('quarantined', 'failed') AND "
+	    "processed_at > ?1 ORDER BY id LIMIT ?2",
 	[S_OUTBOX_INTENTS] = "SELECT id, kind, mail_from, rcpt, message_id, "
 	    "NULL, attempts, queued_at, state, reply, next_at, "
 	    "coalesce(case_id, 0), letter FROM outbox WHERE state = 'intent' "
 	    "ORDER BY id LIMIT ?1",
 	/* Composed: due now, not at the instant it was decided. */
 	[S_OUTBOX_COMPOSED] = "UPDATE outbox SET data = ?2, state = 'pending', "
+	    "letter = NULL, "
 	    "next_at = max(next_at, ?3) WHERE id = ?1 AND state = 'intent'",
 	[S_OUTBOX_UNCOMPOSABLE] = "UPDATE outbox SET state = 'failed', "
 	    "reply = ?2, reported = 0 WHERE id = ?1 AND state = 'intent'",
@@ -1090,6 +1099,35 @@ store_inbound_list(struct store *st, const char *state, GError **err)
 	return rows;
 }
 
+GArray *
+store_inbound_set_aside(struct store *st, int64_t since, int limit,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+	GArray		*rows;
+	int		 rc;
+
+	if ((s = stmt(st, S_INBOUND_SET_ASIDE, err)) == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, since);
+	sqlite3_bind_int(s, 2, limit);
+	rows = g_array_new(FALSE, TRUE, sizeof(struct store_inbound_row));
+	g_array_set_clear_func(rows, row_array_clear);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_inbound_row r;
+
+		read_inbound_row(s, &r);
+		g_array_append_val(rows, r);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		g_array_unref(rows);
+		sql_fail(st, err, "inbound set aside");
+		return NULL;
+	}
+	return rows;
+}
+
 gboolean
 store_inbound_count(struct store *st, const char *state, int64_t *n,
     GError **err)
@@ -1396,6 +1434,21 @@ store_outbox_uncomposable(struct store *st, int64_t id, const char *why,
 	sqlite3_bind_int64(s, 1, id);
 	bind_text(s, 2, why);
 	return step_done(st, s, err);
+}
+
+int64_t
+store_outbox_last(struct store *st, const char *kind)
+{
+	sqlite3_stmt	*s;
+	int64_t		 at = 0;
+
+	if ((s = stmt(st, S_OUTBOX_LAST, NULL)) == NULL)
+		return 0;
+	bind_text(s, 1, kind);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		at = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return at;
 }
 
 int64_t
@@ -2580,10 +2633,14 @@ store_purge_case(struct store *st, int64_t case_id, gboolean delete,
 	    erase_inbound_rows(st, inbound, now, p, err) &&
 	    erase_messages(st, "case_id = ?1", case_id, delete, p, err);
 	g_array_unref(inbound);
-	/* A row still pending would be sent empty: it fails, unreported. */
+	/*
+	 * A row still pending or an intent would be sent empty: it fails,
+	 * unreported.
+	 */
 	if (!ok || (n = run_ids(st, "UPDATE outbox SET rcpt = '', data = X'', "
-	    "reply = NULL, reported = 1, state = CASE state WHEN 'pending' "
-	    "THEN 'failed' ELSE state END WHERE case_id = ?1", case_id, 0,
+	    "letter = NULL, reply = NULL, reported = 1, state = CASE WHEN "
+	    "state IN ('pending', 'intent') THEN 'failed' ELSE state END "
+	    "WHERE case_id = ?1", case_id, 0,
 	    err)) < 0)
 		return FALSE;
 	p->letters += n;
@@ -2617,7 +2674,8 @@ store_purge_unlinked(struct store *st, int64_t before, gboolean delete,
 		    g_array_index(inbound, int64_t, i), delete, p, err);
 	g_array_unref(inbound);
 	if (!ok || (n = run_ids(st, "UPDATE outbox SET rcpt = '', data = X'', "
-	    "reply = NULL WHERE case_id IS NULL AND state <> 'pending' AND "
+	    "letter = NULL, reply = NULL WHERE case_id IS NULL AND state NOT IN "
+	    "('pending', 'intent') AND "
 	    "queued_at < ?1 AND rcpt <> ''", before, 0, err)) < 0)
 		return FALSE;
 	p->letters += n;

@@ -122,6 +122,9 @@ gboolean	 store_inbound_set_state(struct store *, int64_t, const char *,
 		    const char *, int64_t, GError **);
 /* Rows in a state, oldest first; caller frees with g_array_unref(). */
 GArray		*store_inbound_list(struct store *, const char *state, GError **);
+/* Up to limit rows set aside (quarantined, failed) after since. */
+GArray		*store_inbound_set_aside(struct store *, int64_t since,
+		    int limit, GError **);
 gboolean	 store_inbound_count(struct store *, const char *state,
 		    int64_t *, GError **);
 
@@ -190,6 +193,8 @@ gboolean	 store_outbox_composed(struct store *, int64_t, GBytes *,
 /* The intent cannot be composed: failed with why, to be reported. */
 gboolean	 store_outbox_uncomposable(struct store *, int64_t,
 		    const char *why, GError **);
+/* When a row of kind was last queued; 0: never. */
+int64_t		 store_outbox_last(struct store *, const char *kind);
 /* The earliest next_at of a pending row; 0 when none. */
 int64_t		 store_outbox_next_at(struct store *);
 /* Failed rows not yet reported, with their case_id; g_array_unref. */

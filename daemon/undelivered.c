@@ -79,7 +79,9 @@ report_one(struct store *st, const struct setup *s,
 		store_rollback(st);
 		return FALSE;
 	}
-	why = g_strdup_printf("refused by our mail server after %d attempt(s): "
+	/* Never tried: it could not be written (outbox.c says why). */
+	why = o->attempts == 0 ? g_strdup(o->reply != NULL ? o->reply : "?") :
+	    g_strdup_printf("refused by our mail server after %d attempt(s): "
 	    "%s", o->attempts, o->reply != NULL ? o->reply : "?");
 	ok = store_outbox_set_reported(st, o->id, err) &&
 	    undelivered_record(st, s, has_case ? &c : NULL, o->kind, o->rcpt,

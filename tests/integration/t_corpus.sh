@@ -65,7 +65,7 @@ wait_for 10 is_quarantined
 ok $? "a message over the parts limit is quarantined"
 kill_wait $pid
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" quarantine list 2>&1)
-like "$out" "^ +$id +client +too many MIME parts \(more than 5\)" "recoursctl quarantine list shows it with its reason"
+like "$out" "^ +$id +client +quarantined +too many MIME parts \(more than 5\)" "recoursctl quarantine list shows it with its reason"
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" quarantine show "$id" 2>&1)
 like "$out" "reason: +too many MIME parts" "quarantine show gives the details"
 sed -i 's/parts = 5;/parts = 50;/' "$d/recoursd.conf"
