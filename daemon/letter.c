@@ -51,6 +51,7 @@ static const struct tpl_decl staff_vars[] = {
 	CASE_VARS, { "message.from", TPL_SCALAR },
 	{ "message.body", TPL_SCALAR }, { "attachments", TPL_LIST },
 	{ "admissibility", TPL_SCALAR }, { "out_of_time", TPL_SCALAR },
+	{ "unreachable", TPL_SCALAR },
 	{ "commands", TPL_LIST }, { "types", TPL_LIST }, END
 };
 static const struct tpl_decl deadline_vars[] = {

@@ -139,6 +139,7 @@ static gboolean	 set_missing(struct store *, int64_t, const char *,
 static gboolean	 send_letter(struct store *, const struct setup *,
 		    const struct run *, int64_t, const struct conf_staff *,
 		    const char *, int64_t, GError **);
+static char	*no_address(const struct store_case *);
 static void	 staff_vars(const struct setup *, const struct case_decision *,
 		    const struct msg *, struct tpl_vars *);
 static GArray	*notify_files(const struct setup *, const struct msg *,
@@ -294,11 +295,30 @@ send_to(struct store *st, const struct setup *s, const char *kind,
 }
 
 /* What only a staff mail offers: the message, the commands, the types. */
+/*
+ * Why no letter can reach the complainant of c (no address, or none we
+ * can write to), for staff to reach them another way; NULL when one can.
+ */
+static char *
+no_address(const struct store_case *c)
+{
+	const char	*to = c->reply_to != NULL ? c->reply_to :
+	    c->complainant_addr;
+
+	if (to == NULL)
+		return g_strdup("le message ne donne aucune adresse : aucune "
+		    "lettre ne peut lui parvenir, joignez-le autrement");
+	if (compose_address_ok(to))
+		return NULL;
+	return g_strdup_printf("« %s » n'est pas une adresse utilisable : "
+	    "aucune lettre ne peut lui parvenir, joignez-le autrement", to);
+}
+
 static void
 staff_vars(const struct setup *s, const struct case_decision *d,
     const struct msg *m, struct tpl_vars *v)
 {
-	char	*from, *item;
+	char	*from, *item, *unreachable;
 	guint	 i;
 	size_t	 k;
 
@@ -311,6 +331,9 @@ staff_vars(const struct setup *s, const struct case_decision *d,
 	tpl_vars_set(v, "admissibility", d->admissibility);
 	tpl_vars_set(v, "out_of_time", d->out_of_time ? (d->admissibility ?
 	    d->admissibility : "oui") : NULL);
+	unreachable = no_address(&d->existing);
+	tpl_vars_set(v, "unreachable", unreachable);
+	g_free(unreachable);
 	tpl_vars_set_list(v, "commands", NULL);
 	tpl_vars_append(v, "commands", "Commandes (une par ligne, en tête de "
 	    "la réponse) :");
