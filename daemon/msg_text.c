@@ -6,7 +6,8 @@
  * or nearly so, else as windows-1252; what even that cannot map becomes
  * U+FFFD.  The result is always valid UTF-8.  GMime has no HTML-to-text
  * converter; this small one keeps paragraph breaks, drops scripts and
- * styles, and decodes entities.
+ * styles, and decodes entities, in time linear in its input: every scan
+ * from a '<' or a '&' either consumes what it scanned or is bounded.
  */
 #include "config.h"
 
@@ -145,18 +146,28 @@ static const struct {
 	{ "rarr", 0x2192 },
 };
 
+/*
+ * The most bytes between '&' and ';' of an entity we decode ("#1114111",
+ * "#x10FFFF", "thinsp"): a ';' further away is not looked for, so that a
+ * text of '&' is read in linear time.
+ */
+#define ENTITY_MAX	10
+
 /* The character a named entity stands for, or 0. */
 static gunichar
 entity_char(const char *name, size_t n)
 {
 	size_t	 i;
 
+	/* The first byte first: most names differ there. */
 	for (i = 0; i < G_N_ELEMENTS(latin1_entities); i++)
-		if (strlen(latin1_entities[i]) == n &&
+		if (latin1_entities[i][0] == name[0] &&
+		    strlen(latin1_entities[i]) == n &&
 		    strncmp(latin1_entities[i], name, n) == 0)
 			return (gunichar)(0xa0 + i);
 	for (i = 0; i < G_N_ELEMENTS(entities); i++)
-		if (strlen(entities[i].name) == n &&
+		if (entities[i].name[0] == name[0] &&
+		    strlen(entities[i].name) == n &&
 		    strncmp(entities[i].name, name, n) == 0)
 			return entities[i].c;
 	return 0;
@@ -170,10 +181,11 @@ entity_char(const char *name, size_t n)
 static void
 append_entity(GString *out, const char **pp)
 {
-	const char	*p = *pp + 1, *end = strchr(p, ';');
+	const char	*p = *pp + 1, *end;
 	gunichar	 c = 0;
 
-	if (end == NULL || end - p > 10) {
+	end = memchr(p, ';', strnlen(p, ENTITY_MAX + 1));
+	if (end == NULL) {
 		g_string_append_c(out, '&');
 		*pp += 1;
 		return;
