@@ -8,6 +8,7 @@
  * converter; this small one keeps paragraph breaks, drops scripts and
  * styles, and decodes entities, in time linear in its input: every scan
  * from a '<' or a '&' either consumes what it scanned or is bounded.
+ * Their loops check the parse's time budget (msg_int.h).
  */
 #include "config.h"
 
@@ -16,10 +17,11 @@
 #include "msg_int.h"
 
 static gboolean	 mostly_utf8(const char *, gsize);
+static gboolean	 drop_controls(char *, struct msg_budget *, GError **);
 static gunichar	 entity_char(const char *, size_t);
 static void	 append_entity(GString *, const char **);
 static void	 tag_break(GString *, const char *, gsize);
-static void	 squeeze(GString *);
+static gboolean	 squeeze(GString *, struct msg_budget *, GError **);
 static gboolean	 skip_element(const char **, const char *);
 
 /*
@@ -72,18 +74,42 @@ msg_text_to_utf8(const char *bytes, gsize len, const char *charset)
 	return out;
 }
 
+/* CRLF and lone CR to LF; NUL and other controls but tab dropped. */
+static gboolean
+drop_controls(char *text, struct msg_budget *b, GError **err)
+{
+	char	*p, *q;
+
+	for (p = q = text; *p != '\0'; p++) {
+		if (!msg_budget_tick(b, "text decoding", err))
+			return FALSE;
+		if (*p == '\r') {
+			if (p[1] != '\n')
+				*q++ = '\n';
+			continue;
+		}
+		if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t')
+			continue;
+		*q++ = *p;
+	}
+	*q = '\0';
+	return TRUE;
+}
+
 /*
  * The decoded text of part, or NULL when it is larger than max (it is
- * then stored as an attachment instead: memory stays bounded).
+ * then stored as an attachment instead: memory stays bounded) or, with
+ * err set, when the budget is spent.
  */
 char *
-msg_text_decode(GMimePart *part, gsize max)
+msg_text_decode(GMimePart *part, gsize max, struct msg_budget *b,
+    GError **err)
 {
 	GMimeDataWrapper *content = g_mime_part_get_content(part);
 	GMimeStream	*mem;
 	GByteArray	*bytes;
 	const char	*charset;
-	char		*text, *p, *q;
+	char		*text;
 
 	if (g_mime_stream_length(g_mime_data_wrapper_get_stream(content)) >
 	    (gint64)max)
@@ -95,18 +121,11 @@ msg_text_decode(GMimePart *part, gsize max)
 	    "charset");
 	text = msg_text_to_utf8((const char *)bytes->data, bytes->len, charset);
 	g_object_unref(mem);
-	/* CRLF and lone CR to LF; NUL and other controls but tab dropped. */
-	for (p = q = text; *p != '\0'; p++) {
-		if (*p == '\r') {
-			if (p[1] != '\n')
-				*q++ = '\n';
-			continue;
-		}
-		if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t')
-			continue;
-		*q++ = *p;
+	if (!msg_budget_check(b, "text decoding", err) ||
+	    !drop_controls(text, b, err)) {
+		g_free(text);
+		return NULL;
 	}
-	*q = '\0';
 	return text;
 }
 
@@ -229,8 +248,8 @@ tag_break(GString *out, const char *tag, gsize len)
 }
 
 /* Runs of spaces to one; at most one blank line in a row. */
-static void
-squeeze(GString *s)
+static gboolean
+squeeze(GString *s, struct msg_budget *b, GError **err)
 {
 	gsize	 i, j = 0;
 	int	 nl = 0, sp = 0;
@@ -238,6 +257,8 @@ squeeze(GString *s)
 	for (i = 0; i < s->len; i++) {
 		char	 c = s->str[i] == '\t' ? ' ' : s->str[i];
 
+		if (!msg_budget_tick(b, "HTML to text", err))
+			return FALSE;
 		if (c == '\n') {
 			while (j > 0 && s->str[j - 1] == ' ')
 				j--;
@@ -254,8 +275,10 @@ squeeze(GString *s)
 	g_string_truncate(s, j);
 	while (s->len > 0 && s->str[s->len - 1] == '\n')
 		g_string_truncate(s, s->len - 1);
+	/* At most two (the loop keeps no more): no quadratic erase. */
 	while (s->len > 0 && s->str[0] == '\n')
 		g_string_erase(s, 0, 1);
+	return TRUE;
 }
 
 /* At "<name ...>": skip the element and its content, to its end tag. */
@@ -279,13 +302,17 @@ skip_element(const char **pp, const char *name)
 }
 
 char *
-msg_html_to_text(const char *html)
+msg_html_to_text(const char *html, struct msg_budget *b, GError **err)
 {
 	GString		*out = g_string_new(NULL);
 	const char	*p = html, *end;
 	gsize		 n;
 
 	while (*p != '\0') {
+		if (!msg_budget_tick(b, "HTML to text", err)) {
+			g_string_free(out, TRUE);
+			return NULL;
+		}
 		if (*p == '&') {
 			append_entity(out, &p);
 			continue;
@@ -311,6 +338,9 @@ msg_html_to_text(const char *html)
 		end = strchr(p, '>');
 		p = end != NULL ? end + 1 : p + strlen(p);
 	}
-	squeeze(out);
+	if (!squeeze(out, b, err)) {
+		g_string_free(out, TRUE);
+		return NULL;
+	}
 	return g_string_free(out, FALSE);
 }

@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 
 #include "msg.h"
+#include "msg_int.h"
 #include "testutil.h"
 
 static char	*corpus;
@@ -777,6 +778,38 @@ test_ampersand_bomb(void)
 	g_bytes_unref(raw);
 }
 
+/*
+ * A parse over its time budget stops with the reason the quarantine
+ * shows, and the HTML converter checks the budget within its loop, not
+ * only once it is done.
+ */
+static void
+test_budget_stops_parsing(void)
+{
+	struct msg_limits lim = msg_limits_default();
+	struct msg_budget b;
+	GBytes		*raw = ampersand_bomb("<p>", "</p>");
+	GError		*err = NULL;
+	const char	*html;
+
+	lim.time_budget_s = 1e-9;
+	g_assert_null(msg_parse_data(raw, &lim, attach_dir, &err));
+	g_assert_nonnull(err);
+	g_test_message("refused: %s", err->message);
+	g_assert_true(g_str_has_prefix(err->message, "parse time budget of "
+	    "1e-09 s exceeded in "));
+	g_clear_error(&err);
+	msg_budget_start(&b, 1e-6);
+	g_usleep(1000);
+	html = strstr(g_bytes_get_data(raw, NULL), "<p>");
+	g_assert_null(msg_html_to_text(html, &b, &err));
+	g_assert_nonnull(err);
+	g_assert_cmpstr(err->message, ==, "parse time budget of 1e-06 s "
+	    "exceeded in HTML to text");
+	g_clear_error(&err);
+	g_bytes_unref(raw);
+}
+
 /* These bytes are refused as "not a MIME message". */
 static void
 assert_not_mime(const void *bytes, gssize len)
@@ -874,6 +907,7 @@ main(int argc, char *argv[])
 	g_test_add_func("/msg/nested-message-name", test_nested_message_name);
 	g_test_add_func("/msg/html-entities", test_html_entities);
 	g_test_add_func("/msg/ampersand-bomb", test_ampersand_bomb);
+	g_test_add_func("/msg/budget-stops-parsing", test_budget_stops_parsing);
 	g_test_add_func("/msg/garbage-quarantined", test_garbage_quarantined);
 	g_test_add_func("/msg/huge-header", test_huge_header);
 	g_test_add_func("/msg/limits-quarantine-with-reason",
