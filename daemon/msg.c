@@ -1,7 +1,8 @@
 /*
  * msg.c: see msg.h.  Parsing is from a GMimeStreamFs with a persistent
  * stream, so parts stay on disk until written out (idioms.md §3.2).  The
- * walk counts parts and depth and checks the time budget at every part,
+ * walk counts parts and depth; the time budget is checked after GMime's
+ * parse, at every part and within every loop over content (msg_int.h),
  * so that no single message can stall its mailbox.
  */
 #include "config.h"
@@ -23,7 +24,8 @@ static gint64	 first_header_line(GMimeStream *);
 static GMimeMessage *construct(GMimeStream *, GMimeParserOptions *,
 		    gsize *);
 static gboolean	 read_body(struct msg *, GMimeMessage *,
-		    const struct msg_limits *, const char *, GError **);
+		    const struct msg_limits *, const char *, struct msg_budget *,
+		    GError **);
 static gboolean	 walk(struct msg_walk *, GMimeObject *, guint, GError **);
 static gboolean	 walk_part(struct msg_walk *, GMimePart *, GError **);
 static gboolean	 walk_message_part(struct msg_walk *, GMimeMessagePart *,
@@ -40,6 +42,33 @@ static void	 address_free(gpointer);
 static void	 attachment_free(gpointer);
 
 G_DEFINE_QUARK(recoursd-msg-error-quark, msg_error)
+
+void
+msg_budget_start(struct msg_budget *b, gdouble seconds)
+{
+	b->deadline = g_get_monotonic_time() +
+	    (gint64)(seconds * G_USEC_PER_SEC);
+	b->seconds = seconds;
+	b->ticks = 0;
+}
+
+gboolean
+msg_budget_check(struct msg_budget *b, const char *stage, GError **err)
+{
+	if (g_get_monotonic_time() <= b->deadline)
+		return TRUE;
+	g_set_error(err, MSG_ERROR, 0, "parse time budget of %g s exceeded "
+	    "in %s", b->seconds, stage);
+	return FALSE;
+}
+
+gboolean
+msg_budget_tick(struct msg_budget *b, const char *stage, GError **err)
+{
+	if (++b->ticks % MSG_BUDGET_TICKS != 0)
+		return TRUE;
+	return msg_budget_check(b, stage, err);
+}
 
 struct msg_limits
 msg_limits_default(void)
@@ -209,7 +238,7 @@ construct(GMimeStream *stream, GMimeParserOptions *opts, gsize *header_bytes)
 /* Walk the parts: text body, attachments, limits. */
 static gboolean
 read_body(struct msg *m, GMimeMessage *gm, const struct msg_limits *lim,
-    const char *attach_dir, GError **err)
+    const char *attach_dir, struct msg_budget *budget, GError **err)
 {
 	struct msg_walk	 w;
 	GMimeObject	*top = g_mime_message_get_mime_part(gm);
@@ -219,18 +248,19 @@ read_body(struct msg *m, GMimeMessage *gm, const struct msg_limits *lim,
 	w.m = m;
 	w.lim = lim;
 	w.attach_dir = attach_dir;
-	w.deadline = g_get_monotonic_time() +
-	    (gint64)(lim->time_budget_s * G_USEC_PER_SEC);
+	w.budget = budget;
 	w.plain = g_string_new(NULL);
 	w.html = g_string_new(NULL);
 	if (top != NULL)
 		ok = walk(&w, top, 0, err);
-	if (w.plain->len > 0 || w.html->len == 0)
+	if (ok && (w.plain->len > 0 || w.html->len == 0)) {
 		m->body = g_string_free(w.plain, FALSE);
-	else {
-		m->body = msg_html_to_text(w.html->str);
+		w.plain = NULL;
+	} else if (ok)
+		ok = (m->body = msg_html_to_text(w.html->str, budget,
+		    err)) != NULL;
+	if (w.plain != NULL)
 		g_string_free(w.plain, TRUE);
-	}
 	g_string_free(w.html, TRUE);
 	return ok;
 }
@@ -271,8 +301,10 @@ parse_stream(GMimeStream *stream, const struct msg_limits *lim,
 	GMimeParserOptions *opts = NULL;
 	GMimeMessage	*gm = NULL;
 	struct msg	*m = NULL;
+	struct msg_budget budget;
 	gsize		 header_bytes;
 
+	msg_budget_start(&budget, lim->time_budget_s);
 	g_mkdir_with_parents(attach_dir, 0750);
 	stream = skip_bom(lf_stream(stream, attach_dir));
 	if (g_mime_stream_length(stream) > lim->max_size) {
@@ -292,13 +324,16 @@ parse_stream(GMimeStream *stream, const struct msg_limits *lim,
 		    "%zu bytes)", header_bytes, lim->max_header_bytes);
 		goto out;
 	}
+	/* GMime has parsed the headers and the MIME structure by now. */
+	if (!msg_budget_check(&budget, "MIME parsing", err))
+		goto out;
 	m = g_new0(struct msg, 1);
 	m->header_bytes = header_bytes;
 	m->gmime = g_object_ref(gm);
 	m->attachments = g_ptr_array_new_with_free_func(attachment_free);
 	read_headers(m, gm, opts);
-
-	if (!read_body(m, gm, lim, attach_dir, err))
+	if (!msg_budget_check(&budget, "header decoding", err) ||
+	    !read_body(m, gm, lim, attach_dir, &budget, err))
 		goto fail;
 	goto out;
 fail:
@@ -329,11 +364,8 @@ walk(struct msg_walk *w, GMimeObject *obj, guint depth, GError **err)
 		    "(more than %u levels)", w->lim->max_depth);
 		return FALSE;
 	}
-	if (g_get_monotonic_time() > w->deadline) {
-		g_set_error(err, MSG_ERROR, 0, "parsing took longer than the "
-		    "time budget (%.1f s)", w->lim->time_budget_s);
+	if (!msg_budget_check(w->budget, "MIME parts", err))
 		return FALSE;
-	}
 	if (GMIME_IS_MESSAGE_PART(obj))
 		return walk_message_part(w, GMIME_MESSAGE_PART(obj), depth, err);
 	if (GMIME_IS_MULTIPART(obj)) {
@@ -418,16 +450,15 @@ walk_part(struct msg_walk *w, GMimePart *part, GError **err)
 	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
 	GMimeDataWrapper *content = g_mime_part_get_content(part);
 	GString		*into = NULL;
+	GError		*e = NULL;
 	char		*text, *type;
 	gboolean	 ok;
 
 	if (content == NULL)
 		return TRUE;
 	if (g_mime_content_type_is_type(ct, "application", "ms-tnef") ||
-	    g_mime_content_type_is_type(ct, "application", "vnd.ms-tnef")) {
-		msg_tnef_unpack(w, part);
-		return TRUE;
-	}
+	    g_mime_content_type_is_type(ct, "application", "vnd.ms-tnef"))
+		return msg_tnef_unpack(w, part, err);
 	/*
 	 * Inline text is the body: every text/plain part in turn (the
 	 * alternative HTML is used only when there is none).  Inside an
@@ -440,13 +471,17 @@ walk_part(struct msg_walk *w, GMimePart *part, GError **err)
 	if ((into != NULL || is_inline_text(part, "html")) &&
 	    (w->nested > 0 || into == NULL))
 		return TRUE;
-	if (into != NULL &&
-	    (text = msg_text_decode(part, w->lim->max_text_bytes)) != NULL) {
+	if (into != NULL && (text = msg_text_decode(part,
+	    w->lim->max_text_bytes, w->budget, &e)) != NULL) {
 		if (into->len > 0 && text[0] != '\0')
 			g_string_append(into, "\n\n");
 		g_string_append(into, text);
 		g_free(text);
 		return TRUE;
+	}
+	if (e != NULL) {
+		g_propagate_error(err, e);
+		return FALSE;
 	}
 	/* An attachment, or a text part too big to keep in memory. */
 	type = g_mime_content_type_get_mime_type(ct);

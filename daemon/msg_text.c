@@ -6,7 +6,9 @@
  * or nearly so, else as windows-1252; what even that cannot map becomes
  * U+FFFD.  The result is always valid UTF-8.  GMime has no HTML-to-text
  * converter; this small one keeps paragraph breaks, drops scripts and
- * styles, and decodes entities.
+ * styles, and decodes entities, in time linear in its input: every scan
+ * from a '<' or a '&' either consumes what it scanned or is bounded.
+ * Their loops check the parse's time budget (msg_int.h).
  */
 #include "config.h"
 
@@ -15,10 +17,11 @@
 #include "msg_int.h"
 
 static gboolean	 mostly_utf8(const char *, gsize);
+static gboolean	 drop_controls(char *, struct msg_budget *, GError **);
 static gunichar	 entity_char(const char *, size_t);
 static void	 append_entity(GString *, const char **);
 static void	 tag_break(GString *, const char *, gsize);
-static void	 squeeze(GString *);
+static gboolean	 squeeze(GString *, struct msg_budget *, GError **);
 static gboolean	 skip_element(const char **, const char *);
 
 /*
@@ -71,18 +74,42 @@ msg_text_to_utf8(const char *bytes, gsize len, const char *charset)
 	return out;
 }
 
+/* CRLF and lone CR to LF; NUL and other controls but tab dropped. */
+static gboolean
+drop_controls(char *text, struct msg_budget *b, GError **err)
+{
+	char	*p, *q;
+
+	for (p = q = text; *p != '\0'; p++) {
+		if (!msg_budget_tick(b, "text decoding", err))
+			return FALSE;
+		if (*p == '\r') {
+			if (p[1] != '\n')
+				*q++ = '\n';
+			continue;
+		}
+		if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t')
+			continue;
+		*q++ = *p;
+	}
+	*q = '\0';
+	return TRUE;
+}
+
 /*
  * The decoded text of part, or NULL when it is larger than max (it is
- * then stored as an attachment instead: memory stays bounded).
+ * then stored as an attachment instead: memory stays bounded) or, with
+ * err set, when the budget is spent.
  */
 char *
-msg_text_decode(GMimePart *part, gsize max)
+msg_text_decode(GMimePart *part, gsize max, struct msg_budget *b,
+    GError **err)
 {
 	GMimeDataWrapper *content = g_mime_part_get_content(part);
 	GMimeStream	*mem;
 	GByteArray	*bytes;
 	const char	*charset;
-	char		*text, *p, *q;
+	char		*text;
 
 	if (g_mime_stream_length(g_mime_data_wrapper_get_stream(content)) >
 	    (gint64)max)
@@ -94,18 +121,11 @@ msg_text_decode(GMimePart *part, gsize max)
 	    "charset");
 	text = msg_text_to_utf8((const char *)bytes->data, bytes->len, charset);
 	g_object_unref(mem);
-	/* CRLF and lone CR to LF; NUL and other controls but tab dropped. */
-	for (p = q = text; *p != '\0'; p++) {
-		if (*p == '\r') {
-			if (p[1] != '\n')
-				*q++ = '\n';
-			continue;
-		}
-		if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t')
-			continue;
-		*q++ = *p;
+	if (!msg_budget_check(b, "text decoding", err) ||
+	    !drop_controls(text, b, err)) {
+		g_free(text);
+		return NULL;
 	}
-	*q = '\0';
 	return text;
 }
 
@@ -145,18 +165,28 @@ static const struct {
 	{ "rarr", 0x2192 },
 };
 
+/*
+ * The most bytes between '&' and ';' of an entity we decode ("#1114111",
+ * "#x10FFFF", "thinsp"): a ';' further away is not looked for, so that a
+ * text of '&' is read in linear time.
+ */
+#define ENTITY_MAX	10
+
 /* The character a named entity stands for, or 0. */
 static gunichar
 entity_char(const char *name, size_t n)
 {
 	size_t	 i;
 
+	/* The first byte first: most names differ there. */
 	for (i = 0; i < G_N_ELEMENTS(latin1_entities); i++)
-		if (strlen(latin1_entities[i]) == n &&
+		if (latin1_entities[i][0] == name[0] &&
+		    strlen(latin1_entities[i]) == n &&
 		    strncmp(latin1_entities[i], name, n) == 0)
 			return (gunichar)(0xa0 + i);
 	for (i = 0; i < G_N_ELEMENTS(entities); i++)
-		if (strlen(entities[i].name) == n &&
+		if (entities[i].name[0] == name[0] &&
+		    strlen(entities[i].name) == n &&
 		    strncmp(entities[i].name, name, n) == 0)
 			return entities[i].c;
 	return 0;
@@ -170,10 +200,11 @@ entity_char(const char *name, size_t n)
 static void
 append_entity(GString *out, const char **pp)
 {
-	const char	*p = *pp + 1, *end = strchr(p, ';');
+	const char	*p = *pp + 1, *end;
 	gunichar	 c = 0;
 
-	if (end == NULL || end - p > 10) {
+	end = memchr(p, ';', strnlen(p, ENTITY_MAX + 1));
+	if (end == NULL) {
 		g_string_append_c(out, '&');
 		*pp += 1;
 		return;
@@ -217,8 +248,8 @@ tag_break(GString *out, const char *tag, gsize len)
 }
 
 /* Runs of spaces to one; at most one blank line in a row. */
-static void
-squeeze(GString *s)
+static gboolean
+squeeze(GString *s, struct msg_budget *b, GError **err)
 {
 	gsize	 i, j = 0;
 	int	 nl = 0, sp = 0;
@@ -226,6 +257,8 @@ squeeze(GString *s)
 	for (i = 0; i < s->len; i++) {
 		char	 c = s->str[i] == '\t' ? ' ' : s->str[i];
 
+		if (!msg_budget_tick(b, "HTML to text", err))
+			return FALSE;
 		if (c == '\n') {
 			while (j > 0 && s->str[j - 1] == ' ')
 				j--;
@@ -242,8 +275,10 @@ squeeze(GString *s)
 	g_string_truncate(s, j);
 	while (s->len > 0 && s->str[s->len - 1] == '\n')
 		g_string_truncate(s, s->len - 1);
+	/* At most two (the loop keeps no more): no quadratic erase. */
 	while (s->len > 0 && s->str[0] == '\n')
 		g_string_erase(s, 0, 1);
+	return TRUE;
 }
 
 /* At "<name ...>": skip the element and its content, to its end tag. */
@@ -267,13 +302,17 @@ skip_element(const char **pp, const char *name)
 }
 
 char *
-msg_html_to_text(const char *html)
+msg_html_to_text(const char *html, struct msg_budget *b, GError **err)
 {
 	GString		*out = g_string_new(NULL);
 	const char	*p = html, *end;
 	gsize		 n;
 
 	while (*p != '\0') {
+		if (!msg_budget_tick(b, "HTML to text", err)) {
+			g_string_free(out, TRUE);
+			return NULL;
+		}
 		if (*p == '&') {
 			append_entity(out, &p);
 			continue;
@@ -299,6 +338,9 @@ msg_html_to_text(const char *html)
 		end = strchr(p, '>');
 		p = end != NULL ? end + 1 : p + strlen(p);
 	}
-	squeeze(out);
+	if (!squeeze(out, b, err)) {
+		g_string_free(out, TRUE);
+		return NULL;
+	}
 	return g_string_free(out, FALSE);
 }

@@ -2,7 +2,8 @@
  * msg_tnef.c: Outlook's winmail.dat (application/ms-tnef), unpacked with
  * libytnef into the attachments and the body it hides, so that a case
  * never looks empty.  What cannot be unpacked is kept as winmail.dat and
- * the reason is recorded in msg->tnef_problem for staff.
+ * the reason is recorded in msg->tnef_problem for staff.  The parse's
+ * time budget is checked after libytnef's parse and at every attachment.
  *
  * libytnef prints its own complaints about corrupt TNEF on stdout; we
  * cannot silence it short of redirecting the process's stdout.
@@ -23,7 +24,8 @@ static void	 keep_packed(struct msg_walk *, GMimePart *, const char *);
 static const char *codepage_charset(TNEFStruct *);
 static char	*mapi_text(MAPIProps *, unsigned int, const char *);
 static char	*attachment_name(Attachment *);
-static int	 unpack_attachments(struct msg_walk *, TNEFStruct *);
+static int	 unpack_attachments(struct msg_walk *, TNEFStruct *,
+		    GError **);
 static void	 append_text(GString *, const char *);
 static int	 unpack_body(struct msg_walk *, TNEFStruct *);
 static int	 unpack_rtf(struct msg_walk *, TNEFStruct *);
@@ -113,8 +115,9 @@ attachment_name(Attachment *a)
 	return g_strdup("attachment");
 }
 
+/* How many attachments were unpacked, or -1 over the budget. */
 static int
-unpack_attachments(struct msg_walk *w, TNEFStruct *t)
+unpack_attachments(struct msg_walk *w, TNEFStruct *t, GError **err)
 {
 	Attachment	*a;
 	int		 n = 0;
@@ -122,6 +125,8 @@ unpack_attachments(struct msg_walk *w, TNEFStruct *t)
 	for (a = t->starting_attach.next; a != NULL; a = a->next) {
 		char	*name, *type;
 
+		if (!msg_budget_check(w->budget, "TNEF", err))
+			return -1;
 		if (a->FileData.size <= 0 || a->FileData.data == NULL)
 			continue;
 		name = attachment_name(a);
@@ -202,18 +207,20 @@ unpack_rtf(struct msg_walk *w, TNEFStruct *t)
 	return n;
 }
 
-void
-msg_tnef_unpack(struct msg_walk *w, GMimePart *part)
+gboolean
+msg_tnef_unpack(struct msg_walk *w, GMimePart *part, GError **err)
 {
 	GMimeDataWrapper *content = g_mime_part_get_content(part);
 	GMimeStream	*mem;
 	GByteArray	*bytes;
 	TNEFStruct	 t;
+	int		 n;
+	gboolean	 ok = TRUE;
 
 	if (g_mime_stream_length(g_mime_data_wrapper_get_stream(content)) >
 	    MAX_TNEF_BYTES) {
 		keep_packed(w, part, "winmail.dat is too large to unpack");
-		return;
+		return TRUE;
 	}
 	mem = g_mime_stream_mem_new();
 	g_mime_data_wrapper_write_to_stream(content, mem);
@@ -228,12 +235,15 @@ msg_tnef_unpack(struct msg_walk *w, GMimePart *part)
 		keep_packed(w, part, "winmail.dat could not be unpacked "
 		    "(libytnef refused it): kept as it came, open it with a "
 		    "TNEF reader");
-	else if (unpack_attachments(w, &t) + unpack_body(w, &t) +
-	    unpack_rtf(w, &t) == 0)
+	else if (!msg_budget_check(w->budget, "TNEF", err) ||
+	    (n = unpack_attachments(w, &t, err)) == -1)
+		ok = FALSE;
+	else if (n + unpack_body(w, &t) + unpack_rtf(w, &t) == 0)
 		/* Read in full, only properties (Exchange sends these next
 		 * to a MIME body): nothing is hidden, staff need no word. */
 		(void)msg_attach_wrapper(w, content, "winmail.dat",
 		    "application/ms-tnef", FALSE, NULL);
 	TNEFFree(&t);
 	g_object_unref(mem);
+	return ok;
 }

@@ -72,12 +72,19 @@ staff_strip_quotes_with(const char *text, const GRegex *extra)
 	gint		 at, more;
 	char		*out;
 
+	/*
+	 * Every alternative costs time linear in the line: "Le X, Y <Z> a
+	 * écrit" takes the first ", " and the first '<' after it for good
+	 * (atomic groups), where "Le .+, .+<.+>" backtracked over every pair
+	 * of them: cubic in a long line of commas and '<'.
+	 */
 	if (g_once_init_enter(&cut))
 		g_once_init_leave(&cut, g_regex_new("^(>|-- ?$|_{10,}|-{3,} ?"
 		    "(Original Message|Message d'origine|Message original)|"
 		    "(De|From|Envoyé|Sent) ?: |Le .+ a écrit ?:|On .+ wrote:|"
-		    "Le .+, .+<.+> a écrit|.*-- répondre au-dessus de cette "
-		    "ligne|.*-- reply above this line)", G_REGEX_MULTILINE |
+		    "Le (?>.+?, )(?>.+?<).+> a écrit|"
+		    ".*-- répondre au-dessus de cette ligne|"
+		    ".*-- reply above this line)", G_REGEX_MULTILINE |
 		    G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL));
 	at = first_match(cut, text);
 	if (extra != NULL && (more = first_match(extra, text)) >= 0 &&

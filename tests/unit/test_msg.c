@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 
 #include "msg.h"
+#include "msg_int.h"
 #include "testutil.h"
 
 static char	*corpus;
@@ -727,6 +728,88 @@ test_html_entities(void)
 	msg_free(m);
 }
 
+#define BOMB_BYTES	(1 << 20)
+
+/* A text/html message: head, then BOMB_BYTES of '&', then tail. */
+static GBytes *
+ampersand_bomb(const char *head, const char *tail)
+{
+	GString	*s = g_string_new("From: a@example.test\r\nSubject: h\r\n"
+	    "Content-Type: text/html; charset=utf-8\r\n\r\n");
+	gsize	 len;
+
+	g_string_append(s, head);
+	len = s->len;
+	g_string_set_size(s, len + BOMB_BYTES);
+	memset(s->str + len, '&', BOMB_BYTES);
+	g_string_append(s, tail);
+	len = s->len;
+	return g_bytes_new_take(g_string_free(s, FALSE), len);
+}
+
+/*
+ * A megabyte of '&' parses (the ';' of an entity is looked for no
+ * further than the longest entity, not to the end of the text), and the
+ * entities around it still decode; a stray '&', an entity too long or
+ * unterminated stays as it is.
+ */
+static void
+test_ampersand_bomb(void)
+{
+	struct msg_limits lim = msg_limits_default();
+	GBytes		*raw = ampersand_bomb("&amp; &eacute; &#233; &#x41; "
+	    "AT&T &#4294967361; &verylongname; x&", "&amp;lt;&eacute");
+	GError		*err = NULL;
+	GString		*want = g_string_new("& \xc3\xa9 \xc3\xa9 A AT&T "
+	    "&#4294967361; &verylongname; x&");
+	struct msg	*m;
+	gsize		 len = want->len;
+
+	g_string_set_size(want, len + BOMB_BYTES);
+	memset(want->str + len, '&', BOMB_BYTES);
+	g_string_append(want, "&lt;&eacute");
+	m = msg_parse_data(raw, &lim, attach_dir, &err);
+	g_assert_no_error(err);
+	g_assert_nonnull(m);
+	g_assert_cmpuint(strlen(m->body), ==, want->len);
+	g_assert_cmpstr(m->body, ==, want->str);
+	msg_free(m);
+	g_string_free(want, TRUE);
+	g_bytes_unref(raw);
+}
+
+/*
+ * A parse over its time budget stops with the reason the quarantine
+ * shows, and the HTML converter checks the budget within its loop, not
+ * only once it is done.
+ */
+static void
+test_budget_stops_parsing(void)
+{
+	struct msg_limits lim = msg_limits_default();
+	struct msg_budget b;
+	GBytes		*raw = ampersand_bomb("<p>", "</p>");
+	GError		*err = NULL;
+	const char	*html;
+
+	lim.time_budget_s = 1e-9;
+	g_assert_null(msg_parse_data(raw, &lim, attach_dir, &err));
+	g_assert_nonnull(err);
+	g_test_message("refused: %s", err->message);
+	g_assert_true(g_str_has_prefix(err->message, "parse time budget of "
+	    "1e-09 s exceeded in "));
+	g_clear_error(&err);
+	msg_budget_start(&b, 1e-6);
+	g_usleep(1000);
+	html = strstr(g_bytes_get_data(raw, NULL), "<p>");
+	g_assert_null(msg_html_to_text(html, &b, &err));
+	g_assert_nonnull(err);
+	g_assert_cmpstr(err->message, ==, "parse time budget of 1e-06 s "
+	    "exceeded in HTML to text");
+	g_clear_error(&err);
+	g_bytes_unref(raw);
+}
+
 /* These bytes are refused as "not a MIME message". */
 static void
 assert_not_mime(const void *bytes, gssize len)
@@ -823,6 +906,8 @@ main(int argc, char *argv[])
 	    test_list_and_autoreply_headers);
 	g_test_add_func("/msg/nested-message-name", test_nested_message_name);
 	g_test_add_func("/msg/html-entities", test_html_entities);
+	g_test_add_func("/msg/ampersand-bomb", test_ampersand_bomb);
+	g_test_add_func("/msg/budget-stops-parsing", test_budget_stops_parsing);
 	g_test_add_func("/msg/garbage-quarantined", test_garbage_quarantined);
 	g_test_add_func("/msg/huge-header", test_huge_header);
 	g_test_add_func("/msg/limits-quarantine-with-reason",

@@ -18,6 +18,8 @@ static const struct {
 	    "Recours a écrit :\n> Nouveau dossier\n", "Bonjour,\n\nC'est noté." },
 	{ "Gmail fr", "Merci.\n\nLe lun. 23 nov. 2026 à 10:00, Recours "
 	    "<recours@example.test> a écrit :\n\n> texte", "Merci." },
+	{ "Gmail fr, colon wrapped", "Merci.\n\nLe lun. 23 nov. 2026 à 10:00, "
+	    "Recours <recours@example.test> a écrit\n:\n> texte", "Merci." },
 	{ "Gmail en", "Thanks.\n\nOn Mon, Nov 23, 2026 at 10:00 AM Recours "
 	    "<recours@example.test> wrote:\n> text", "Thanks." },
 	{ "Outlook fr", "Bien reçu.\n\nDe : Recours <recours@example.test>\n"
@@ -79,6 +81,30 @@ test_commands_at_the_top(void)
 	g_free(rest);
 }
 
+/*
+ * Long lines that nearly read "Le ..., X <a> a écrit" are kept whole
+ * (and read in linear time: the pattern does not backtrack over every
+ * comma and '<' of a line).
+ */
+static void
+test_near_miss_attribution(void)
+{
+	GString	*s = g_string_new("Bonjour.\n");
+	char	*got;
+	int	 i;
+
+	for (i = 0; i < 16; i++) {
+		g_string_append(s, "Le ");
+		while (s->len % 8192 != 0)
+			g_string_append_c(s, "a, b <c> d On e wrote "[s->len % 22]);
+		g_string_append_c(s, '\n');
+	}
+	got = staff_strip_quotes(s->str);
+	g_assert_cmpstr(got, ==, g_strstrip(s->str));
+	g_free(got);
+	g_string_free(s, TRUE);
+}
+
 /* A separator of the configuration cuts too, wherever it comes first. */
 static void
 test_configured_separator(void)
@@ -103,6 +129,8 @@ main(int argc, char *argv[])
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/staff/strip-quotes", test_strip_quotes);
 	g_test_add_func("/staff/configured-separator", test_configured_separator);
+	g_test_add_func("/staff/near-miss-attribution",
+	    test_near_miss_attribution);
 	g_test_add_func("/staff/commands-at-the-top", test_commands_at_the_top);
 	return g_test_run();
 }
