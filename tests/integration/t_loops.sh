@@ -2,10 +2,9 @@
 # t_loops.sh: no mail loops, bounces matched.  An auto-responder without
 # RFC 3834 headers gets at most limits.acks_per_hour acknowledgements; mail
 # marked Auto-Submitted opens no case and gets no acknowledgement (more in
-# t_automatic.sh); an auto-reply
-# to our acknowledgement joins the case and is not answered; a delivery
-# status notification quoting our Message-ID opens no case, is recorded in
-# the right one, and staff are told.
+# t_automatic.sh); an auto-reply to our acknowledgement joins the case and
+# is not answered; a delivery status notification quoting our Message-ID
+# opens no case, is recorded in the right one, and staff are told.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/testbed.sh"
 
