@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ack.h"
+#include "autoreply.h"
 #include "letter.h"
 #include "notify.h"
 
@@ -24,24 +25,16 @@ ack_refusal(const struct msg *m, const struct conf *c)
 	const char	*loop = msg_header(m, "X-Loop");
 	char		*ours = g_strdup_printf("recoursd@%s", c->org_domain);
 	gboolean	 looped = loop != NULL && strstr(loop, ours) != NULL;
+	const char	*why;
 
 	g_free(ours);
 	if (looped)
 		return "it carries our own X-Loop";
-	if (m->auto_submitted != NULL &&
-	    g_ascii_strncasecmp(g_strstrip(m->auto_submitted), "no", 2) != 0)
-		return "it is automatic (Auto-Submitted)";
-	if (m->precedence != NULL &&
-	    (g_ascii_strcasecmp(m->precedence, "bulk") == 0 ||
-	    g_ascii_strcasecmp(m->precedence, "list") == 0 ||
-	    g_ascii_strcasecmp(m->precedence, "junk") == 0))
-		return "it is bulk or list mail (Precedence)";
-	if (m->list_id != NULL)
-		return "it comes from a mailing list (List-Id)";
-	if (m->from.addr == NULL || *m->from.addr == '\0' ||
-	    g_ascii_strncasecmp(m->from.addr, "mailer-daemon@", 14) == 0 ||
-	    g_ascii_strncasecmp(m->from.addr, "postmaster@", 11) == 0)
-		return "it has no sender to answer, or is a bounce";
+	/* Such mail opens no case (case.c); no other path answers it either. */
+	if ((why = autoreply_automatic(m)) != NULL)
+		return why;
+	if (m->from.addr == NULL || *m->from.addr == '\0')
+		return "it has no sender to answer";
 	return NULL;
 }
 

@@ -2,11 +2,10 @@
  * ack.h: the acknowledgement of a new case, queued in the outbox in the
  * transaction that opens the case.
  *
- * RFC 3834: nothing automatic is answered.  A message with
- * Auto-Submitted other than "no", Precedence bulk, list or junk, a
- * List-Id, a bounce sender (MAILER-DAEMON, postmaster, an empty From),
- * or our own X-Loop gets no acknowledgement; the case is still opened,
- * and the reason is an event.
+ * RFC 3834: nothing automatic is answered.  Automatic mail
+ * (autoreply_automatic()) opens no case, so it is never acknowledged; a
+ * message without a From, or with our own X-Loop, opens its case and
+ * gets no acknowledgement, and the reason is an event.
  */
 #ifndef RECOURSD_ACK_H
 #define RECOURSD_ACK_H
@@ -18,7 +17,8 @@
 #include "msg.h"
 #include "store.h"
 
-/* NULL if m may be answered, else why not (static string). */
+/* NULL if m may be answered, else why not (static string): automatic
+ * mail (autoreply.h), no sender, our own X-Loop. */
 const char	*ack_refusal(const struct msg *, const struct conf *);
 
 /*

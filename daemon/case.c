@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "autoreply.h"
 #include "case.h"
 #include "classify.h"
 
@@ -20,8 +21,14 @@ static void	 check_admissibility(const struct cal *,
 		    struct case_decision *);
 static void	 decide_join(struct store *, const struct rules *,
 		    const struct msg *, struct case_decision *, GError **);
+static gboolean	 sender_of(struct store *, const struct conf *,
+		    const struct msg *, struct case_decision *, GError **);
+static int	 is_party(struct store *, int64_t, const char *, GError **);
+static gboolean	 same_address(const char *, const char *);
 static char	*join_labels(GPtrArray *);
-static char	*actor_of(const struct msg *);
+static char	*actor_of(const struct msg *, const struct case_decision *);
+static const char *join_kind(const struct case_decision *);
+static char	*join_detail(const struct case_decision *, const char *);
 static gboolean	 apply_open(struct store *, struct case_decision *,
 		    const struct msg *, int64_t, const char *, int64_t, GError **);
 static gboolean	 apply_join(struct store *, struct case_decision *,
@@ -235,8 +242,8 @@ decide_join(struct store *st, const struct rules *r, const struct msg *m,
 	d->type = rules_type(r, d->existing.type);
 	case_state_parse(d->existing.state, &cur);
 	d->state = cur;
-	if (d->type == NULL)
-		return;		/* a type since removed from the rules */
+	if (d->type == NULL || !case_moves(d))
+		return;		/* a type since removed, or kept as it is */
 	if (cur == CASE_INCOMPLETE && asked_by_rules(d->type,
 	    d->existing.missing)) {
 		texts = store_case_texts(st, d->existing.id, err);
@@ -267,16 +274,106 @@ decide_join(struct store *st, const struct rules *r, const struct msg *m,
 	}
 }
 
-gboolean
-case_decide(struct store *st, const struct rules *r, const struct cal *cal,
-    const struct msg *m, const char *role, int64_t received_at,
+/*
+ * Staff first: a member of staff who is the complainant of a case too
+ * still acts on it by commands only.
+ */
+static gboolean
+sender_of(struct store *st, const struct conf *conf, const struct msg *m,
     struct case_decision *d, GError **err)
 {
+	const char	*from = m->from.addr;
+	int		 party;
+
+	if (from != NULL && conf_staff(conf, from) != NULL)
+		d->sender = CASE_BY_STAFF;
+	else if (same_address(from, d->existing.complainant_addr) ||
+	    same_address(from, d->existing.reply_to))
+		d->sender = CASE_BY_COMPLAINANT;
+	else if ((party = is_party(st, d->existing.id, from, err)) < 0)
+		return FALSE;
+	else
+		d->sender = party ? CASE_BY_PARTY : CASE_BY_THIRD_PARTY;
+	return TRUE;
+}
+
+/* Addresses compare without case: users and their clients vary it. */
+static gboolean
+same_address(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && g_ascii_strcasecmp(a, b) == 0;
+}
+
+/*
+ * 1 when addr was recorded with #partie on the case (any of them, not
+ * only the last), 0 when not, -1 on a store error.  The address is the
+ * command's first word, as staff.c checks it.
+ */
+static int
+is_party(struct store *st, int64_t case_id, const char *addr, GError **err)
+{
+	GArray	*events;
+	int	 found = 0;
+	guint	 i;
+
+	if (addr == NULL)
+		return 0;
+	if ((events = store_case_events(st, case_id, err)) == NULL)
+		return -1;
+	for (i = 0; !found && i < events->len; i++) {
+		const struct store_event *e = &g_array_index(events,
+		    struct store_event, i);
+		char	*party;
+
+		if (strcmp(e->kind, "partie") != 0 || e->detail == NULL)
+			continue;
+		party = g_strndup(e->detail, strcspn(e->detail, " \t\n"));
+		found = same_address(g_strstrip(g_strdelimit(party, "<>,;",
+		    ' ')), addr);
+		g_free(party);
+	}
+	g_array_unref(events);
+	return found;
+}
+
+gboolean
+case_moves(const struct case_decision *d)
+{
+	return d->automatic == NULL && (d->sender == CASE_BY_COMPLAINANT ||
+	    d->sender == CASE_BY_PARTY);
+}
+
+const char *
+case_sender_name(enum case_sender s)
+{
+	static const char *const names[] = {
+		[CASE_BY_COMPLAINANT] = "complainant",
+		[CASE_BY_PARTY] = "party",
+		[CASE_BY_STAFF] = "staff",
+		[CASE_BY_THIRD_PARTY] = "third party"
+	};
+
+	return names[s];
+}
+
+gboolean
+case_decide(struct store *st, const struct setup *s, const struct msg *m,
+    const char *role, int64_t received_at, struct case_decision *d,
+    GError **err)
+{
+	const struct rules *r = s->rules;
 	struct classify_result c;
 	char	*text;
 
 	memset(d, 0, sizeof(*d));
+	d->automatic = autoreply_automatic(m);
 	if (!find_case(st, r, m, d, err))
+		return FALSE;
+	if (d->action == CASE_OPEN && d->automatic != NULL) {
+		d->action = CASE_NONE;
+		return TRUE;
+	}
+	if (d->action != CASE_OPEN && !sender_of(st, s->conf, m, d, err))
 		return FALSE;
 	if (d->action == CASE_JOIN)
 		decide_join(st, r, m, d, err);
@@ -295,7 +392,7 @@ case_decide(struct store *st, const struct rules *r, const struct cal *cal,
 	text = message_text(m);
 	d->missing = missing_fields(d->type, text);
 	d->state = d->missing->len > 0 ? CASE_INCOMPLETE : CASE_RECEIVED;
-	check_admissibility(cal, d->type, text, received_at, d);
+	check_admissibility(s->cal, d->type, text, received_at, d);
 	g_free(text);
 	return TRUE;
 }
@@ -316,11 +413,43 @@ join_labels(GPtrArray *labels)
 	return g_string_free(s, FALSE);
 }
 
+/* Who an event of m names: its sender's role and address. */
 static char *
-actor_of(const struct msg *m)
+actor_of(const struct msg *m, const struct case_decision *d)
 {
-	return g_strdup_printf("complainant <%s>", m->from.addr != NULL ?
-	    m->from.addr : "?");
+	return g_strdup_printf("%s <%s>", d->automatic != NULL ?
+	    "automatic mail" : case_sender_name(d->sender),
+	    m->from.addr != NULL ? m->from.addr : "?");
+}
+
+static const char *
+join_kind(const struct case_decision *d)
+{
+	if (d->action == CASE_ALREADY)
+		return "duplicate";
+	if (d->automatic != NULL)
+		return "automatic";
+	return d->sender == CASE_BY_THIRD_PARTY ? "third-party" : "message";
+}
+
+/* What the event of a message joining a case says; caller frees. */
+static char *
+join_detail(const struct case_decision *d, const char *mailbox)
+{
+	if (d->action == CASE_ALREADY)
+		return g_strdup_printf("delivered again (mailbox %s): %s",
+		    mailbox, d->joined_by);
+	if (d->automatic != NULL)
+		return g_strdup_printf("automatic mail: %s (mailbox %s): %s; "
+		    "kept, the case does not move", d->automatic, mailbox,
+		    d->joined_by);
+	if (d->sender == CASE_BY_THIRD_PARTY)
+		return g_strdup_printf("a third party's message, neither the "
+		    "complainant nor a party (#partie) (mailbox %s): %s; "
+		    "relayed to staff, the case does not move", mailbox,
+		    d->joined_by);
+	return g_strdup_printf("message (mailbox %s): %s", mailbox,
+	    d->joined_by);
 }
 
 static gboolean
@@ -329,7 +458,7 @@ apply_open(struct store *st, struct case_decision *d, const struct msg *m,
 {
 	struct store_case c;
 	GDateTime	*t = g_date_time_new_from_unix_local(now);
-	char		*actor = actor_of(m), *detail, *tag;
+	char		*actor = actor_of(m, d), *detail, *tag;
 	int64_t		 linked = d->existing.id;
 	gboolean	 ok;
 
@@ -387,14 +516,13 @@ static gboolean
 apply_join(struct store *st, struct case_decision *d, const struct msg *m,
     int64_t message_row, const char *mailbox, int64_t now, GError **err)
 {
-	char	*actor = actor_of(m), *detail, *missing;
+	char	*actor = actor_of(m, d), *detail, *missing;
 	gboolean ok;
 
 	ok = store_message_set_case(st, message_row, d->existing.id, err);
-	detail = g_strdup_printf("%s (mailbox %s): %s", d->action == CASE_ALREADY ?
-	    "delivered again" : "message", mailbox, d->joined_by);
-	ok = ok && store_event_add(st, d->existing.id, now, actor,
-	    d->action == CASE_ALREADY ? "duplicate" : "message", detail, err);
+	detail = join_detail(d, mailbox);
+	ok = ok && store_event_add(st, d->existing.id, now, actor, join_kind(d),
+	    detail, err);
 	g_free(detail);
 	if (ok && d->closed_answer)
 		ok = store_event_add(st, d->existing.id, now, "recoursd",
@@ -418,10 +546,16 @@ apply_join(struct store *st, struct case_decision *d, const struct msg *m,
 	return ok;
 }
 
+/* Automatic mail stays automatic, in a case or not: status counts it. */
 gboolean
 case_apply(struct store *st, struct case_decision *d, const struct msg *m,
     int64_t message_row, const char *mailbox, int64_t now, GError **err)
 {
+	if (d->automatic != NULL && !store_message_set_automatic(st,
+	    message_row, d->automatic, err))
+		return FALSE;
+	if (d->action == CASE_NONE)
+		return TRUE;
 	if (d->action == CASE_OPEN)
 		return apply_open(st, d, m, message_row, mailbox, now, err);
 	return apply_join(st, d, m, message_row, mailbox, now, err);

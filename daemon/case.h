@@ -9,6 +9,13 @@
  * case; otherwise it opens one, of the type its subject's tag says, or a
  * triage case.  Headers recoursd sets on its own mail (X-Loop, tracking)
  * are never trusted for this when they come from outside.
+ *
+ * Only the complainant (the case's From or Reply-To) and a party recorded
+ * with #partie move a case by writing: complete it, reopen it, open its
+ * successor.  Automatic mail (autoreply.h) opens no case and joins the
+ * one it threads to as an "automatic" event; mail from anyone else joins
+ * as a "third-party" event; staff move a case by their commands
+ * (staff.h).  Neither changes the case.
  */
 #ifndef RECOURSD_CASE_H
 #define RECOURSD_CASE_H
@@ -17,6 +24,7 @@
 
 #include "calendar.h"
 #include "case_state.h"
+#include "check.h"
 #include "msg.h"
 #include "rules.h"
 #include "store.h"
@@ -24,7 +32,16 @@
 enum case_action {
 	CASE_OPEN,		/* a new case */
 	CASE_JOIN,		/* a message of an existing case */
-	CASE_ALREADY		/* the same message, delivered again */
+	CASE_ALREADY,		/* the same message, delivered again */
+	CASE_NONE		/* automatic mail of no case: only kept */
+};
+
+/* Who wrote a message of a case, as its From address says. */
+enum case_sender {
+	CASE_BY_COMPLAINANT,	/* the case's From or Reply-To */
+	CASE_BY_PARTY,		/* recorded with #partie */
+	CASE_BY_STAFF,		/* a staff address: acts by commands */
+	CASE_BY_THIRD_PARTY	/* anyone else */
 };
 
 struct case_decision {
@@ -43,21 +60,31 @@ struct case_decision {
 	gboolean		 out_of_time;
 	char			*admissibility;	/* what was found, for the log */
 	const char		*lang;		/* a new case's; NULL: "fr" */
+	const char		*automatic;	/* why it is automatic mail */
+	enum case_sender	 sender;	/* JOIN, ALREADY */
 };
 
 void		 case_decision_clear(struct case_decision *);
 
 /*
- * What msg, received at received_at on a mailbox of role, does.  Reads
- * the store only.  FALSE on a store error.
+ * What msg, received at received_at on a mailbox of role, does, under
+ * setup's rules, calendar and staff.  Reads the store only.  FALSE on a
+ * store error.
  */
-gboolean	 case_decide(struct store *, const struct rules *,
-		    const struct cal *, const struct msg *, const char *role,
-		    int64_t received_at, struct case_decision *, GError **);
+gboolean	 case_decide(struct store *, const struct setup *,
+		    const struct msg *, const char *role, int64_t received_at,
+		    struct case_decision *, GError **);
+
+/* Whether a message of sender, automatic or not, may move its case. */
+gboolean	 case_moves(const struct case_decision *);
+
+/* "complainant", "party", "staff", "third party" (for logs, events). */
+const char	*case_sender_name(enum case_sender);
 
 /*
- * Write the decision: case, link of the message row, state, events.
- * Inside the caller's transaction.  Sets d->existing.ref of a new case.
+ * Write the decision: case, link of the message row, state, events, and
+ * why the message is automatic.  Inside the caller's transaction.  Sets
+ * d->existing.ref of a new case.
  */
 gboolean	 case_apply(struct store *, struct case_decision *,
 		    const struct msg *, int64_t message_row, const char *mailbox,

@@ -66,6 +66,8 @@ static gboolean	 route_bounce(struct store *, const struct setup *,
 		    GError **);
 static gboolean	 route_case(struct store *, const struct setup *,
 		    const struct prepared *, int64_t, int64_t, GError **);
+static void	 log_route(const struct prepared *,
+		    const struct case_decision *, gboolean);
 static void	 prepared_clear(struct prepared *);
 
 struct ingest *
@@ -339,7 +341,11 @@ route_bounce(struct store *st, const struct setup *s,
 	return ok;
 }
 
-/* The message's case: opened, joined, or the same message again. */
+/*
+ * The message's case: opened, joined, or the same message again; none
+ * for automatic mail that threads to no case.  A bounce is automatic
+ * mail too.
+ */
 static gboolean
 route(struct store *st, const struct setup *s, const struct prepared *p,
     int64_t row, int64_t now, GError **err)
@@ -349,7 +355,8 @@ route(struct store *st, const struct setup *s, const struct prepared *p,
 	if (!route_bounce(st, s, p, row, now, &bounce, err))
 		return FALSE;
 	if (bounce)
-		return TRUE;
+		return store_message_set_automatic(st, row,
+		    autoreply_automatic(p->m), err);
 	return route_case(st, s, p, row, now, err);
 }
 
@@ -363,8 +370,8 @@ route_case(struct store *st, const struct setup *s, const struct prepared *p,
 
 	gboolean	 staff = FALSE, notified = FALSE;
 
-	ok = case_decide(st, s->rules, s->cal, p->m, mb != NULL ? mb->role :
-	    NULL, now, &d, err);
+	ok = case_decide(st, s, p->m, mb != NULL ? mb->role : NULL, now, &d,
+	    err);
 	d.lang = letter_language(s, p->m);
 	ok = ok && case_apply(st, &d, p->m, row, p->mailbox, now, err) &&
 	    staff_reply(st, s, &d, p->m, now, &staff, err) &&
@@ -375,14 +382,33 @@ route_case(struct store *st, const struct setup *s, const struct prepared *p,
 	    (!d.completes || timer_restart(st, s, d.existing.id, d.type, now,
 	    err));
 	if (ok)
-		log_info("ingest: %s: inbound %" G_GINT64_FORMAT ": %s %s%s%s%s",
-		    p->mailbox, p->id, d.action == CASE_OPEN ? "opened" :
-		    d.action == CASE_JOIN ? "joins" : "already in",
-		    d.existing.ref, d.missing != NULL && d.missing->len > 0 ?
-		    " (incomplete)" : "", d.out_of_time ? " (out of time)" : "",
-		    queued ? ", acknowledgement queued" : "");
+		log_route(p, &d, queued);
 	case_decision_clear(&d);
 	return ok;
+}
+
+/* What route_case() did, with why a message leaves its case as it is. */
+static void
+log_route(const struct prepared *p, const struct case_decision *d,
+    gboolean queued)
+{
+	if (d->action == CASE_NONE) {
+		log_info("ingest: %s: inbound %" G_GINT64_FORMAT ": automatic "
+		    "mail (%s) from %s: kept, no case", p->mailbox, p->id,
+		    d->automatic, p->m->from.addr != NULL ? p->m->from.addr :
+		    "?");
+		return;
+	}
+	log_info("ingest: %s: inbound %" G_GINT64_FORMAT ": %s %s%s%s%s%s%s%s",
+	    p->mailbox, p->id, d->action == CASE_OPEN ? "opened" :
+	    d->action == CASE_JOIN ? "joins" : "already in",
+	    d->existing.ref, d->missing != NULL && d->missing->len > 0 ?
+	    " (incomplete)" : "", d->out_of_time ? " (out of time)" : "",
+	    queued ? ", acknowledgement queued" : "",
+	    d->automatic != NULL ? ", automatic mail: " : "",
+	    d->automatic != NULL ? d->automatic : "",
+	    d->automatic == NULL && d->sender == CASE_BY_THIRD_PARTY ?
+	    ", from a third party: the case does not move" : "");
 }
 
 /*

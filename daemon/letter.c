@@ -50,6 +50,7 @@ static const struct tpl_decl overrun_vars[] = {
 static const struct tpl_decl staff_vars[] = {
 	CASE_VARS, { "message.from", TPL_SCALAR },
 	{ "message.body", TPL_SCALAR }, { "attachments", TPL_LIST },
+	{ "third_party", TPL_SCALAR },
 	{ "admissibility", TPL_SCALAR }, { "out_of_time", TPL_SCALAR },
 	{ "unreachable", TPL_SCALAR },
 	{ "commands", TPL_LIST }, { "types", TPL_LIST }, END

@@ -52,6 +52,9 @@ static int	 cmd_check(struct ctl *, int, char **);
 static int	 cmd_inject(struct ctl *, int, char **);
 static int	 cmd_quarantine(struct ctl *, int, char **);
 static gboolean	 list_set_aside(struct ctl *, const char *, gboolean);
+static int	 cmd_automatic(struct ctl *, int, char **);
+static void	 print_automatic(struct ctl *, const struct store_automatic *,
+		    gboolean);
 static int	 cmd_reprocess(struct ctl *, int, char **);
 static int	 cmd_status(struct ctl *, int, char **);
 static int	 cmd_deadline(struct ctl *, int, char **);
@@ -84,7 +87,8 @@ static const struct command commands[] = {
 	    0, cmd_version },
 	{ "check", "check", "check the configuration, rules and templates",
 	    NEED_CONF, cmd_check },
-	{ "status", "status [--json]", "count inbound messages by state",
+	{ "status", "status [--json]",
+	    "count inbound messages by state, and automatic mail",
 	    NEED_CONF | NEED_STORE_RO, cmd_status },
 	{ "list", "list [--type T] [--state S] [--year Y] [--overdue] "
 	    "[--due-within DAYS] [--assignee ADDRESS] [--json]",
@@ -122,6 +126,9 @@ static const struct command commands[] = {
 	{ "quarantine", "quarantine [list [--json] | show ID]",
 	    "list messages set aside (quarantined or failed), or show one",
 	    NEED_CONF | NEED_STORE_RO, cmd_quarantine },
+	{ "automatic", "automatic [list] [--json]",
+	    "list automatic mail (bounces, auto-replies, lists...) and why",
+	    NEED_CONF | NEED_STORE_RO, cmd_automatic },
 	{ "reprocess", "reprocess ID",
 	    "process a message set aside again (after a fix or a limit change)",
 	    NEED_CONF | NEED_STORE_RW, cmd_reprocess },
@@ -273,8 +280,16 @@ cmd_status(struct ctl *ctl, int argc, char **argv)
 		else
 			printf("%-12s %" G_GINT64_FORMAT "\n", states[i], n);
 	}
+	/* Processed, but opening no case: a count of its own. */
+	if (!store_automatic_count(ctl->store, &n, &err)) {
+		fprintf(stderr, "recoursctl: %s\n", err->message);
+		g_error_free(err);
+		return 1;
+	}
 	if (json)
-		printf("}\n");
+		printf(", \"automatic\": %" G_GINT64_FORMAT "}\n", n);
+	else
+		printf("%-12s %" G_GINT64_FORMAT "\n", "automatic", n);
 	return 0;
 }
 
@@ -438,7 +453,8 @@ cmd_outbox(struct ctl *ctl, int argc, char **argv)
 static const char *
 action_name(enum case_action a)
 {
-	return a == CASE_OPEN ? "open" : a == CASE_JOIN ? "join" : "already";
+	return a == CASE_OPEN ? "open" : a == CASE_JOIN ? "join" :
+	    a == CASE_ALREADY ? "already" : "none";
 }
 
 static void
@@ -446,7 +462,7 @@ print_decision(const struct setup *setup, int64_t now, const char *file,
     const struct msg *m, const struct case_decision *d, gboolean json)
 {
 	char	*tag = d->tag != NULL ? g_strstrip(g_strdup(d->tag)) : NULL;
-	char	*f, *sub, *t, *tg, *c, *j, *a, *miss;
+	char	*f, *sub, *t, *tg, *c, *j, *a, *au, *miss;
 	GString	*list = g_string_new(NULL);
 	guint	 i;
 
@@ -464,12 +480,18 @@ print_decision(const struct setup *setup, int64_t now, const char *file,
 		c = report_json_str(d->existing.ref);
 		j = report_json_str(d->joined_by);
 		a = report_json_str(d->admissibility);
+		au = report_json_str(d->automatic);
 		printf("{\"file\": %s, \"subject\": %s, \"action\": \"%s\", "
 		    "\"type\": %s, \"tag\": %s, \"case\": %s, \"joined_by\": %s, "
 		    "\"state\": \"%s\", \"missing\": [%s], \"admissibility\": %s, "
-		    "\"out_of_time\": %s}\n", f, sub, action_name(d->action), t,
-		    tg, c, j, case_state_name(d->state), list->str, a,
-		    d->out_of_time ? "true" : "false");
+		    "\"out_of_time\": %s, \"automatic\": %s, \"sender\": \"%s\", "
+		    "\"moves\": %s}\n", f, sub, action_name(d->action), t,
+		    tg, c, j, d->action == CASE_NONE ? "none" :
+		    case_state_name(d->state), list->str, a,
+		    d->out_of_time ? "true" : "false", au,
+		    case_sender_name(d->sender), case_moves(d) ? "true" :
+		    "false");
+		g_free(au);
 		g_free(f);
 		g_free(sub);
 		g_free(t);
@@ -477,7 +499,10 @@ print_decision(const struct setup *setup, int64_t now, const char *file,
 		g_free(c);
 		g_free(j);
 		g_free(a);
-	} else {
+	} else if (d->action == CASE_NONE)
+		printf("%s\n  subject:  %s\n  decision: keep it, in no case: "
+		    "automatic mail (%s)\n", file, m->subject, d->automatic);
+	else {
 		miss = g_strdup(list->str);
 		printf("%s\n  subject:  %s\n", file, m->subject);
 		if (d->action == CASE_OPEN)
@@ -491,6 +516,11 @@ print_decision(const struct setup *setup, int64_t now, const char *file,
 			printf("  decision: %s case %s: %s\n",
 			    d->action == CASE_JOIN ? "joins" : "already in",
 			    d->existing.ref, d->joined_by);
+		if (d->action != CASE_OPEN)
+			printf("  sender:   %s%s%s\n", d->automatic != NULL ?
+			    "automatic mail: " : case_sender_name(d->sender),
+			    d->automatic != NULL ? d->automatic : "",
+			    case_moves(d) ? "" : " (the case does not move)");
 		printf("  matched:  %s\n", tag != NULL ? tag : d->by_default ?
 		    "(the mailbox's default type)" : d->action == CASE_OPEN ?
 		    "(no tag: triage)" : "-");
@@ -575,8 +605,8 @@ cmd_rules(struct ctl *ctl, int argc, char **argv)
 			g_clear_error(&err);
 			continue;
 		}
-		if (case_decide(st, ctl->setup->rules, ctl->setup->cal, m,
-		    mb != NULL ? mb->role : NULL, clock_now(), &d, &err))
+		if (case_decide(st, ctl->setup, m, mb != NULL ? mb->role : NULL,
+		    clock_now(), &d, &err))
 			print_decision(ctl->setup, clock_now(), argv[i], m, &d,
 			    json);
 		else {
@@ -1448,6 +1478,68 @@ list_set_aside(struct ctl *ctl, const char *state, gboolean json)
 	}
 	g_array_unref(rows);
 	return TRUE;
+}
+
+/*
+ * recoursctl automatic [list] [--json]: the mail recoursd kept as
+ * automatic, the case it joined if any, and why.
+ */
+static int
+cmd_automatic(struct ctl *ctl, int argc, char **argv)
+{
+	gboolean json = take_json(&argc, argv);
+	GArray	*rows;
+	GError	*err = NULL;
+	guint	 i;
+
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "list") != 0)) {
+		fprintf(stderr, "usage: recoursctl automatic [list] [--json]\n");
+		return 2;
+	}
+	if ((rows = store_automatic_list(ctl->store, &err)) == NULL) {
+		fprintf(stderr, "recoursctl: %s\n", err->message);
+		g_error_free(err);
+		return 1;
+	}
+	for (i = 0; i < rows->len; i++)
+		print_automatic(ctl, &g_array_index(rows,
+		    struct store_automatic, i), json);
+	g_array_unref(rows);
+	return 0;
+}
+
+/* One line (and the reason below it), or one JSON object. */
+static void
+print_automatic(struct ctl *ctl, const struct store_automatic *a,
+    gboolean json)
+{
+	char	*when = local_time(ctl, a->received);
+	char	*mb, *from, *sub, *ref, *why;
+
+	if (!json) {
+		printf("%6" G_GINT64_FORMAT "  %-16s %-12s %-14s %s\n        "
+		    "%s: %s\n", a->inbound, when, a->mailbox != NULL ?
+		    a->mailbox : "-", a->ref != NULL ? a->ref : "(no case)",
+		    a->from_addr != NULL ? a->from_addr : "-", a->reason,
+		    a->subject != NULL ? a->subject : "");
+		g_free(when);
+		return;
+	}
+	mb = report_json_str(a->mailbox);
+	from = report_json_str(a->from_addr);
+	sub = report_json_str(a->subject);
+	ref = report_json_str(a->ref);
+	why = report_json_str(a->reason);
+	printf("{\"inbound\": %" G_GINT64_FORMAT ", \"received_at\": %"
+	    G_GINT64_FORMAT ", \"mailbox\": %s, \"case\": %s, \"from\": %s, "
+	    "\"subject\": %s, \"reason\": %s}\n", a->inbound, a->received, mb,
+	    ref, from, sub, why);
+	g_free(mb);
+	g_free(from);
+	g_free(sub);
+	g_free(ref);
+	g_free(why);
+	g_free(when);
 }
 
 static int

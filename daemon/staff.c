@@ -146,8 +146,7 @@ static GArray	*notify_files(const struct setup *, const struct msg *,
 		    struct tpl_vars *);
 static void	 files_free(GArray *);
 static gboolean	 staff_letter(const struct setup *,
-		    const struct case_decision *, const struct msg *,
-		    enum letter_kind *);
+		    const struct case_decision *, enum letter_kind *);
 static gboolean	 relay(struct store *, const struct setup *,
 		    const struct store_case *, const struct conf_staff *,
 		    const struct msg *, const char *, int64_t, GError **);
@@ -328,6 +327,9 @@ staff_vars(const struct setup *s, const struct case_decision *d,
 	tpl_vars_set(v, "message.from", from);
 	g_free(from);
 	tpl_vars_set(v, "message.body", m->body != NULL ? m->body : "");
+	tpl_vars_set(v, "third_party", d->action == CASE_JOIN &&
+	    d->sender == CASE_BY_THIRD_PARTY ? (m->from.addr != NULL ?
+	    m->from.addr : "?") : NULL);
 	tpl_vars_set(v, "admissibility", d->admissibility);
 	tpl_vars_set(v, "out_of_time", d->out_of_time ? (d->admissibility ?
 	    d->admissibility : "oui") : NULL);
@@ -406,16 +408,19 @@ files_free(GArray *files)
 	g_array_unref(files);
 }
 
-/* Which letter m makes staff get; FALSE for none. */
+/*
+ * Which letter m makes staff get; FALSE for none.  Automatic mail in a
+ * case is only an event: an out-of-office would be noise.
+ */
 static gboolean
 staff_letter(const struct setup *s, const struct case_decision *d,
-    const struct msg *m, enum letter_kind *kind)
+    enum letter_kind *kind)
 {
 	if (d->action == CASE_OPEN && d->type != NULL)
 		*kind = d->type == s->rules->triage ? LETTER_TRIAGE :
 		    LETTER_STAFF_NEW;
-	else if (d->action == CASE_JOIN && m->from.addr != NULL &&
-	    conf_staff(s->conf, m->from.addr) == NULL)
+	else if (d->action == CASE_JOIN && d->automatic == NULL &&
+	    d->sender != CASE_BY_STAFF)
 		*kind = LETTER_STAFF_MESSAGE;	/* staff see their own */
 	else
 		return FALSE;
@@ -439,7 +444,7 @@ staff_notify(struct store *st, const struct setup *s,
 	gboolean	 ok;
 
 	*queued = FALSE;
-	if (!staff_letter(s, d, m, &kind) || !s->conf->has_smtp ||
+	if (!staff_letter(s, d, &kind) || !s->conf->has_smtp ||
 	    s->conf->staff_key == NULL)
 		return TRUE;
 	if (!store_case_by_id(st, d->existing.id, &c, err))

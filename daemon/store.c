@@ -2809,3 +2809,98 @@ store_cause_counts(struct store *st, int year, const char *type, GError **err)
 	}
 	return rows;
 }
+
+/*
+ * Automatic mail (autoreply.h), by the reason kept in message.automatic:
+ * unthreaded, it is in no case, and only these find it again.
+ */
+gboolean
+store_message_set_automatic(struct store *st, int64_t message,
+    const char *why, GError **err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "UPDATE message SET automatic = ?2 "
+	    "WHERE id = ?1", -1, &s, NULL) != SQLITE_OK)
+		return sql_fail(st, err, "message automatic");
+	sqlite3_bind_int64(s, 1, message);
+	bind_text(s, 2, why);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return sql_fail(st, err, "message automatic");
+	return TRUE;
+}
+
+gboolean
+store_automatic_count(struct store *st, int64_t *n, GError **err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM message WHERE "
+	    "automatic IS NOT NULL", -1, &s, NULL) != SQLITE_OK)
+		return sql_fail(st, err, "automatic count");
+	rc = sqlite3_step(s);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return sql_fail(st, err, "automatic count");
+	return TRUE;
+}
+
+void
+store_automatic_clear(struct store_automatic *a)
+{
+	g_free(a->mailbox);
+	g_free(a->from_addr);
+	g_free(a->subject);
+	g_free(a->reason);
+	g_free(a->ref);
+}
+
+static void
+automatic_clear(gpointer p)
+{
+	store_automatic_clear(p);
+}
+
+GArray *
+store_automatic_list(struct store *st, GError **err)
+{
+	sqlite3_stmt	*s;
+	GArray		*rows;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT m.id, m.inbound_id, i.mailbox, "
+	    "i.fetched_at, m.from_addr, m.subject, m.automatic, c.ref FROM "
+	    "message m LEFT JOIN inbound i ON i.id = m.inbound_id LEFT JOIN "
+	    "cases c ON c.id = m.case_id WHERE m.automatic IS NOT NULL "
+	    "ORDER BY m.id", -1, &s, NULL) != SQLITE_OK) {
+		sql_fail(st, err, "automatic list");
+		return NULL;
+	}
+	rows = g_array_new(FALSE, TRUE, sizeof(struct store_automatic));
+	g_array_set_clear_func(rows, automatic_clear);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_automatic a;
+
+		a.message = sqlite3_column_int64(s, 0);
+		a.inbound = sqlite3_column_int64(s, 1);
+		a.mailbox = dup_column(s, 2);
+		a.received = sqlite3_column_int64(s, 3);
+		a.from_addr = dup_column(s, 4);
+		a.subject = dup_column(s, 5);
+		a.reason = dup_column(s, 6);
+		a.ref = dup_column(s, 7);
+		g_array_append_val(rows, a);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		g_array_unref(rows);
+		sql_fail(st, err, "automatic list");
+		return NULL;
+	}
+	return rows;
+}

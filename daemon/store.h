@@ -437,4 +437,25 @@ GPtrArray	*store_imap_purge_list(struct store *, const char *mailbox,
 		    GArray *ids, GError **);
 gboolean	 store_imap_purge_done(struct store *, int64_t, GError **);
 
+/*
+ * Automatic mail (autoreply.h): message.automatic holds why, NULL for
+ * mail from a person.
+ */
+gboolean	 store_message_set_automatic(struct store *, int64_t message,
+		    const char *why, GError **);
+gboolean	 store_automatic_count(struct store *, int64_t *, GError **);
+struct store_automatic {
+	int64_t		 message;	/* its row */
+	int64_t		 inbound;
+	char		*mailbox;
+	int64_t		 received;	/* fetched */
+	char		*from_addr;
+	char		*subject;
+	char		*reason;
+	char		*ref;		/* the case it joined, or NULL */
+};
+void		 store_automatic_clear(struct store_automatic *);
+/* Oldest first; g_array_unref() (each row cleared). */
+GArray		*store_automatic_list(struct store *, GError **);
+
 #endif

@@ -1,9 +1,10 @@
 #!/bin/bash
 # t_corpus.sh: every message of shared/corpus, APPENDed to a real Dovecot
 # mailbox and fetched by recoursd: each is stored and then parsed or
-# quarantined with a reason; none lost, the daemon never crashes.  Then a
-# limit is tightened to quarantine one on purpose, and recoursctl lists,
-# shows and reprocesses it.
+# quarantined with a reason; none lost, the daemon never crashes; the
+# automatic mail among them opens no case.  Then a limit is tightened to
+# quarantine one on purpose, and recoursctl lists, shows and reprocesses
+# it.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/testbed.sh"
 
@@ -48,6 +49,12 @@ for h in $(sql "$db" "SELECT sha256 FROM attachment"); do
 	[ -f "$d/state/attachments/$(echo "$h" | cut -c1-2)/$h" ] || missing=$((missing + 1))
 done
 is "$missing" 0 "every recorded attachment is in the store"
+# Automatic mail (test_autoreply checks which, message by message).
+want=$(awk -F'\t' '$2 ~ /^(arf|autoreply|dsn|mdn|list)$/' "$corpus/CATALOG.tsv" | wc -l)
+[ "$(sql "$db" "SELECT count(*) FROM message WHERE automatic IS NOT NULL")" -ge "$want" ]
+ok $? "the catalogue's $want bounces, auto-replies, reports and list posts at least are kept as automatic mail"
+is "$(sql "$db" "SELECT count(*) FROM message WHERE automatic IS NOT NULL AND case_id IS NOT NULL")" 0 \
+    "and open no case"
 kill_wait $pid
 
 # Quarantine on purpose: 5 MIME parts at most, then reprocess with more.

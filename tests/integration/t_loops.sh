@@ -1,10 +1,10 @@
 #!/bin/bash
 # t_loops.sh: no mail loops, bounces matched.  An auto-responder without
 # RFC 3834 headers gets at most limits.acks_per_hour acknowledgements; mail
-# marked Auto-Submitted gets none (its case is still opened); an auto-reply
-# to our acknowledgement joins the case and is not answered; a delivery
-# status notification quoting our Message-ID opens no case, is recorded in
-# the right one, and staff are told.
+# marked Auto-Submitted opens no case and gets no acknowledgement (more in
+# t_automatic.sh); an auto-reply to our acknowledgement joins the case and
+# is not answered; a delivery status notification quoting our Message-ID
+# opens no case, is recorded in the right one, and staff are told.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/testbed.sh"
 
@@ -48,8 +48,9 @@ mk "$d/a.eml" vacation@example.test "Absence" "auto1" "Auto-Submitted: auto-repl
 "
 send vacation@example.test "$d/a.eml"
 wait_for 20 processed 5
-is "$(sql "$db" "SELECT count(*) FROM event WHERE kind = 'no-ack' AND detail = 'it is automatic (Auto-Submitted)'")" 1 \
-    "mail marked Auto-Submitted opens its case but gets no acknowledgement"
+is "$(sql "$db" "SELECT count(*) || ' ' || coalesce(max(m.automatic), '-') FROM message m WHERE m.case_id IS NULL AND m.from_addr = 'vacation@example.test'")" \
+    '1 Auto-Submitted other than "no" (RFC 3834)' \
+    "mail marked Auto-Submitted opens no case, and is kept with the reason"
 
 mk "$d/c.eml" "Alice <alice@example.test>" "[Plainte] vraie plainte" "real1"
 send alice@example.test "$d/c.eml"
