@@ -27,7 +27,7 @@ testbed_conf 'alerts = { admin = "staff1@example.test"; };'
 daemon_start
 
 claim() {	# claim N FROM [REPLY-TO]
-	printf 'From: %s\r\n%sTo: client@example.test\r\nSubject: [Réclamation] dossier %d\r\nMessage-ID: <tf%d@example.test>\r\n\r\nBonjour.\r\n' \
+	printf 'From: %s\r\n%bTo: client@example.test\r\nSubject: [Réclamation] dossier %d\r\nMessage-ID: <tf%d@example.test>\r\n\r\nBonjour.\r\n' \
 	    "$2" "${3:+Reply-To: $3\r\n}" "$1" "$1" > "$d/c$1.eml"
 }
 claim 1 "Bob <bob@example.test>" foo
