@@ -379,6 +379,7 @@ letter_send_files(struct store *st, const struct setup *s, enum letter_kind k,
 	memset(&n, 0, sizeof(n));
 	n.files = files;
 	n.nfiles = nfiles;
+	n.files_temporary = TRUE;	/* an export, removed after the call */
 	return send_one(st, s, k, c, v, to, &n, NULL, now, err);
 }
 

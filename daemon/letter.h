@@ -101,7 +101,10 @@ gboolean	 letter_send(struct store *, const struct setup *,
 		    enum letter_kind, const struct store_case *,
 		    const struct tpl_vars *, const char *to, const char *to_name,
 		    const char *auto_submitted, int64_t now, GError **);
-/* A letter with files attached, to someone outside the case's thread. */
+/*
+ * A letter with files attached, to someone outside the case's thread;
+ * the files are read before it returns (they may be removed after).
+ */
 gboolean	 letter_send_files(struct store *, const struct setup *,
 		    enum letter_kind, const struct store_case *,
 		    const struct tpl_vars *, const char *to,

@@ -52,7 +52,14 @@ notify_send(struct store *st, const struct conf *c,
 	o.message_id = id;
 	o.letter = letter;
 	o.queued_at = now;
-	ok = store_outbox_add(st, &o, NULL, err);
+	/*
+	 * Files that will not outlive the call (an export) are read now;
+	 * a letter that cannot be built still fails alone.
+	 */
+	if (n->files_temporary)
+		ok = outbox_add_composed(st, &o, &m, err);
+	else
+		ok = store_outbox_add(st, &o, NULL, err);
 	g_free(letter);
 	if (ok && message_id_out != NULL)
 		*message_id_out = id;

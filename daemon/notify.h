@@ -31,6 +31,7 @@ struct notify_mail {
 	const char	*lang;		/* Content-Language; NULL: conf's */
 	const struct compose_file *files; /* attached; may be NULL */
 	guint		 nfiles;
+	gboolean	 files_temporary; /* gone after the call: compose now */
 };
 
 /*

@@ -200,6 +200,33 @@ compose_one(struct store *st, const struct store_outbox *o, int64_t now,
 	return TRUE;
 }
 
+gboolean
+outbox_add_composed(struct store *st, const struct store_outbox *o,
+    const struct compose_mail *m, GError **err)
+{
+	struct store_outbox row = *o;
+	GError	*why = NULL;
+	char	*id = NULL, *reason;
+	int64_t	 rowid;
+	gboolean ok;
+
+	row.data = compose_message(m, &id, &why);
+	if (row.data != NULL)
+		row.letter = NULL;
+	ok = store_outbox_add(st, &row, &rowid, err);
+	if (ok && row.data == NULL) {
+		reason = g_strdup_printf("it could not be written: %s",
+		    why->message);
+		ok = store_outbox_uncomposable(st, rowid, reason, err);
+		g_free(reason);
+	}
+	g_clear_error(&why);
+	g_free(id);
+	if (row.data != NULL)
+		g_bytes_unref(row.data);
+	return ok;
+}
+
 int
 outbox_compose(struct store *st, int64_t now, GError **err)
 {

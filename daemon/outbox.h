@@ -23,6 +23,14 @@
 char		*outbox_intent_encode(const struct compose_mail *);
 
 /*
+ * Add o (an intent of m) composed at once, or failed with the reason when
+ * m cannot be built; inside the caller's transaction.  For letters whose
+ * files do not outlive the call.
+ */
+gboolean	 outbox_add_composed(struct store *, const struct store_outbox *,
+		    const struct compose_mail *, GError **);
+
+/*
  * Compose every intent, each in its own transaction.  Returns how many
  * were composed or failed, or -1 when the store itself fails (the rest
  * wait for the next call).

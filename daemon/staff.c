@@ -101,6 +101,7 @@ static gboolean	 run_one(struct store *, const struct setup *,
 		    const struct command *, const char *,
 		    const struct store_case *, const char *, int64_t,
 		    struct run *, GError **);
+static void	 unbracket_addresses(GPtrArray *);
 static gboolean	 check_commands(struct store *, const struct setup *,
 		    GPtrArray *, const struct store_case *, struct run *,
 		    GError **);
@@ -514,6 +515,37 @@ lookup(const char *line, const char **text)
 	return NULL;
 }
 
+/*
+ * "#transmettre <a@b.fr> text": mail clients put an address between
+ * brackets; the commands that take one get it bare.
+ */
+static void
+unbracket_addresses(GPtrArray *cmds)
+{
+	static const char *const takes_address[] = { "partie", "implique",
+	    "transmettre", "assigner", NULL };
+	const struct command *cmd;
+	const char	*text, *end;
+	char		*line;
+	guint		 i;
+
+	for (i = 0; i < cmds->len; i++) {
+		line = g_ptr_array_index(cmds, i);
+		if ((cmd = lookup(line, &text)) == NULL ||
+		    !g_strv_contains(takes_address, cmd->name) ||
+		    *text != '<')
+			continue;
+		/* One word between the brackets, or it is left as it is. */
+		end = text + 1 + strcspn(text + 1, " \t<>");
+		if (*end != '>')
+			continue;
+		line = g_strdup_printf("%.*s%.*s%s", (int)(text - line), line,
+		    (int)(end - text - 1), text + 1, end + 1);
+		g_free(cmds->pdata[i]);
+		cmds->pdata[i] = line;
+	}
+}
+
 static void
 help(GString *out)
 {
@@ -577,7 +609,8 @@ check_commands(struct store *st, const struct setup *s, GPtrArray *cmds,
 		else if ((strcmp(cmd->name, "partie") == 0 ||
 		    strcmp(cmd->name, "implique") == 0 ||
 		    strcmp(cmd->name, "transmettre") == 0) &&
-		    !g_regex_match_simple("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+(\\s|$)",
+		    !g_regex_match_simple("^[^@\\s<>\"]+@[^@\\s<>\"]+\\.[^@\\s<>\"]+"
+		    "(\\s|$)",
 		    text, 0, 0))
 			why = "ce n'est pas une adresse électronique";
 		else if (strcmp(cmd->name, "notification-decision") == 0 &&
@@ -1232,6 +1265,7 @@ staff_reply(struct store *st, const struct setup *s,
 		goto out;
 	}
 	*handled = TRUE;
+	unbracket_addresses(cmds);
 	actor = g_strdup_printf("staff <%s>", who->address);
 	if (!authentic(s->conf, m, c.ref)) {
 		log_warnx("security: %s: a reply from %s without a valid token "

@@ -124,6 +124,15 @@ like "$mail" "recoursctl reprocess" "and saying what to do"
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" quarantine list 2>&1)
 like "$out" "client +failed +.*injected fault: poison" "recoursctl quarantine list shows it with its state and reason"
 
+# Staff write an address as their mail client does, between brackets.
+wait_found staff1 "Nouveau dossier.*ordinaire 1$" "staff are notified of an ordinary claim"
+nid=$(echo "$mail" | tr -d '\r' | sed -n 's/^Message-I[dD]: <\(.*\)>$/\1/p')
+ref1=$(sql "$db" "SELECT ref FROM cases WHERE subject LIKE '%ordinaire 1'")
+printf 'From: staff1@example.test\r\nTo: client@example.test\r\nSubject: Re: [%s] Nouveau dossier\r\nMessage-ID: <iso-staff@example.test>\r\nIn-Reply-To: <%s>\r\n\r\n#transmettre <manager@example.test> Merci de traiter ce dossier.\r\n' \
+    "$ref1" "$nid" > "$d/staff.eml"
+testbed_imap_append client "$d/staff.eml"
+wait_found manager "Transmission du dossier" "#transmettre <address>: the case file goes to the address between the brackets"
+
 is "$(pgrep -f "recoursd -d -v -f $d/recoursd.conf" | head -1)" "$pid" "the daemon never restarted"
 is "$(grep -c 'started, ' "$d/recoursd.log")" 1 "it started once"
 
