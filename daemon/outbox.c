@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "log.h"
@@ -10,6 +11,21 @@
 
 #define GROUP	"letter"
 #define ROUND	64	/* intents composed per store read */
+
+/* The text fields of a compose_mail, each under its key. */
+static const struct {
+	const char	*key;
+	size_t		 offset;
+} fields[] = {
+#define FIELD(f)	{ #f, offsetof(struct compose_mail, f) }
+	FIELD(from_name), FIELD(from_addr), FIELD(to_name), FIELD(to_addr),
+	FIELD(reply_to), FIELD(subject), FIELD(body), FIELD(lang),
+	FIELD(auto_submitted), FIELD(in_reply_to), FIELD(references),
+	FIELD(domain), FIELD(message_id)
+#undef FIELD
+};
+#define TEXT_FIELD(m, i) \
+	(*(const char **)(void *)((char *)(m) + fields[i].offset))
 
 /* A decoded intent: m points into kf's strings and the file arrays. */
 struct intent {
@@ -41,19 +57,8 @@ outbox_intent_encode(const struct compose_mail *m)
 	char		*text;
 	guint		 i;
 
-	set(kf, "from_name", m->from_name);
-	set(kf, "from_addr", m->from_addr);
-	set(kf, "to_name", m->to_name);
-	set(kf, "to_addr", m->to_addr);
-	set(kf, "reply_to", m->reply_to);
-	set(kf, "subject", m->subject);
-	set(kf, "body", m->body);
-	set(kf, "lang", m->lang);
-	set(kf, "auto_submitted", m->auto_submitted);
-	set(kf, "in_reply_to", m->in_reply_to);
-	set(kf, "references", m->references);
-	set(kf, "domain", m->domain);
-	set(kf, "message_id", m->message_id);
+	for (i = 0; i < G_N_ELEMENTS(fields); i++)
+		set(kf, fields[i].key, TEXT_FIELD(m, i));
 	g_key_file_set_int64(kf, GROUP, "date", m->date);
 	if (m->nfiles > 0) {
 		const char **n = g_new0(const char *, m->nfiles);
@@ -111,19 +116,8 @@ intent_decode(const char *text, struct intent *in, GError **err)
 	}
 	if (!g_key_file_load_from_data(in->kf, text, -1, G_KEY_FILE_NONE, err))
 		return FALSE;
-	m->from_name = get(in, "from_name");
-	m->from_addr = get(in, "from_addr");
-	m->to_name = get(in, "to_name");
-	m->to_addr = get(in, "to_addr");
-	m->reply_to = get(in, "reply_to");
-	m->subject = get(in, "subject");
-	m->body = get(in, "body");
-	m->lang = get(in, "lang");
-	m->auto_submitted = get(in, "auto_submitted");
-	m->in_reply_to = get(in, "in_reply_to");
-	m->references = get(in, "references");
-	m->domain = get(in, "domain");
-	m->message_id = get(in, "message_id");
+	for (i = 0; i < G_N_ELEMENTS(fields); i++)
+		TEXT_FIELD(m, i) = get(in, fields[i].key);
 	m->date = g_key_file_get_int64(in->kf, GROUP, "date", NULL);
 	m->tz = g_time_zone_new_identifier("Europe/Paris");
 	in->names = g_key_file_get_string_list(in->kf, GROUP, "file_names",

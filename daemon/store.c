@@ -313,6 +313,9 @@ enum stmt_id {
 	S_TIMER_RETRY,
 	S_TIMER_FAILED,
 	S_OUTBOX_INTENTS,
+	S_MESSAGE_AUTOMATIC,
+	S_AUTOMATIC_COUNT,
+	S_AUTOMATIC_LIST,
 	S_OUTBOX_LAST,
 	S_INBOUND_SET_ASIDE,
 	S_OUTBOX_COMPOSED,
@@ -378,6 +381,14 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "message_id, size, fetched_at, coalesce(processed_at, 0) FROM "
 	    "inbound WHERE state IN ('quarantined', 'failed') AND "
 	    "processed_at > ?1 ORDER BY id LIMIT ?2",
+	[S_MESSAGE_AUTOMATIC] = "UPDATE message SET automatic = ?2 WHERE id = ?1",
+	[S_AUTOMATIC_COUNT] = "SELECT count(*) FROM message WHERE "
+	    "automatic IS NOT NULL",
+	[S_AUTOMATIC_LIST] = "SELECT m.id, m.inbound_id, i.mailbox, "
+	    "i.fetched_at, m.from_addr, m.subject, m.automatic, c.ref FROM "
+	    "message m LEFT JOIN inbound i ON i.id = m.inbound_id LEFT JOIN "
+	    "cases c ON c.id = m.case_id WHERE m.automatic IS NOT NULL "
+	    "ORDER BY m.id",
 	[S_OUTBOX_INTENTS] = "SELECT id, kind, mail_from, rcpt, message_id, "
 	    "NULL, attempts, queued_at, state, reply, next_at, "
 	    "coalesce(case_id, 0), letter FROM outbox WHERE state = 'intent' "
@@ -2819,18 +2830,12 @@ store_message_set_automatic(struct store *st, int64_t message,
     const char *why, GError **err)
 {
 	sqlite3_stmt	*s;
-	int		 rc;
 
-	if (sqlite3_prepare_v2(st->db, "UPDATE message SET automatic = ?2 "
-	    "WHERE id = ?1", -1, &s, NULL) != SQLITE_OK)
-		return sql_fail(st, err, "message automatic");
+	if ((s = stmt(st, S_MESSAGE_AUTOMATIC, err)) == NULL)
+		return FALSE;
 	sqlite3_bind_int64(s, 1, message);
 	bind_text(s, 2, why);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return sql_fail(st, err, "message automatic");
-	return TRUE;
+	return step_done(st, s, err);
 }
 
 gboolean
@@ -2839,12 +2844,11 @@ store_automatic_count(struct store *st, int64_t *n, GError **err)
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM message WHERE "
-	    "automatic IS NOT NULL", -1, &s, NULL) != SQLITE_OK)
-		return sql_fail(st, err, "automatic count");
+	if ((s = stmt(st, S_AUTOMATIC_COUNT, err)) == NULL)
+		return FALSE;
 	rc = sqlite3_step(s);
 	*n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc != SQLITE_ROW)
 		return sql_fail(st, err, "automatic count");
 	return TRUE;
@@ -2873,14 +2877,8 @@ store_automatic_list(struct store *st, GError **err)
 	GArray		*rows;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT m.id, m.inbound_id, i.mailbox, "
-	    "i.fetched_at, m.from_addr, m.subject, m.automatic, c.ref FROM "
-	    "message m LEFT JOIN inbound i ON i.id = m.inbound_id LEFT JOIN "
-	    "cases c ON c.id = m.case_id WHERE m.automatic IS NOT NULL "
-	    "ORDER BY m.id", -1, &s, NULL) != SQLITE_OK) {
-		sql_fail(st, err, "automatic list");
+	if ((s = stmt(st, S_AUTOMATIC_LIST, err)) == NULL)
 		return NULL;
-	}
 	rows = g_array_new(FALSE, TRUE, sizeof(struct store_automatic));
 	g_array_set_clear_func(rows, automatic_clear);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -2896,7 +2894,7 @@ store_automatic_list(struct store *st, GError **err)
 		a.ref = dup_column(s, 7);
 		g_array_append_val(rows, a);
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		g_array_unref(rows);
 		sql_fail(st, err, "automatic list");

@@ -853,28 +853,6 @@ test_garbage_quarantined(void)
 	msg_free(NULL);
 }
 
-/* $RECOURSD_CORPUS, the first argument, or $srcdir/../shared/corpus. */
-static char *
-find_corpus(int argc, char *argv[])
-{
-	const char	*env = g_getenv("RECOURSD_CORPUS");
-	const char	*srcdir = g_getenv("srcdir");
-	char		*dir = NULL;
-
-	if (env != NULL)
-		dir = g_strdup(env);
-	else if (argc > 1)
-		dir = g_strdup(argv[1]);
-	else
-		dir = g_build_filename(srcdir != NULL ? srcdir : ".", "..",
-		    "shared", "corpus", NULL);
-	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
-		g_free(dir);
-		dir = NULL;
-	}
-	return dir;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -882,7 +860,7 @@ main(int argc, char *argv[])
 
 	g_test_init(&argc, &argv, NULL);
 	g_mime_init();
-	corpus = find_corpus(argc, argv);
+	corpus = tu_corpus_dir(argc, argv);
 	if (corpus == NULL && !g_test_subprocess())
 		printf("# SKIP corpus tests: no corpus found (set "
 		    "RECOURSD_CORPUS to shared/corpus)\n");

@@ -181,6 +181,223 @@ test_quarantine_state(void)
 	g_free(path);
 }
 
+/* sqlite3 on path: one value, as text; caller frees. */
+static char *
+query(const char *path, const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	char		*v = NULL;
+
+	g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+	g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &s, NULL), ==,
+	    SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = g_strdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+static void
+assert_query(const char *path, const char *sql, const char *want)
+{
+	char	*got = query(path, sql);
+
+	g_assert_cmpstr(got, ==, want);
+	g_free(got);
+}
+
+/*
+ * Migration 7 rebuilds inbound, outbox and timer: a database of version
+ * 6 with rows that point at each other keeps them all, and its foreign
+ * keys hold.
+ */
+static void
+test_migrates_v6_rows(void)
+{
+	char		*path = db_path("v6.db"), *fixture, *sql;
+	const char	*srcdir = g_getenv("srcdir");
+	GError		*err = NULL;
+	struct store	*st;
+	sqlite3		*db;
+
+	fixture = g_build_filename(srcdir != NULL ? srcdir : ".", "tests",
+	    "unit", "fixtures", "schema-v6.sql", NULL);
+	g_assert_true(g_file_get_contents(fixture, &sql, NULL, NULL));
+	g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+	g_assert_cmpint(sqlite3_exec(db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+	sqlite3_close(db);
+	st = store_open(path, 0, &err);
+	g_assert_no_error(err);
+	g_assert_cmpint(store_schema_version(st), ==, store_schema_latest());
+	store_close(st);
+	assert_query(path, "SELECT group_concat(id || ':' || state || ':' || "
+	    "coalesce(reason, '') || ':' || coalesce(duplicate_of, ''), ' ') "
+	    "FROM inbound", "1:processed:: 2:quarantined:too many MIME parts: "
+	    "3:duplicate::1");
+	assert_query(path, "SELECT hex(raw) FROM inbound WHERE id = 1", "6869");
+	assert_query(path, "SELECT state || ' ' || hex(data) || ' ' || reply "
+	    "FROM outbox", "sent 4142 250 ok");
+	assert_query(path, "SELECT group_concat(deadline || ':' || state || ':' "
+	    "|| attempts, ' ') FROM timer", "response:pending:0 ack:met:0");
+	assert_query(path, "SELECT count(*) FROM pragma_foreign_key_check",
+	    "0");
+	assert_query(path, "SELECT count(*) FROM message WHERE inbound_id = 1 "
+	    "AND case_id = 1", "1");
+	g_free(sql);
+	g_free(fixture);
+	g_free(path);
+}
+
+/* A failed row keeps its reason; a store error on data is not transient. */
+static void
+test_failed_state(void)
+{
+	char		*path = db_path("failed.db");
+	GError		*err = NULL;
+	struct store	*st = store_open(path, STORE_CREATE, &err);
+	struct store_inbound in;
+	struct store_inbound_row r;
+	enum store_added added;
+	GArray		*rows;
+	int64_t		 id;
+
+	g_assert_no_error(err);
+	memset(&in, 0, sizeof(in));
+	in.mailbox = "client";
+	in.uidvalidity = 1;
+	in.uid = 1;
+	in.size = 2;
+	in.sha256 = "cc";
+	in.raw = "hi";
+	in.source = "imap";
+	in.now = 1000;
+	g_assert_true(store_begin(st, NULL));
+	g_assert_true(store_inbound_add(st, &in, &added, &id, NULL));
+	g_assert_true(store_inbound_set_state(st, id, "failed", "boom", 2000,
+	    NULL));
+	g_assert_true(store_commit(st, NULL));
+	g_assert_true(store_inbound_get(st, id, &r, NULL));
+	g_assert_cmpstr(r.state, ==, "failed");
+	g_assert_cmpstr(r.reason, ==, "boom");
+	g_assert_cmpint(r.processed_at, ==, 2000);
+	store_inbound_row_clear(&r);
+	rows = store_inbound_set_aside(st, 1999, 10, NULL);
+	g_assert_cmpuint(rows->len, ==, 1);
+	g_array_unref(rows);
+	rows = store_inbound_set_aside(st, 2000, 10, NULL);
+	g_assert_cmpuint(rows->len, ==, 0);
+	g_array_unref(rows);
+	/* A state the schema does not know is the data's fault. */
+	g_assert_false(store_inbound_set_state(st, id, "bogus", NULL, 1, &err));
+	g_assert_error(err, STORE_ERROR, STORE_ERROR_SQL);
+	g_assert_false(store_error_transient(err));
+	g_clear_error(&err);
+	store_close(st);
+	g_free(path);
+}
+
+/* An outbox row without data is an intent until composed. */
+static void
+test_outbox_intent(void)
+{
+	char		*path = db_path("intent.db");
+	GError		*err = NULL;
+	struct store	*st = store_open(path, STORE_CREATE, &err);
+	struct store_outbox o;
+	GArray		*rows;
+	GBytes		*data = g_bytes_new_static("X", 1);
+	int64_t		 id;
+
+	g_assert_no_error(err);
+	memset(&o, 0, sizeof(o));
+	o.kind = "ack";
+	o.mail_from = "recours@example.test";
+	o.rcpt = "alice@example.test";
+	o.message_id = "i1@example.test";
+	o.letter = "[letter]\nsubject=s\n";
+	o.queued_at = 100;
+	g_assert_true(store_outbox_add(st, &o, &id, NULL));
+	rows = store_outbox_due(st, 1000, 10, NULL);
+	g_assert_cmpuint(rows->len, ==, 0);	/* never sent as it is */
+	g_array_unref(rows);
+	rows = store_outbox_intents(st, 10, NULL);
+	g_assert_cmpuint(rows->len, ==, 1);
+	g_assert_cmpstr(g_array_index(rows, struct store_outbox, 0).letter, ==,
+	    "[letter]\nsubject=s\n");
+	g_array_unref(rows);
+	g_assert_true(store_outbox_composed(st, id, data, 500, NULL));
+	rows = store_outbox_due(st, 500, 10, NULL);
+	g_assert_cmpuint(rows->len, ==, 1);
+	g_assert_cmpint(g_array_index(rows, struct store_outbox, 0).next_at, ==,
+	    500);
+	g_array_unref(rows);
+	rows = store_outbox_intents(st, 10, NULL);
+	g_assert_cmpuint(rows->len, ==, 0);
+	g_array_unref(rows);
+	/* One that cannot be written fails, to be reported, and retries. */
+	o.message_id = "i2@example.test";
+	g_assert_true(store_outbox_add(st, &o, &id, NULL));
+	g_assert_true(store_outbox_uncomposable(st, id, "no address", NULL));
+	rows = store_outbox_unreported(st, NULL);
+	g_assert_cmpuint(rows->len, ==, 1);
+	g_assert_cmpstr(g_array_index(rows, struct store_outbox, 0).reply, ==,
+	    "no address");
+	g_array_unref(rows);
+	g_assert_true(store_outbox_retry(st, id, 600, NULL));
+	rows = store_outbox_intents(st, 10, NULL);
+	g_assert_cmpuint(rows->len, ==, 1);	/* composed again */
+	g_array_unref(rows);
+	g_bytes_unref(data);
+	store_close(st);
+	g_free(path);
+}
+
+/* A timer that cannot fire waits for its retry, then is failed. */
+static void
+test_timer_retry(void)
+{
+	char		*path = db_path("timer.db");
+	GError		*err = NULL;
+	struct store	*st = store_open(path, STORE_CREATE, &err);
+	GArray		*due;
+	sqlite3		*db;
+
+	g_assert_no_error(err);
+	g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+	g_assert_cmpint(sqlite3_exec(db, "INSERT INTO cases (id, ref, type, "
+	    "prefix, year, seq, state, opened_at) VALUES (1, 'R-2026-0001', 't', "
+	    "'R', 2026, 1, 'received', 0)", NULL, NULL, NULL), ==, SQLITE_OK);
+	sqlite3_close(db);
+	g_assert_true(store_timer_add(st, 1, "response", "due", 100, NULL));
+	g_assert_cmpint(store_timer_next(st), ==, 100);
+	due = store_timers_due(st, 100, 10, NULL);
+	g_assert_cmpuint(due->len, ==, 1);
+	g_assert_true(store_timer_retry(st, g_array_index(due,
+	    struct store_timer, 0).id, 160, "boom", NULL));
+	g_array_unref(due);
+	g_assert_cmpint(store_timer_next(st), ==, 160);
+	due = store_timers_due(st, 159, 10, NULL);
+	g_assert_cmpuint(due->len, ==, 0);
+	g_array_unref(due);
+	due = store_timers_due(st, 160, 10, NULL);
+	g_assert_cmpuint(due->len, ==, 1);
+	g_assert_cmpint(g_array_index(due, struct store_timer, 0).attempts, ==, 1);
+	g_assert_true(store_timer_fail(st, g_array_index(due, struct store_timer,
+	    0).id, 170, "boom again", NULL));
+	g_array_unref(due);
+	g_assert_cmpint(store_timer_next(st), ==, 0);
+	assert_query(path, "SELECT state || ' ' || attempts || ' ' || reason "
+	    "FROM timer", "failed 2 boom again");
+	/* Scheduled again, it starts afresh. */
+	g_assert_true(store_timer_add(st, 1, "response", "due", 300, NULL));
+	assert_query(path, "SELECT state || ' ' || attempts || ' ' || "
+	    "coalesce(retry_at, '-') FROM timer", "pending 0 -");
+	store_close(st);
+	g_free(path);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -197,6 +414,10 @@ main(int argc, char *argv[])
 	g_test_add_func("/store/not-a-database", test_not_a_database);
 	g_test_add_func("/store/inbound-exactly-once", test_inbound_exactly_once);
 	g_test_add_func("/store/quarantine-state", test_quarantine_state);
+	g_test_add_func("/store/migrates-v6-rows", test_migrates_v6_rows);
+	g_test_add_func("/store/failed-state", test_failed_state);
+	g_test_add_func("/store/outbox-intent", test_outbox_intent);
+	g_test_add_func("/store/timer-retry", test_timer_retry);
 	rc = g_test_run();
 	tu_rm_rf(tmpdir);
 	g_free(tmpdir);

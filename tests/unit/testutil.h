@@ -42,4 +42,26 @@ tu_tmpdir(const char *prefix)
 	return dir;
 }
 
+/* $RECOURSD_CORPUS, the first argument, or $srcdir/../shared/corpus. */
+static inline char *
+tu_corpus_dir(int argc, char *argv[])
+{
+	const char	*env = g_getenv("RECOURSD_CORPUS");
+	const char	*srcdir = g_getenv("srcdir");
+	char		*dir = NULL;
+
+	if (env != NULL)
+		dir = g_strdup(env);
+	else if (argc > 1)
+		dir = g_strdup(argv[1]);
+	else
+		dir = g_build_filename(srcdir != NULL ? srcdir : ".", "..",
+		    "shared", "corpus", NULL);
+	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+		g_free(dir);
+		dir = NULL;
+	}
+	return dir;
+}
+
 #endif
