@@ -121,3 +121,58 @@ templates = "$top_srcdir/templates";
 $2
 EOC
 }
+
+# The simulated clock (RECOURSD_CLOCK_FILE, recoursd(8)).  A test never
+# reads the wall-clock date: it starts at a fixed instant, written as a
+# local time in Europe/Paris ("2026-12-28 10:00") or as "@UNIXTIME".
+#   clock_epoch WHEN    WHEN as a Unix time
+#   clock_at WHEN       the clock stands still at WHEN
+#   clock_run_at WHEN   the clock runs, second by second, from WHEN (for
+#                       tests where retries, backoffs or timers must elapse)
+#   clock_now           the simulated time now, as a Unix time
+#   clock_date FORMAT [WHEN]  the simulated time (or WHEN) in Europe/Paris,
+#                       as date +FORMAT (only to show or to compute relative
+#                       times; expected dates are written out in the test)
+# The file is replaced, never rewritten in place: the daemon must not read
+# it half written (an empty file gives the real clock).  After moving the
+# clock, send SIGUSR1 to a running daemon so that it looks at its timers.
+clock_epoch() {
+	case $1 in
+	@*)	echo "${1#@}" ;;
+	*)	TZ=Europe/Paris date -d "$1" +%s ;;
+	esac
+}
+
+_clock_write() {
+	export RECOURSD_CLOCK_FILE=${RECOURSD_CLOCK_FILE:-$d/clock}
+	printf '%s\n' "$1" > "$RECOURSD_CLOCK_FILE.new" &&
+	    mv -f "$RECOURSD_CLOCK_FILE.new" "$RECOURSD_CLOCK_FILE"
+}
+
+clock_at() {
+	local _ck_t
+	_ck_t=$(clock_epoch "$1") || return 1
+	_clock_write "$_ck_t"
+}
+
+clock_run_at() {
+	local _ck_t
+	_ck_t=$(clock_epoch "$1") || return 1
+	_clock_write "$_ck_t $(date +%s)"
+}
+
+clock_now() {
+	local _ck_sim _ck_real
+	read -r _ck_sim _ck_real < "$RECOURSD_CLOCK_FILE" || return 1
+	if [ -n "$_ck_real" ]; then
+		echo $((_ck_sim + $(date +%s) - _ck_real))
+	else
+		echo "$_ck_sim"
+	fi
+}
+
+clock_date() {
+	local _ck_t
+	if [ $# -ge 2 ]; then _ck_t=$(clock_epoch "$2"); else _ck_t=$(clock_now); fi || return 1
+	TZ=Europe/Paris date -d "@$_ck_t" "+$1"
+}
