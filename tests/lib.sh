@@ -174,5 +174,5 @@ clock_now() {
 clock_date() {
 	local _ck_t
 	if [ $# -ge 2 ]; then _ck_t=$(clock_epoch "$2"); else _ck_t=$(clock_now); fi || return 1
-	TZ=Europe/Paris date -d "@$_ck_t" "+$1"
+	LC_ALL=C TZ=Europe/Paris date -d "@$_ck_t" "+$1"
 }
