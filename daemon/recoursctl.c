@@ -66,6 +66,7 @@ static int	 cmd_show(struct ctl *, int, char **);
 static int	 cmd_verify(struct ctl *, int, char **);
 static int	 cmd_stats(struct ctl *, int, char **);
 static int	 cmd_dashboard(struct ctl *, int, char **);
+static int	 this_year(struct ctl *);
 static struct rules *profile_rules(const char *);
 static int	 cmd_export(struct ctl *, int, char **);
 static int	 export_person(struct ctl *, const char *, const char *);
@@ -1086,16 +1087,14 @@ cmd_dashboard(struct ctl *ctl, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 }
 	};
-	GDateTime	*now = g_date_time_new_from_unix_utc(clock_now());
 	const char	*out = NULL;
 	GPtrArray	*rows;
 	GArray		*causes;
 	GError		*err = NULL;
 	char		*tmp;
 	FILE		*fp;
-	int		 ch, fd, year = g_date_time_get_year(now);
+	int		 ch, fd, year = this_year(ctl);
 
-	g_date_time_unref(now);
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "y:o:", opts, NULL)) != -1) {
 		if (ch == 'y' && ((year = atoi(optarg)) < 1970 || year > 9999)) {
@@ -1166,6 +1165,19 @@ profile_rules(const char *profile)
 	return r;
 }
 
+/* The current year of the simulated or real clock, in the calendar's zone. */
+static int
+this_year(struct ctl *ctl)
+{
+	GDateTime	*u = g_date_time_new_from_unix_utc(clock_now());
+	GDateTime	*l = g_date_time_to_timezone(u, cal_zone(ctl->setup->cal));
+	int		 year = g_date_time_get_year(l);
+
+	g_date_time_unref(l);
+	g_date_time_unref(u);
+	return year;
+}
+
 static int
 cmd_stats(struct ctl *ctl, int argc, char **argv)
 {
@@ -1177,14 +1189,12 @@ cmd_stats(struct ctl *ctl, int argc, char **argv)
 		{ "causes", no_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 }
 	};
-	GDateTime	*now = g_date_time_new_from_unix_utc(clock_now());
 	const char	*type = NULL, *profile = NULL;
 	struct rules	*rules = NULL;
 	GError		*err = NULL;
 	gboolean	 json = FALSE, causes = FALSE, ok;
-	int		 ch, year = g_date_time_get_year(now);
+	int		 ch, year = this_year(ctl);
 
-	g_date_time_unref(now);
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "y:t:jp:c", opts, NULL)) != -1) {
 		if (ch == 'y') {
@@ -1273,7 +1283,7 @@ purge_period(struct ctl *ctl, const char *text, struct cfg_period *age)
 		g_error_free(err);
 		return -1;
 	}
-	now = g_date_time_new_now_utc();
+	now = g_date_time_new_from_unix_utc(clock_now());
 	a = cfg_period_before(age, now);
 	b = cfg_period_before(keep, now);
 	shorter = g_date_time_compare(a, b) > 0;

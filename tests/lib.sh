@@ -23,14 +23,20 @@ skip() {
 	echo "ok $tap_n - $1 # SKIP $2"
 }
 
-# ok STATUS DESCRIPTION: STATUS is an exit status (0 is a pass).
+# ok STATUS DESCRIPTION: STATUS is an exit status (0 is a pass).  A
+# description ending in "# TODO reason" is a known bug: its failure does
+# not fail the test (TAP), and the harness reports it passing (XPASS) as
+# an error, so that the marker goes once the bug is fixed.
 ok() {
 	tap_n=$((tap_n + 1))
 	if [ "$1" -eq 0 ]; then
 		echo "ok $tap_n - $2"
 	else
 		echo "not ok $tap_n - $2"
-		tap_failed=$((tap_failed + 1))
+		case $2 in
+		*"# TODO"*) ;;
+		*) tap_failed=$((tap_failed + 1)) ;;
+		esac
 	fi
 }
 
@@ -120,4 +126,59 @@ rules = "$top_srcdir/rules";
 templates = "$top_srcdir/templates";
 $2
 EOC
+}
+
+# The simulated clock (RECOURSD_CLOCK_FILE, recoursd(8)).  A test never
+# reads the wall-clock date: it starts at a fixed instant, written as a
+# local time in Europe/Paris ("2026-12-28 10:00") or as "@UNIXTIME".
+#   clock_epoch WHEN    WHEN as a Unix time
+#   clock_at WHEN       the clock stands still at WHEN
+#   clock_run_at WHEN   the clock runs, second by second, from WHEN (for
+#                       tests where retries, backoffs or timers must elapse)
+#   clock_now           the simulated time now, as a Unix time
+#   clock_date FORMAT [WHEN]  the simulated time (or WHEN) in Europe/Paris,
+#                       as date +FORMAT (only to show or to compute relative
+#                       times; expected dates are written out in the test)
+# The file is replaced, never rewritten in place: the daemon must not read
+# it half written (an empty file gives the real clock).  After moving the
+# clock, send SIGUSR1 to a running daemon so that it looks at its timers.
+clock_epoch() {
+	case $1 in
+	@*)	echo "${1#@}" ;;
+	*)	TZ=Europe/Paris date -d "$1" +%s ;;
+	esac
+}
+
+_clock_write() {
+	export RECOURSD_CLOCK_FILE=${RECOURSD_CLOCK_FILE:-$d/clock}
+	printf '%s\n' "$1" > "$RECOURSD_CLOCK_FILE.new" &&
+	    mv -f "$RECOURSD_CLOCK_FILE.new" "$RECOURSD_CLOCK_FILE"
+}
+
+clock_at() {
+	local _ck_t
+	_ck_t=$(clock_epoch "$1") || return 1
+	_clock_write "$_ck_t"
+}
+
+clock_run_at() {
+	local _ck_t
+	_ck_t=$(clock_epoch "$1") || return 1
+	_clock_write "$_ck_t $(date +%s)"
+}
+
+clock_now() {
+	local _ck_sim _ck_real
+	read -r _ck_sim _ck_real < "$RECOURSD_CLOCK_FILE" || return 1
+	if [ -n "$_ck_real" ]; then
+		echo $((_ck_sim + $(date +%s) - _ck_real))
+	else
+		echo "$_ck_sim"
+	fi
+}
+
+clock_date() {
+	local _ck_t
+	if [ $# -ge 2 ]; then _ck_t=$(clock_epoch "$2"); else _ck_t=$(clock_now); fi || return 1
+	LC_ALL=C TZ=Europe/Paris date -d "@$_ck_t" "+$1"
 }

@@ -12,7 +12,10 @@
 
 testbed_up
 db=$d/state/recoursd.db
-year=$(date +%Y)
+# A clock running from Monday 9 March 2026, 10:00 in Paris, whatever the
+# real date: cases are numbered in 2026.
+year=2026
+clock_run_at "2026-03-09 10:00"
 mkdir -p "$d/rules"
 cat > "$d/rules/00-test.conf" <<'EOR'
 types = (

@@ -10,7 +10,10 @@
 
 testbed_up
 db=$d/state/recoursd.db
-year=$(date +%Y)
+# A clock running from Monday 9 March 2026, 10:00 in Paris, whatever the
+# real date: cases are numbered in 2026.
+year=2026
+clock_run_at "2026-03-09 10:00"
 
 mkdir -p "$d/rules"
 cat > "$d/rules/00-test.conf" <<'EOR'
@@ -46,7 +49,7 @@ like "$out" "configuration and rules OK, 3 case type" "recoursd -n checks the ru
 
 mail() {	# mail FILE MSGID SUBJECT BODY [EXTRA-HEADER]
 	printf 'From: Alice <alice@example.test>\r\nTo: client@example.test\r\nSubject: %s\r\nMessage-ID: <%s@example.test>\r\nDate: %s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n%s\r\n%s\r\n' \
-	    "$3" "$2" "$(date -R)" "${5:+$5
+	    "$3" "$2" "Mon, 09 Mar 2026 10:00:00 +0100" "${5:+$5
 }" "$4" | sed 's/$/\r/; s/\r\r$/\r/' > "$1"
 }
 daemon_start

@@ -10,10 +10,13 @@
 
 testbed_up
 db=$d/state/recoursd.db
+# The clock stands still at Monday 2 March 2026, 09:00 in Paris; at H
+# moves it to H hours later.
 export RECOURSD_CLOCK_FILE=$d/clock
-t0=$(date +%s)
-echo $t0 > "$RECOURSD_CLOCK_FILE"
-at() { echo $((t0 + $1 * 3600)) > "$RECOURSD_CLOCK_FILE"; kill -USR1 $pid; }
+t0=$(clock_epoch "2026-03-02 09:00")
+year=2026
+clock_at "@$t0"
+at() { clock_at "@$((t0 + $1 * 3600))"; kill -USR1 $pid; }
 
 mkdir -p "$d/rules"
 cat > "$d/rules/00-test.conf" <<'EOR'
@@ -63,7 +66,7 @@ ok $? "at +73 h the missed response deadline is escalated to the manager"
 like "$(testbed_imap_fetch manager 1 | tr -d '\r')" "Subject: .*=\?(utf|UTF)-8\?" "the escalation is mailed (RFC 2047 subject)"
 has_ev deadline-missed "response: MISSED"
 ok $? "the miss is an event"
-out=$("$RECOURSCTL" -f "$d/recoursd.conf" show "REC-$(date +%Y)-0001" 2>&1)
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" show "REC-$year-0001" 2>&1)
 like "$out" "deadline: +ack +due .* met" "recoursctl show: each deadline with its outcome (ack met)"
 like "$out" "deadline: +response +due .* missed" "(response missed)"
 like "$out" "reminder: +response .* sent" "(the reminder sent)"
@@ -76,15 +79,15 @@ kill_wait $pid
 sql "$db" "UPDATE outbox SET state = 'failed' WHERE kind = 'ack' AND state = 'pending'"
 printf 'From: Bob <bob@example.test>\r\nTo: client@example.test\r\nSubject: [Réclamation] deux\r\nMessage-ID: <dl2@example.test>\r\n\r\nBonjour.\r\n' > "$d/2.eml"
 "$RECOURSCTL" -f "$d/recoursd.conf" inject "$d/2.eml" --mailbox client >/dev/null
-echo $((t0 + 100 * 3600)) > "$RECOURSD_CLOCK_FILE"
+clock_at "@$((t0 + 100 * 3600))"
 daemon_start
 two_cases() { [ "$(sql "$db" "SELECT count(*) FROM cases")" = 2 ]; }
 wait_for 20 two_cases
 ok $? "a second case opened at +100 h"
-echo $((t0 + 200 * 3600)) > "$RECOURSD_CLOCK_FILE"
+clock_at "@$((t0 + 200 * 3600))"
 kill_wait $pid
 daemon_start
-case2() { sql "$db" "SELECT e.detail FROM event e JOIN cases c ON c.id = e.case_id WHERE c.ref = 'REC-$(date +%Y)-0002' AND e.kind LIKE 'deadline-%' AND e.detail LIKE 'ack:%'"; }
+case2() { sql "$db" "SELECT e.detail FROM event e JOIN cases c ON c.id = e.case_id WHERE c.ref = 'REC-$year-0002' AND e.kind LIKE 'deadline-%' AND e.detail LIKE 'ack:%'"; }
 late() { case2 | grep -q "checked late"; }
 wait_for 20 late
 ok $? "after downtime the overdue deadline fires once, marked late"
@@ -94,6 +97,6 @@ kill_wait $pid
 pid=$!
 at_exit "kill_wait $pid"
 sleep 2
-is "$(sql "$db" "SELECT count(*) FROM event e JOIN cases c ON c.id = e.case_id WHERE c.ref = 'REC-$(date +%Y)-0002' AND e.kind LIKE 'deadline-%' AND e.detail LIKE 'ack:%'")" 1 \
+is "$(sql "$db" "SELECT count(*) FROM event e JOIN cases c ON c.id = e.case_id WHERE c.ref = 'REC-$year-0002' AND e.kind LIKE 'deadline-%' AND e.detail LIKE 'ack:%'")" 1 \
     "and a restart does not fire it twice"
 done_testing || { tail -30 "$d/recoursd.log" | sed 's/^/# log: /'; exit 1; }

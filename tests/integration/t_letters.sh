@@ -11,7 +11,10 @@
 
 testbed_up
 db=$d/state/recoursd.db
-year=$(date +%Y)
+# A clock running from Monday 9 March 2026, 10:00 in Paris, whatever the
+# real date: cases are numbered in 2026.
+year=2026
+clock_run_at "2026-03-09 10:00"
 
 # Bad templates first: no server needed, but the scratch directory is.
 mkdir -p "$d/bad/templates" "$d/rules"
@@ -79,7 +82,7 @@ reply r2 "PLA-$year-0001" "$nid_bob" "#complet
 #complexe An independent expert must review the audit."
 wait_found bob "needs a closer examination" "#complexe: the complexity notice"
 like "$mail" "An independent expert must review the audit" "with its reason"
-like "$mail" "We will answer by [A-Z][a-z]+day [0-9]+ [A-Z][a-z]+ [0-9]{4}" "and the answer's date, in English"
+like "$mail" "We will answer by Thursday 9 April 2026" "and the answer's date (a month from 9 March), in English"
 is "$(sql "$db" "SELECT count(*) FROM event WHERE kind = 'deadlines-restarted'")" 1 "#complet restarts the deadlines"
 
 reply r3 "REC-$year-0001" "$nid_alice" "#irrecevable La réclamation ne concerne pas nos services."

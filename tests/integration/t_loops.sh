@@ -10,6 +10,10 @@
 
 testbed_up
 db=$d/state/recoursd.db
+# A clock running from Monday 9 March 2026, 10:00 in Paris, whatever the
+# real date: cases are numbered in 2026.
+year=2026
+clock_run_at "2026-03-09 10:00"
 cat > "$d/recoursd.conf" <<EOC
 organisation = { name = "Test"; address = "recours@example.test"; domain = "example.test"; };
 database = "state/recoursd.db";
@@ -58,7 +62,7 @@ wait_for 20 testbed_mailbox_has alice 1
 ok $? "a real complaint is acknowledged"
 ackid=$(sql "$db" "SELECT message_id FROM outbox WHERE rcpt = 'alice@example.test' AND kind = 'ack'")
 cases=$(sql "$db" "SELECT count(*) FROM cases")
-mk "$d/v.eml" "Alice <alice@example.test>" "Absent: [PLA-$(date +%Y)-0001]" "auto2" "In-Reply-To: <$ackid>
+mk "$d/v.eml" "Alice <alice@example.test>" "Absent: [PLA-$year-0001]" "auto2" "In-Reply-To: <$ackid>
 "
 send alice@example.test "$d/v.eml"
 wait_for 20 processed 7
@@ -92,7 +96,7 @@ Content-Type: text/rfc822-headers
 From: Test <recours@example.test>
 To: alice@example.test
 Message-ID: <$ackid>
-Subject: [PLA-$(date +%Y)-0001] Accusé de réception
+Subject: [PLA-$year-0001] Accusé de réception
 
 --B--
 EOM
@@ -101,10 +105,10 @@ send mailer-daemon@example.test "$d/dsn.eml"
 wait_for 20 processed 8
 is "$(sql "$db" "SELECT count(*) FROM cases")" "$cases" "a bounce opens no case"
 like "$(sql "$db" "SELECT c.ref || ' ' || e.detail FROM event e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'undelivered'")" \
-    "^PLA-$(date +%Y)-0001 our ack to alice@example.test was not delivered" "it is recorded in the right case"
+    "^PLA-$year-0001 our ack to alice@example.test was not delivered" "it is recorded in the right case"
 wait_for 20 testbed_mailbox_has manager 1
 ok $? "staff are told the complainant did not receive it"
-like "$(testbed_imap_fetch manager 1 | tr -d '\r')" "Subject: .*PLA-$(date +%Y)-0001" "naming the case"
+like "$(testbed_imap_fetch manager 1 | tr -d '\r')" "Subject: .*PLA-$year-0001" "naming the case"
 sleep 2
 is "$(sql "$db" "SELECT count(*) FROM outbox WHERE rcpt LIKE 'mailer-daemon%'")" 0 "the bounce is never answered"
 done_testing || { tail -30 "$d/recoursd.log" | sed 's/^/# log: /'; exit 1; }

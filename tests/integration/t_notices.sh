@@ -11,13 +11,13 @@
 
 testbed_up
 db=$d/state/recoursd.db
-year=$(date +%Y)
+# The clock stands still at Friday 6 March 2026, 16:30 in Paris.
+year=2026
 export RECOURSD_CLOCK_FILE=$d/clock
-t0=$(date +%s)
-echo $t0 > "$RECOURSD_CLOCK_FILE"
+clock_at "2026-03-06 16:30"
 # at_due NAME: the simulated clock a minute after deadline NAME falls due.
 at_due() {
-	echo $(($(sql "$db" "SELECT due_at FROM timer WHERE deadline = '$1' AND kind = 'due'") + 60)) > "$RECOURSD_CLOCK_FILE"
+	clock_at "@$(($(sql "$db" "SELECT due_at FROM timer WHERE deadline = '$1' AND kind = 'due'") + 60))"
 	kill -USR1 $pid
 }
 
@@ -49,13 +49,13 @@ testbed_send alice@example.test client@example.test "$d/1.eml"
 wait_found staff1 "Nouveau dossier" "the claim is notified"
 nid=$(echo "$mail" | sed -n 's/^Message-Id: <\(.*\)>$/\1/p')
 
+# Opened on Friday 6 March: 10 days end on Monday 16 March at 24:00; the
+# reminder, 2 days before, would fall on Sunday 15 March at 00:00.
 remind=$(sql "$db" "SELECT due_at FROM timer WHERE kind = 'remind'")
-hour=$(TZ=Europe/Paris date -d "@$remind" +%H)
-dow=$(TZ=Europe/Paris date -d "@$remind" +%u)
-ok $([ "$hour" -ge 9 ] && [ "$hour" -lt 18 ] && [ "$dow" -le 5 ]; echo $?) \
-    "the staff reminder falls in opening hours ($(TZ=Europe/Paris date -d "@$remind"))"
+is "$(clock_date "%F %H:%M %a" "@$remind")" "2026-03-16 09:00 Mon" \
+    "the staff reminder moves from Sunday 00:00 to the next opening time"
 due=$(sql "$db" "SELECT due_at FROM timer WHERE deadline = 'overall' AND kind = 'due'")
-is "$(TZ=Europe/Paris date -d "@$due" +%H:%M)" "00:00" "the complainant's deadline is not moved (ends at 24:00)"
+is "$(clock_date "%F %H:%M" "@$due")" "2026-03-17 00:00" "the complainant's deadline is not moved (ends at 24:00)"
 
 reply() {	# reply ID BODY
 	printf 'From: staff1@example.test\r\nTo: client@example.test\r\nSubject: Re: [REC-%s-0001] dossier\r\nMessage-ID: <%s@example.test>\r\nIn-Reply-To: <%s>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n' \

@@ -5,6 +5,9 @@
 # database, writing nothing.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 scratch
+# rules test counts from now: the clock stands still when the samples
+# were written (Monday 23 November 2026, 10:00 in Paris).
+clock_at "2026-11-23 10:00"
 
 # profile_conf P: the profile's configuration, with paths under $d/P.
 profile_conf() {
@@ -40,7 +43,12 @@ check() {
 }
 
 check activcert client "new appeal case .*APP-" "ack" "admissibility" "response"
-like "$(cat "$d/activcert/rules-test.out")" "18/11/2026" "activcert: the decision's date is found for admissibility"
+like "$(cat "$d/activcert/rules-test.out")" "decision notified 18/11/2026: lodged before the limit 2026-11-26T00:00:00\+01:00" \
+    "activcert: the decision's date is found for admissibility (5 jours ouvrés from Wednesday 18 November)"
+like "$(cat "$d/activcert/rules-test.out")" "deadline: ack +due 2026-12-01T00:00:00\+01:00" \
+    "activcert: 5 jours ouvrés from Monday 23 November end on Monday 30 November at 24:00"
+like "$(cat "$d/activcert/rules-test.out")" "deadline: response +due 2027-01-26T00:00:00\+01:00" \
+    "activcert: 2 mois end on Saturday 23 January, moved to Monday 25 January"
 check cesi client "new appeal case .*APP-" "ack .*" "progress" "response"
 check cyberini client "new claim case .*REC-" "ack" "response" "overall"
 check a2s client "new dissatisfaction case .*INS-" "response"

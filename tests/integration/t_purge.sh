@@ -9,10 +9,13 @@
 . "$top_srcdir/tests/testbed.sh"
 
 testbed_up
-year=$(date +%Y)
+# The clock stands still at Wednesday 4 March 2026, 10:00 in Paris, then
+# moves years on; the spool files' own ages are real (touch -d).
+start_at="2026-03-04 10:00"
+year=2026
 db=$d/state/recoursd.db
 export RECOURSD_CLOCK_FILE=$d/clock
-date +%s > "$RECOURSD_CLOCK_FILE"
+clock_at "$start_at"
 mkdir -p "$d/rules"
 cat > "$d/rules/00-test.conf" <<'EOR'
 types = (
@@ -79,12 +82,12 @@ nraw=$(find "$d/state/raw" -type f | wc -l)
 spooled=$(sql "$db" "SELECT count(DISTINCT i.sha256) FROM inbound i JOIN message m ON m.inbound_id = i.id JOIN cases c ON c.id = m.case_id WHERE c.ref = 'REC-$year-0001' AND i.raw IS NULL")
 
 # Four years on: nothing is due yet.
-echo $((closed_at + 4 * 366 * 86400)) > "$RECOURSD_CLOCK_FILE"
+clock_at "@$((closed_at + 4 * 366 * 86400))"
 out=$(ctl purge 2>&1)
 like "$out" "0 case\(s\)" "four years after closing, nothing is purged"
 
 # Bad input changes nothing.
-echo $((closed_at + 5 * 366 * 86400)) > "$RECOURSD_CLOCK_FILE"
+clock_at "@$((closed_at + 5 * 366 * 86400))"
 before=$(sum)
 out=$(ctl purge --older-than 5x 2>&1); rc=$?
 is "$rc" 1 "a bad period is refused"
@@ -144,7 +147,7 @@ is "$(ctl outbox list sent --json | python3 -c 'import json, sys; print(sum(1 fo
 
 # The daemon deletes the copies left on the server when it next wakes.
 is "$(sql "$db" "SELECT count(*) FROM imap_purge")" 2 "two server copies are queued for deletion"
-date +%s > "$RECOURSD_CLOCK_FILE"
+clock_at "$start_at"
 daemon_start
 write 3 "[Réclamation] Réveil" "Un nouveau message."
 wait_for 20 processed 6
@@ -156,15 +159,15 @@ is "$?" 1 "the purged claim is no longer on the server"
 
 # Ten years on, the appeal goes too.
 closed_app=$(sql "$db" "SELECT closed_at FROM cases WHERE ref = 'APP-$year-0001'")
-echo $((closed_app + 9 * 366 * 86400)) > "$RECOURSD_CLOCK_FILE"
+clock_at "@$((closed_app + 9 * 366 * 86400))"
 out=$(ctl purge --older-than 6y 2>&1)
 case $out in *APP-$year-0001*) ok 1 "nine years on, --older-than 6y does not cut the appeal's ten years short" ;; *) ok 0 "nine years on, --older-than 6y does not cut the appeal's ten years short" ;; esac
-echo $((closed_app + 10 * 366 * 86400)) > "$RECOURSD_CLOCK_FILE"
+clock_at "@$((closed_app + 10 * 366 * 86400))"
 out=$(ctl purge 2>&1)
 like "$out" "^  APP-$year-0001$" "ten years on, the appeal is purged"
 like "$(sql "$db" "SELECT detail FROM event WHERE kind = 'purged' ORDER BY id DESC LIMIT 1")" "after 10y closed" \
     "its event names its own retention"
-date +%s > "$RECOURSD_CLOCK_FILE"
+clock_at "$start_at"
 
 # An event erased by hand, outside a purge, is caught.
 sql "$db" "UPDATE event SET detail = NULL WHERE id = (SELECT min(e.id) FROM event e JOIN cases c ON c.id = e.case_id WHERE c.ref = 'REC-$year-0002' AND detail IS NOT NULL)"

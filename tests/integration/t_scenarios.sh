@@ -8,13 +8,17 @@
 . "$top_srcdir/tests/testbed.sh"
 
 testbed_up
-year=$(date +%Y)
+# Each profile starts on Monday 23 November 2026 at 09:00 in Paris, on a
+# clock that stands still until the test moves it: cases opened before
+# the clock moves are numbered in 2026, whatever the real date.
+start_at="2026-11-23 09:00"
+year=2026
 export RECOURSD_CLOCK_FILE=$d/clock
 wait_found_seconds=30
 state() { sql "$db" "SELECT state FROM cases WHERE ref = '$1'"; }
 # at_due DEADLINE: the clock a minute after that deadline of the case.
 at_due() {
-	echo $(($(sql "$db" "SELECT max(due_at) FROM timer WHERE deadline = '$1' AND kind = 'due'") + 60)) > "$RECOURSD_CLOCK_FILE"
+	clock_at "@$(($(sql "$db" "SELECT max(due_at) FROM timer WHERE deadline = '$1' AND kind = 'due'") + 60))"
 	kill -USR1 $pid
 }
 timer() { sql "$db" "SELECT state FROM timer WHERE deadline = '$1' AND kind = 'due'"; }
@@ -30,7 +34,7 @@ start() {
 	for u in client secretariat staff1 staff2 manager alice bob; do testbed_imap_delete_all $u; done
 	rm -rf "$d/state" "$d/rules"
 	cp -r "$top_srcdir/contrib/profiles/$1/rules" "$d/rules"
-	date +%s > "$RECOURSD_CLOCK_FILE"
+	clock_at "$start_at"
 	testbed_conf "alerts = { admin = \"staff1@example.test\"; };
 template_overrides = \"$top_srcdir/contrib/profiles/$1/templates\";"
 	sed -i -e "s/name = \"client\"; host/name = \"$2\"; role = \"$2\"; host/" \
@@ -154,8 +158,8 @@ is "$(sql "$db" "SELECT count(*) FROM event WHERE kind = 'commands-refused'")" 1
 is "$(state REC-$year-0001)" received "and changes nothing"
 write "staff1@example.test" "Re: [REC-$year-0001] Réclamation" "#complexe Nous devons interroger le formateur et l'organisme partenaire." "$nid"
 wait_found alice "demande un examen approfondi" "the complexity is told in writing, with the reason"
-like "$mail" "au plus tard le .*$(date -d "@$(sql "$db" "SELECT due_at - 1 FROM timer WHERE deadline = 'overall' AND kind = 'due'")" +%-d)" \
-    "promising the answer within the month, not the week"
+like "$mail" "au plus tard le mercredi 23 décembre $year" \
+    "promising the answer within the month (from Monday 23 November), not the week"
 is "$(timer response)" cancelled "a complex case is not held to the 7-day answer"
 at_due complexity
 wait_for 20 has_timer complexity met
@@ -168,7 +172,7 @@ ok $? "$profile: answered within the month"
 # Bad input: a complexity announced on the sixth day is late.
 write "Paul Martin <bob@example.test>" "Réclamation certificat" "Le certificat n'est jamais arrivé."
 wait_found staff1 "Nouveau dossier.*certificat" "a second claim"
-echo $(($(sql "$db" "SELECT opened_at FROM cases WHERE ref = 'REC-$year-0002'") + 6 * 86400)) > "$RECOURSD_CLOCK_FILE"
+clock_at "@$(($(sql "$db" "SELECT opened_at FROM cases WHERE ref = 'REC-$year-0002'") + 6 * 86400))"
 write "staff1@example.test" "Re: [REC-$year-0002] Réclamation" "#complexe Le prestataire doit être interrogé." "$(msgid)"
 wait_for 20 eval '[ "$(sql "$db" "SELECT t.state FROM timer t JOIN cases c ON c.id = t.case_id WHERE c.ref = '"'REC-$year-0002'"' AND deadline = '"'complexity'"' AND kind = '"'due'"'")" = missed ]'
 ok $? "$profile: announced on the sixth day, the complexity notice is missed"
@@ -213,7 +217,7 @@ like "$mail" "vos coordonnées" "asking in the same message for what is missing"
 like "$mail" "démarches déjà entreprises" "every missing item"
 like "$mail" "Le traitement commencera à la réception de ces éléments" "in the profile's own acknowledgement"
 is "$(state REC-$year-0001)" incomplete "the case waits for it"
-echo $(($(cat "$RECOURSD_CLOCK_FILE") + 3 * 86400)) > "$RECOURSD_CLOCK_FILE"
+clock_at "@$(($(clock_now) + 3 * 86400))"
 write "Claire Petit <alice@example.test>" "Re: [REC-$year-0001] Réclamation" "Téléphone : 04 72 00 00 00
 Démarches entreprises : deux courriers restés sans réponse."
 wait_for 20 processed 2
@@ -278,10 +282,10 @@ done
 # Five years after closing, the file is deleted (the profile's retention).
 grep -A3 '^retention' "$top_srcdir/contrib/profiles/opqtecc/recoursd.conf" >> "$d/recoursd.conf"
 claims=$("$RECOURSCTL" -f "$d/recoursd.conf" stats --year "$year" | grep ',claim,')
-echo $(($(sql "$db" "SELECT closed_at FROM cases WHERE ref = 'REC-$year-0001'") + 4 * 365 * 86400)) > "$RECOURSD_CLOCK_FILE"
+clock_at "@$(($(sql "$db" "SELECT closed_at FROM cases WHERE ref = 'REC-$year-0001'") + 4 * 365 * 86400))"
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" purge 2>&1)
 like "$out" "^0 case" "four years after closing, the claim is kept"
-echo $(($(sql "$db" "SELECT closed_at FROM cases WHERE ref = 'REC-$year-0001'") + 5 * 366 * 86400)) > "$RECOURSD_CLOCK_FILE"
+clock_at "@$(($(sql "$db" "SELECT closed_at FROM cases WHERE ref = 'REC-$year-0001'") + 5 * 366 * 86400))"
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" purge 2>&1)
 like "$out" "retention 5y, delete" "five years after, recoursctl purge applies the profile's retention"
 like "$out" "^  REC-$year-0001$" "and deletes the claim's file"
@@ -291,7 +295,7 @@ is "$(sql "$db" "SELECT coalesce(complainant_addr, 'erased') FROM cases WHERE re
 is "$("$RECOURSCTL" -f "$d/recoursd.conf" stats --year "$year" | grep ',claim,')" "$claims" "the indicators of claims are the same"
 "$RECOURSCTL" -f "$d/recoursd.conf" verify >/dev/null
 ok $? "and the event chain verifies"
-date +%s > "$RECOURSD_CLOCK_FILE"
+clock_at "$start_at"
 # Bad input: a claim without «réclamation» in the subject is not one.
 write "Luc <bob@example.test>" "Problème avec un bureau d'études" "Le bureau ne répond plus."
 wait_found staff1 "À qualifier" "mail without the tag opens a triage case for staff"

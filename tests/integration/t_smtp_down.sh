@@ -7,9 +7,11 @@
 
 testbed_up
 db=$d/state/recoursd.db
+# The clock stands still at Tuesday 3 March 2026, 10:00 in Paris until
+# the test moves it past the backoff.
 export RECOURSD_CLOCK_FILE=$d/clock
-t0=$(date +%s)
-echo $t0 > "$RECOURSD_CLOCK_FILE"
+t0=$(clock_epoch "2026-03-03 10:00")
+clock_at "@$t0"
 cat > "$d/recoursd.conf" <<EOC
 organisation = { name = "Test"; address = "recours@example.test"; domain = "example.test"; };
 database = "state/recoursd.db";
@@ -43,7 +45,7 @@ postfix -c "$TESTBED_DIR/postfix" start >/dev/null 2>&1
 back() { testbed_port_open "$TESTBED_SMTP_PORT"; }
 wait_for 20 back
 ok $? "Postfix is started again"
-echo $((t0 + 3 * 3600)) > "$RECOURSD_CLOCK_FILE"
+clock_at "@$((t0 + 3 * 3600))"
 kill -USR1 $pid
 all_acked() { testbed_mailbox_has alice 1 && testbed_mailbox_has bob 1 && testbed_mailbox_has staff2 1; }
 wait_for 30 all_acked
