@@ -26,6 +26,7 @@ static gboolean	 sender_of(struct store *, const struct conf *,
 static int	 is_party(struct store *, int64_t, const char *, GError **);
 static gboolean	 same_address(const char *, const char *);
 static char	*join_labels(GPtrArray *);
+static int	 year_in(const struct cal *, int64_t);
 static char	*actor_of(const struct msg *, const struct case_decision *);
 static const char *join_kind(const struct case_decision *);
 static char	*join_detail(const struct case_decision *, const char *);
@@ -356,6 +357,22 @@ case_sender_name(enum case_sender s)
 	return names[s];
 }
 
+/*
+ * The year at in the calendar's zone: a case opened at 00:30 on 1 January
+ * in Paris is of the new year, whatever the machine's zone.
+ */
+static int
+year_in(const struct cal *cal, int64_t at)
+{
+	GDateTime	*u = g_date_time_new_from_unix_utc(at);
+	GDateTime	*l = g_date_time_to_timezone(u, cal_zone(cal));
+	int		 y = g_date_time_get_year(l);
+
+	g_date_time_unref(l);
+	g_date_time_unref(u);
+	return y;
+}
+
 gboolean
 case_decide(struct store *st, const struct setup *s, const struct msg *m,
     const char *role, int64_t received_at, struct case_decision *d,
@@ -366,6 +383,7 @@ case_decide(struct store *st, const struct setup *s, const struct msg *m,
 	char	*text;
 
 	memset(d, 0, sizeof(*d));
+	d->year = year_in(s->cal, received_at);
 	d->automatic = autoreply_automatic(m);
 	if (!find_case(st, r, m, d, err))
 		return FALSE;
@@ -457,7 +475,6 @@ apply_open(struct store *st, struct case_decision *d, const struct msg *m,
     int64_t message_row, const char *mailbox, int64_t now, GError **err)
 {
 	struct store_case c;
-	GDateTime	*t = g_date_time_new_from_unix_local(now);
 	char		*actor = actor_of(m, d), *detail, *tag;
 	int64_t		 linked = d->existing.id;
 	gboolean	 ok;
@@ -465,7 +482,7 @@ apply_open(struct store *st, struct case_decision *d, const struct msg *m,
 	memset(&c, 0, sizeof(c));
 	c.type = d->type->name;
 	c.prefix = d->type->prefix;
-	c.year = g_date_time_get_year(t);
+	c.year = d->year;
 	c.state = (char *)case_state_name(d->state);
 	c.mailbox = (char *)mailbox;
 	c.subject = m->subject;
@@ -508,7 +525,6 @@ apply_open(struct store *st, struct case_decision *d, const struct msg *m,
 	d->existing.ref = c.ref;
 	g_free(c.missing);
 	g_free(actor);
-	g_date_time_unref(t);
 	return ok;
 }
 

@@ -61,6 +61,8 @@ struct case_decision {
 	char			*admissibility;	/* what was found, for the log */
 	const char		*lang;		/* a new case's; NULL: "fr" */
 	const char		*automatic;	/* why it is automatic mail */
+	int			 year;		/* OPEN: of its reference, in the
+						   calendar's time zone */
 	enum case_sender	 sender;	/* JOIN, ALREADY */
 };
 

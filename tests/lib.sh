@@ -23,20 +23,14 @@ skip() {
 	echo "ok $tap_n - $1 # SKIP $2"
 }
 
-# ok STATUS DESCRIPTION: STATUS is an exit status (0 is a pass).  A
-# description ending in "# TODO reason" is a known bug: its failure does
-# not fail the test (TAP), and the harness reports it passing (XPASS) as
-# an error, so that the marker goes once the bug is fixed.
+# ok STATUS DESCRIPTION: STATUS is an exit status (0 is a pass).
 ok() {
 	tap_n=$((tap_n + 1))
 	if [ "$1" -eq 0 ]; then
 		echo "ok $tap_n - $2"
 	else
 		echo "not ok $tap_n - $2"
-		case $2 in
-		*"# TODO"*) ;;
-		*) tap_failed=$((tap_failed + 1)) ;;
-		esac
+		tap_failed=$((tap_failed + 1))
 	fi
 }
 

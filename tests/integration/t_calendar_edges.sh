@@ -113,7 +113,7 @@ like "$mail" "au plus tard le mardi 5 janvier 2027\." "the acknowledgement promi
 # --- Half past midnight on 1 January in Paris (still 31 December in UTC):
 # a case of the new year.
 open_case "2027-01-01 00:30" "[Appel] décision du comité"
-is "$ref" APP-2027-0001 "1 January 2027, 00:30 in Paris: APP-2027-0001 # TODO case.c takes the year from the process's zone (UTC here), not Europe/Paris"
+is "$ref" APP-2027-0001 "1 January 2027, 00:30 in Paris: APP-2027-0001"
 is "$(sql "$db" "SELECT type FROM cases WHERE ref = '$ref'")" appeal "it is an appeal"
 is "$(due response)" "Sat 2027-01-09 00:00 CET" "5 jours ouvrés from a holiday: 4 to 8 January"
 acked "acknowledged"
