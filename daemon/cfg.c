@@ -86,6 +86,11 @@ cfg_str(struct cfg *l, const config_setting_t *s, const char *name,
 		return def != NULL ? g_strdup(def) : NULL;
 	}
 	v = config_setting_get_string(m);
+	if (!g_utf8_validate(v, -1, NULL)) {
+		cfg_error(l, m, "'%s' is not valid UTF-8: save the file in "
+		    "UTF-8", name);
+		return NULL;
+	}
 	if (strchr(v, '\r') != NULL || strchr(v, '\n') != NULL) {
 		cfg_error(l, m, "'%s' must be one line", name);
 		return NULL;
@@ -198,6 +203,10 @@ cfg_str_list(struct cfg *l, const config_setting_t *s, const char *name)
 
 		if (config_setting_type(e) != CONFIG_TYPE_STRING)
 			cfg_error(l, e, "'%s' holds strings only", name);
+		else if (!g_utf8_validate(config_setting_get_string(e), -1,
+		    NULL))
+			cfg_error(l, e, "'%s' holds a string that is not valid "
+			    "UTF-8: save the file in UTF-8", name);
 		else
 			g_ptr_array_add(out, g_strdup(config_setting_get_string(e)));
 	}

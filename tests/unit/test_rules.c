@@ -64,7 +64,9 @@ test_every_error_with_line(void)
 	    "    admissibility = { within = \"5 jours francs\"; }; },\n"	/* 8 */
 	    "  { name = \"f\"; prefix = \"FFF\";\n"				/* 9 */
 	    "    required = ( { name = \"x\"; pattern = \"(unclosed\"; } ); },\n" /* 10 */
-	    "  { name = \"g\"; prefix = \"GGG\"; on_closed = \"ignore\"; states = ( \"lost\" ); }\n" /* 11 */
+	    "  { name = \"g\"; prefix = \"GGG\"; on_closed = \"ignore\"; states = ( \"lost\" ); },\n" /* 11 */
+	    "  { name = \"h\"; prefix = \"HHH\";\n"				/* 12 */
+	    "    required = ( { name = \"y\"; pattern = \"d\xc3\xa9\xff\xff" "cision\"; } ); }\n" /* 13 */
 	    ");\n", errors, &dir);
 	g_assert_null(r);
 	g_test_message("%s", errors->str);
@@ -75,6 +77,9 @@ test_every_error_with_line(void)
 	g_assert_nonnull(strstr(errors->str, "10-test.conf:6: prefix \"dd\" must be 2 to 6 capital letters"));
 	g_assert_nonnull(strstr(errors->str, "10-test.conf:8: \"5 jours francs\" is not a duration"));
 	g_assert_nonnull(strstr(errors->str, "10-test.conf:10: bad pattern"));
+	/* Found by fuzzing: PCRE2 read past a pattern that is not UTF-8. */
+	g_assert_nonnull(strstr(errors->str, "10-test.conf:13: 'pattern' is not "
+	    "valid UTF-8"));
 	g_assert_nonnull(strstr(errors->str, "10-test.conf:11: on_closed must be"));
 	g_assert_nonnull(strstr(errors->str, "10-test.conf:11: unknown state \"lost\""));
 	tu_rm_rf(dir);
