@@ -5,8 +5,9 @@
 #                         show recoursd ingesting a sample complaint
 #   contrib/dev.sh test   install, build (-Werror), run the whole test suite,
 #                         then the unit tests and four integration tests
-#                         again under ASan+UBSan (a leak report fails);
-#                         ends with "N passed, N failed"
+#                         again under ASan+UBSan (a leak report fails),
+#                         then each fuzz target for $FUZZ_SECONDS (30; a
+#                         crash fails); ends with "N passed, N failed"
 #   contrib/dev.sh deps   only install the Debian packages
 #
 # Run as root (apt-get), from anywhere.  Builds in _build/ and _build-asan/
@@ -20,7 +21,8 @@ packages="build-essential autoconf automake libtool pkg-config
 	libetpan-dev libgmime-3.0-dev libsqlite3-dev libconfig-dev
 	libsystemd-dev libgnutls28-dev libytnef0-dev libsasl2-modules sqlite3
 	dovecot-imapd dovecot-lmtpd postfix openssl python3 procps mandoc
-	chromium"	# the dashboard test renders the page in a real browser
+	chromium	# the dashboard test renders the page in a real browser
+	clang libclang-rt-14-dev"	# the fuzz targets (libFuzzer)
 
 deps() {
 	missing=
@@ -103,12 +105,29 @@ test)
 		cat _build-asan/sanitizer/*
 		rc=1
 	fi
+	# Each fuzz target for a short while: a crash, a leak or a hang
+	# counts as a failure (its input is left in _build-fuzz/fuzz-out/).
+	fuzzed=0 fuzz_failed=0
+	if command -v clang >/dev/null 2>&1; then
+		fuzz_out=$( (export CC=clang; build _build-fuzz --enable-fuzzing &&
+		    cd _build-fuzz && FUZZ_SECONDS=${FUZZ_SECONDS:-30} \
+		    make -s fuzz) 2>&1) || true
+		echo "$fuzz_out"
+		fuzzed=$(echo "$fuzz_out" | sed -n 's/^fuzz: \([0-9]*\) target.*/\1/p')
+		fuzz_failed=$(echo "$fuzz_out" | sed -n 's/^fuzz: .*, \([0-9]*\) with a crash.*/\1/p')
+		[ -n "$fuzzed" ] || { fuzzed=0; fuzz_failed=1; }
+		[ "$fuzz_failed" -eq 0 ] || rc=1
+	else
+		echo "fuzz: clang is not installed: the fuzz targets were not run"
+	fi
 	set -- $(count _build) $(count _build-asan)
 	echo "suite _build: $1 passed, $2 failed; _build-asan: $3 passed, $4" \
-	    "failed, $reports sanitizer report(s)"
+	    "failed, $reports sanitizer report(s); fuzz: $fuzzed target(s)," \
+	    "$fuzz_failed failed"
 	[ "$rc" -eq 0 ] || { cat _build/test-suite.log _build-asan/test-suite.log |
 	    grep -E '^(FAIL|ERROR):' || true; }
-	echo "$(($1 + $3)) passed, $(($2 + $4 + reports)) failed"
+	echo "$(($1 + $3 + fuzzed - fuzz_failed)) passed," \
+	    "$(($2 + $4 + reports + fuzz_failed)) failed"
 	exit $rc
 	;;
 *)
