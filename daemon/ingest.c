@@ -57,6 +57,7 @@ static gboolean	 prepare(struct store *, const struct conf *, int64_t,
 		    struct prepared *, GError **);
 static gboolean	 apply(struct store *, const struct setup *,
 		    const struct prepared *, int64_t, GError **);
+static gboolean	 is_still_new(struct store *, int64_t, gboolean *, GError **);
 static gboolean	 apply_alone(struct store *, const struct setup *,
 		    const struct prepared *, int64_t, GError **);
 static gboolean	 route(struct store *, const struct setup *,
@@ -278,8 +279,18 @@ apply(struct store *st, const struct setup *s, const struct prepared *p,
     int64_t now, GError **err)
 {
 	int64_t	 row;
+	gboolean still_new;
 
 	if (p->skip || p->mailbox == NULL)
+		return TRUE;
+	/*
+	 * Parsed without the lock: the daemon and recoursctl reprocess may
+	 * both have prepared the row.  Under the write lock, the first one
+	 * applies it and the other finds it no longer new.
+	 */
+	if (!is_still_new(st, p->id, &still_new, err))
+		return FALSE;
+	if (!still_new)
 		return TRUE;
 	if (p->reason != NULL) {
 		if (!store_inbound_set_state(st, p->id, "quarantined", p->reason,
@@ -409,6 +420,19 @@ log_route(const struct prepared *p, const struct case_decision *d,
 	    d->automatic != NULL ? d->automatic : "",
 	    d->automatic == NULL && d->sender == CASE_BY_THIRD_PARTY ?
 	    ", from a third party: the case does not move" : "");
+}
+
+static gboolean
+is_still_new(struct store *st, int64_t id, gboolean *still_new, GError **err)
+{
+	struct store_inbound_row r;
+
+	*still_new = FALSE;
+	if (!store_inbound_get(st, id, &r, err))
+		return err == NULL || *err == NULL;
+	*still_new = strcmp(r.state, "new") == 0;
+	store_inbound_row_clear(&r);
+	return TRUE;
 }
 
 /*

@@ -239,11 +239,16 @@ on_timers(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-/* SIGUSR1: look at the timers now (after the clock was moved). */
+/*
+ * SIGUSR1: look at the timers now (after the clock was moved), at the
+ * messages waiting (injected), and at the outbox.
+ */
 static gboolean
 on_usr1(gpointer data)
 {
 	struct daemon	*d = data;
+
+	ingest_retry(d->ingest);
 
 	if (d->timer_source != 0)
 		g_source_remove(d->timer_source);

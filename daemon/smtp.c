@@ -15,6 +15,7 @@
 
 #define ROUND		20	/* rows per look at the outbox */
 #define MAX_SLEEP	60	/* seconds, between looks at the outbox */
+#define STORE_RETRY	5	/* seconds, after the store refused a write */
 
 struct smtp_sender {
 	const struct conf	*conf;
@@ -26,6 +27,7 @@ struct smtp_sender {
 	struct tls_trust	*trust;
 	struct store		*store;
 	mailsmtp		*session;	/* kept while there is mail */
+	GArray			*unwritten;	/* results the store refused */
 };
 
 /* How one row went. */
@@ -38,7 +40,10 @@ static enum outcome send_one(mailsmtp *, const struct store_outbox *, char **);
 static enum outcome classify(mailsmtp *, int, const char *, char **);
 static void	 record(struct smtp_sender *, const struct store_outbox *,
 		    enum outcome, char *, GArray *);
-static void	 write_results(struct smtp_sender *, GArray *);
+static gboolean	 write_results(struct smtp_sender *);
+static void	 results_free(struct smtp_sender *);
+static void	 settle_in_doubt(struct smtp_sender *);
+static gboolean	 claim(struct smtp_sender *, GArray *);
 static void	 deliver(struct smtp_sender *, GArray *);
 static void	 close_session(struct smtp_sender *);
 
@@ -113,6 +118,50 @@ wait_until(struct smtp_sender *s, int64_t at)
 	g_mutex_unlock(&s->lock);
 }
 
+/*
+ * Rows a stopped recoursd left with the server and no reply: failed as in
+ * doubt (never sent twice by themselves), and reported.
+ */
+static void
+settle_in_doubt(struct smtp_sender *s)
+{
+	GError	*err = NULL;
+	int	 n = store_outbox_in_doubt(s->store, &err);
+
+	if (n < 0) {
+		log_warnx("smtp: %s", err->message);
+		g_error_free(err);
+	} else if (n > 0)
+		log_warnx("smtp: %d letter(s) were with the mail server when "
+		    "recoursd stopped: marked failed, in doubt, and reported", n);
+}
+
+/*
+ * The rows are the server's from now on: committed as 'sending' before
+ * the first byte, so that a crash or a store that cannot record the
+ * reply never sends one twice.
+ */
+static gboolean
+claim(struct smtp_sender *s, GArray *rows)
+{
+	GError	*err = NULL;
+	guint	 i;
+	gboolean ok = store_begin(s->store, &err);
+
+	for (i = 0; ok && i < rows->len; i++)
+		ok = store_outbox_claim(s->store, g_array_index(rows,
+		    struct store_outbox, i).id, &err);
+	if (ok)
+		ok = store_commit(s->store, &err);
+	if (!ok) {
+		store_rollback(s->store);
+		log_warnx("smtp: nothing sent, the outbox cannot be written: %s",
+		    err->message);
+		g_error_free(err);
+	}
+	return ok;
+}
+
 static gpointer
 sender_main(gpointer arg)
 {
@@ -121,12 +170,18 @@ sender_main(gpointer arg)
 	GError	*err = NULL;
 	gboolean stop;
 
+	settle_in_doubt(s);
 	for (;;) {
 		g_mutex_lock(&s->lock);
 		stop = s->stop;
 		g_mutex_unlock(&s->lock);
 		if (stop)
 			break;
+		/* The last round's replies first: nothing new before. */
+		if (s->unwritten != NULL && !write_results(s)) {
+			wait_until(s, clock_now() + STORE_RETRY);
+			continue;
+		}
 		rows = store_outbox_due(s->store, clock_now(), ROUND, &err);
 		if (rows == NULL) {
 			log_warnx("smtp: %s", err->message);
@@ -134,14 +189,21 @@ sender_main(gpointer arg)
 			wait_until(s, 0);
 			continue;
 		}
-		if (rows->len > 0)
+		if (rows->len > 0 && claim(s, rows)) {
 			deliver(s, rows);
+			(void)write_results(s);
+		} else if (rows->len > 0)
+			wait_until(s, clock_now() + STORE_RETRY);
 		else {
 			close_session(s);	/* nothing more for now */
 			wait_until(s, store_outbox_next_at(s->store));
 		}
 		g_array_unref(rows);
 	}
+	/* A last try; what stays unwritten is in doubt at the next start. */
+	if (s->unwritten != NULL)
+		(void)write_results(s);
+	results_free(s);
 	close_session(s);
 	return NULL;
 }
@@ -297,12 +359,14 @@ record(struct smtp_sender *s, const struct store_outbox *o, enum outcome r,
 }
 
 /*
- * The round's results in one transaction: one commit for the round, not
- * one per mail.
+ * The round's results (s->unwritten) in one transaction: one commit for
+ * the round, not one per mail.  FALSE when the store refuses them: they
+ * are kept to be written again, and their rows stay 'sending'.
  */
-static void
-write_results(struct smtp_sender *s, GArray *results)
+static gboolean
+write_results(struct smtp_sender *s)
 {
+	GArray	*results = s->unwritten;
 	GError	*err = NULL;
 	guint	 i;
 	gboolean ok = store_begin(s->store, &err);
@@ -314,12 +378,27 @@ write_results(struct smtp_sender *s, GArray *results)
 		ok = store_commit(s->store, &err);
 	if (!ok) {
 		store_rollback(s->store);
-		log_warnx("smtp: recording the results: %s", err->message);
+		log_warnx("smtp: recording the results (kept, tried again in "
+		    "%d s): %s", STORE_RETRY, err->message);
 		g_error_free(err);
+		return FALSE;
 	}
-	for (i = 0; i < results->len; i++)
-		g_free((char *)g_array_index(results, struct store_outbox,
+	results_free(s);
+	return TRUE;
+}
+
+static void
+results_free(struct smtp_sender *s)
+{
+	guint	 i;
+
+	if (s->unwritten == NULL)
+		return;
+	for (i = 0; i < s->unwritten->len; i++)
+		g_free((char *)g_array_index(s->unwritten, struct store_outbox,
 		    i).reply);
+	g_array_unref(s->unwritten);
+	s->unwritten = NULL;
 }
 
 /*
@@ -355,7 +434,6 @@ deliver(struct smtp_sender *s, GArray *rows)
 			s->session = open_session(s, &why);
 		}
 	}
-	write_results(s, results);
-	g_array_unref(results);
+	s->unwritten = results;	/* written by the caller */
 	g_free(why);
 }

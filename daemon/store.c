@@ -178,7 +178,8 @@ static const char *const migrations[] = {
 	 * is set aside ('failed', with its reason) and the others go on.  A
 	 * letter is first an intent ('intent': what to write, in letter, a
 	 * key file) that the compose stage builds into data, or fails with
-	 * the reason.  A timer that cannot fire is retried at retry_at with
+	 * the reason; one handed to the mail server is 'sending' until its
+	 * reply is recorded, so that it is never sent twice.  A timer that cannot fire is retried at retry_at with
 	 * backoff, and after too many attempts is 'failed'.  Automatic mail
 	 * keeps why it is automatic (message.automatic).  SQLite cannot
 	 * change a CHECK constraint: the three tables are rebuilt, with
@@ -220,7 +221,7 @@ static const char *const migrations[] = {
 	"  message_id TEXT NOT NULL,"
 	"  data BLOB,"			/* NULL while an intent */
 	"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN"
-	"    ('intent', 'pending', 'sent', 'failed')),"
+	"    ('intent', 'pending', 'sending', 'sent', 'failed')),"
 	"  attempts INTEGER NOT NULL DEFAULT 0,"
 	"  queued_at INTEGER NOT NULL,"
 	"  next_at INTEGER NOT NULL,"
@@ -313,6 +314,8 @@ enum stmt_id {
 	S_TIMER_RETRY,
 	S_TIMER_FAILED,
 	S_OUTBOX_INTENTS,
+	S_OUTBOX_CLAIM,
+	S_OUTBOX_IN_DOUBT,
 	S_MESSAGE_AUTOMATIC,
 	S_AUTOMATIC_COUNT,
 	S_AUTOMATIC_LIST,
@@ -389,6 +392,14 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "message m LEFT JOIN inbound i ON i.id = m.inbound_id LEFT JOIN "
 	    "cases c ON c.id = m.case_id WHERE m.automatic IS NOT NULL "
 	    "ORDER BY m.id",
+	[S_OUTBOX_CLAIM] = "UPDATE outbox SET state = 'sending' WHERE id = ?1 "
+	    "AND state = 'pending'",
+	/* Handed to the server, and no reply recorded: maybe delivered. */
+	[S_OUTBOX_IN_DOUBT] = "UPDATE outbox SET state = 'failed', "
+	    "reported = 0, attempts = attempts + 1, reply = 'in doubt: "
+	    "recoursd stopped while the mail server had it, and may have "
+	    "delivered it: look for its Message-ID in the server''s log; "
+	    "recoursctl outbox retry sends it again' WHERE state = 'sending'",
 	[S_OUTBOX_INTENTS] = "SELECT id, kind, mail_from, rcpt, message_id, "
 	    "NULL, attempts, queued_at, state, reply, next_at, "
 	    "coalesce(case_id, 0), letter FROM outbox WHERE state = 'intent' "
@@ -1445,6 +1456,28 @@ store_outbox_uncomposable(struct store *st, int64_t id, const char *why,
 	sqlite3_bind_int64(s, 1, id);
 	bind_text(s, 2, why);
 	return step_done(st, s, err);
+}
+
+gboolean
+store_outbox_claim(struct store *st, int64_t id, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_OUTBOX_CLAIM, err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, id);
+	return step_done(st, s, err);
+}
+
+int
+store_outbox_in_doubt(struct store *st, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(st, S_OUTBOX_IN_DOUBT, err)) == NULL ||
+	    !step_done(st, s, err))
+		return -1;
+	return sqlite3_changes(st->db);
 }
 
 int64_t
@@ -2650,7 +2683,8 @@ store_purge_case(struct store *st, int64_t case_id, gboolean delete,
 	 */
 	if (!ok || (n = run_ids(st, "UPDATE outbox SET rcpt = '', data = X'', "
 	    "letter = NULL, reply = NULL, reported = 1, state = CASE WHEN "
-	    "state IN ('pending', 'intent') THEN 'failed' ELSE state END "
+	    "state IN ('pending', 'intent', 'sending') THEN 'failed' ELSE "
+	    "state END "
 	    "WHERE case_id = ?1", case_id, 0,
 	    err)) < 0)
 		return FALSE;
@@ -2686,7 +2720,7 @@ store_purge_unlinked(struct store *st, int64_t before, gboolean delete,
 	g_array_unref(inbound);
 	if (!ok || (n = run_ids(st, "UPDATE outbox SET rcpt = '', data = X'', "
 	    "letter = NULL, reply = NULL WHERE case_id IS NULL AND state NOT IN "
-	    "('pending', 'intent') AND "
+	    "('pending', 'intent', 'sending') AND "
 	    "queued_at < ?1 AND rcpt <> ''", before, 0, err)) < 0)
 		return FALSE;
 	p->letters += n;

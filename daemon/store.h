@@ -160,7 +160,8 @@ struct store_outbox {
 	const char	*rcpt;
 	const char	*message_id;
 	GBytes		*data;		/* the exact bytes (CRLF) */
-	const char	*state;		/* intent, pending, sent, failed */
+	const char	*state;		/* intent, pending, sending, sent,
+					   failed */
 	int		 attempts;
 	int64_t		 queued_at;
 	int64_t		 next_at;
@@ -193,6 +194,17 @@ gboolean	 store_outbox_composed(struct store *, int64_t, GBytes *,
 /* The intent cannot be composed: failed with why, to be reported. */
 gboolean	 store_outbox_uncomposable(struct store *, int64_t,
 		    const char *why, GError **);
+/*
+ * A pending row handed to the mail server now ('sending'), inside the
+ * caller's transaction, committed before the first byte is sent.
+ */
+gboolean	 store_outbox_claim(struct store *, int64_t, GError **);
+/*
+ * Rows left 'sending' (recoursd stopped before their reply was recorded)
+ * are failed as in doubt, to be reported, never sent again by
+ * themselves; how many, or -1.
+ */
+int		 store_outbox_in_doubt(struct store *, GError **);
 /* When a row of kind was last queued; 0: never. */
 int64_t		 store_outbox_last(struct store *, const char *kind);
 /* The earliest next_at of a pending row; 0 when none. */
