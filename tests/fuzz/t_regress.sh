@@ -5,6 +5,9 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 replay=${top_builddir:-.}/tests/fuzz/replay
+# Under the sanitizers, the leaks of the libraries below us (lsan.supp).
+LSAN_OPTIONS=suppressions=$top_srcdir/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}
+export LSAN_OPTIONS
 for t in msg html tnef template config calendar dsn; do
 	dir=$top_srcdir/tests/fuzz/regress/$t
 	n=$(find "$dir" -type f 2>/dev/null | wc -l)
