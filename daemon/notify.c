@@ -97,7 +97,17 @@ notify_queue(struct store *st, const struct conf *c, const char *kind,
     int64_t case_id, const char *to, const char *subject, const char *body,
     int64_t now, gboolean *queued, GError **err)
 {
+	return notify_staff(st, c, kind, case_id, NULL, to, subject, body, now,
+	    queued, err);
+}
+
+gboolean
+notify_staff(struct store *st, const struct conf *c, const char *kind,
+    int64_t case_id, const char *ref, const char *to, const char *subject,
+    const char *body, int64_t now, gboolean *queued, GError **err)
+{
 	struct notify_mail n;
+	char		*id = NULL, *reply_to = NULL;
 
 	*queued = FALSE;
 	if (to == NULL)
@@ -110,5 +120,14 @@ notify_queue(struct store *st, const struct conf *c, const char *kind,
 	n.to = to;
 	n.subject = subject;
 	n.body = body;
-	return *queued = notify_send(st, c, &n, now, NULL, err);
+	if (ref != NULL && c->staff_key != NULL) {
+		id = staff_notice_ids(c, ref, to, now, &reply_to);
+		n.message_id = id;
+		n.reply_to_us = TRUE;
+		n.reply_to = reply_to;
+	}
+	*queued = notify_send(st, c, &n, now, NULL, err);
+	g_free(reply_to);
+	g_free(id);
+	return *queued;
 }

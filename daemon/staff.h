@@ -5,12 +5,12 @@
  * token naming the case, the recipient, the notice and its day.  A reply
  * counts as staff's only when it comes from a configured staff address
  * and quotes a notification whose token matches that address and that
- * case and has not expired (staff_auth.h).  Lines
- * starting with '#' at the top of the reply are commands; the rest, with
- * the quoted text and the signature cut off, is relayed to the
- * complainant under the organisation's name, unless #note makes the
- * reply internal.  Every reply gets a receipt listing what was done; an
- * unknown or invalid command changes nothing and the receipt says why.
+ * case and has not expired (staff_auth.h).  Lines starting with '#' at
+ * the top of the reply are commands; the rest, with the quoted text and
+ * the signature cut off, is relayed to the complainant under the
+ * organisation's name, unless #note makes the reply internal.  Every
+ * reply gets a receipt listing what was done; an unknown or invalid
+ * command changes nothing and the receipt says why.
  */
 #ifndef RECOURSD_STAFF_H
 #define RECOURSD_STAFF_H
