@@ -9,6 +9,8 @@
 
 #define MAC_LEN		16	/* hex digits of HMAC-SHA256 kept */
 #define NONCE_LEN	8
+/* Debian's publicsuffix package. */
+#define PSL_PATH	"/usr/share/publicsuffix/public_suffix_list.dat"
 
 /* A staff notice's local part, split: "n.REF.DAY.NONCE.MAC" (or v1). */
 struct notice {
@@ -41,6 +43,9 @@ static gboolean	 ar_resinfo_pass(GPtrArray *, const char *);
 static gboolean	 ar_header_pass(const struct conf *, const char *,
 		    const char *);
 static const char *domain_of(const char *);
+static GHashTable *psl(void);
+static gboolean	 psl_has(GHashTable *, const char *, const char *);
+static const char *org_domain(GHashTable *, const char *);
 
 /* 16 hex digits of HMAC-SHA256(key, "v2|REF|address|DAY|NONCE"). */
 static char *
@@ -508,14 +513,83 @@ staff_auth_results_pass(const struct conf *c, GPtrArray *values,
 	return FALSE;
 }
 
+/* The rules of the public suffix list, read once; NULL without it. */
+static GHashTable *
+psl(void)
+{
+	static gsize	 once;
+	static GHashTable *rules;
+	char		*text, **lines, *l;
+	guint		 i;
+
+	if (!g_once_init_enter(&once))
+		return rules;
+	if (g_file_get_contents(PSL_PATH, &text, NULL, NULL)) {
+		rules = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+		    NULL);
+		lines = g_strsplit(text, "\n", -1);
+		for (i = 0; lines[i] != NULL; i++) {
+			l = g_strstrip(lines[i]);
+			l[strcspn(l, " \t")] = '\0';
+			if (*l != '\0' && !g_str_has_prefix(l, "//"))
+				g_hash_table_add(rules, g_ascii_strdown(l, -1));
+		}
+		g_strfreev(lines);
+		g_free(text);
+	}
+	g_once_init_leave(&once, 1);
+	return rules;
+}
+
+/* Whether the list has prefix followed by s ("!", "*." or ""). */
+static gboolean
+psl_has(GHashTable *rules, const char *prefix, const char *s)
+{
+	char	*key = g_strconcat(prefix, s, NULL);
+	gboolean has = g_hash_table_contains(rules, key);
+
+	g_free(key);
+	return has;
+}
+
 /*
- * Relaxed alignment without the public suffix list: the same domain, or
- * one a subdomain of the other of two labels or more.  Siblings
- * (a.example.org, b.example.org) are not aligned: stricter than DMARC.
+ * The organisational domain of d (RFC 7489 §3.2): its public suffix, by
+ * the longest rule that matches (an exception first), and one label
+ * more.  d itself when it is a public suffix.  Borrowed from d.
+ */
+static const char *
+org_domain(GHashTable *rules, const char *d)
+{
+	const char	*s, *parent, *ps = NULL, *org;
+
+	for (s = d; s != NULL && ps == NULL; s = parent) {
+		parent = strchr(s, '.');
+		parent = parent != NULL ? parent + 1 : NULL;
+		if (psl_has(rules, "!", s))
+			ps = parent != NULL ? parent : s;
+		else if (psl_has(rules, "", s) || (parent != NULL &&
+		    psl_has(rules, "*.", parent)))
+			ps = s;
+	}
+	if (ps == NULL)			/* the default rule "*" */
+		ps = strrchr(d, '.') != NULL ? strrchr(d, '.') + 1 : d;
+	if (ps == d)
+		return d;
+	for (org = ps - 1; org > d && org[-1] != '.'; org--)
+		;
+	return org;
+}
+
+/*
+ * Relaxed alignment (RFC 7489 §3.1): the same organisational domain, by
+ * the public suffix list.  Without the list, the same domain or one a
+ * subdomain of the other of two labels or more: siblings
+ * (a.example.org, b.example.org) are then not aligned, stricter.
  */
 gboolean
 staff_auth_aligned(const char *a, const char *b)
 {
+	GHashTable *rules = psl();
 	char	*x, *y, *longer, *shorter;
 	size_t	 nl, ns;
 	gboolean ok;
@@ -524,8 +598,6 @@ staff_auth_aligned(const char *a, const char *b)
 		return FALSE;
 	x = g_ascii_strdown(a, -1);
 	y = g_ascii_strdown(b, -1);
-	g_strchomp(x);
-	g_strchomp(y);
 	if (g_str_has_suffix(x, "."))
 		x[strlen(x) - 1] = '\0';
 	if (g_str_has_suffix(y, "."))
@@ -534,9 +606,14 @@ staff_auth_aligned(const char *a, const char *b)
 	shorter = longer == x ? y : x;
 	nl = strlen(longer);
 	ns = strlen(shorter);
-	ok = *shorter != '\0' && (strcmp(x, y) == 0 || (strchr(shorter, '.') !=
-	    NULL && nl > ns && longer[nl - ns - 1] == '.' &&
-	    strcmp(longer + nl - ns, shorter) == 0));
+	if (rules != NULL)
+		ok = *shorter != '\0' && strcmp(org_domain(rules, x),
+		    org_domain(rules, y)) == 0;
+	else
+		ok = *shorter != '\0' && (strcmp(x, y) == 0 ||
+		    (strchr(shorter, '.') != NULL && nl > ns &&
+		    longer[nl - ns - 1] == '.' &&
+		    strcmp(longer + nl - ns, shorter) == 0));
 	g_free(x);
 	g_free(y);
 	return ok;

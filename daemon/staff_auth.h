@@ -58,7 +58,10 @@ const char	*staff_auth_why(enum staff_auth);
 gboolean	 staff_auth_results_pass(const struct conf *, GPtrArray *,
 		    const char *from_domain);
 
-/* Relaxed alignment (RFC 7489 §3.1): the same organisational domain. */
+/*
+ * Relaxed alignment (RFC 7489 §3.1): the same organisational domain, by
+ * the public suffix list when installed.
+ */
 gboolean	 staff_auth_aligned(const char *, const char *);
 
 /* Constant-time equality of two strings of length n. */

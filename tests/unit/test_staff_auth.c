@@ -226,6 +226,30 @@ test_results(void)
 	g_free(id);
 }
 
+/* Relaxed alignment by the public suffix list, when Debian ships it. */
+static void
+test_aligned(void)
+{
+	g_assert_true(staff_auth_aligned("example.test", "EXAMPLE.test."));
+	g_assert_true(staff_auth_aligned("mail.example.org", "example.org"));
+	g_assert_false(staff_auth_aligned("example.org", "org"));
+	g_assert_false(staff_auth_aligned("evil.example", "example.org"));
+	g_assert_false(staff_auth_aligned("notexample.org", "example.org"));
+	if (!g_file_test("/usr/share/publicsuffix/public_suffix_list.dat",
+	    G_FILE_TEST_EXISTS)) {
+		g_test_skip("no public suffix list");
+		return;
+	}
+	g_assert_true(staff_auth_aligned("a.example.org", "b.example.org"));
+	g_assert_true(staff_auth_aligned("mail.example.co.uk", "example.co.uk"));
+	g_assert_false(staff_auth_aligned("co.uk", "example.co.uk"));
+	g_assert_false(staff_auth_aligned("evil.co.uk", "example.co.uk"));
+	/* A wildcard rule (*.ck) and its exception (!www.ck). */
+	g_assert_false(staff_auth_aligned("a.b.ck", "c.b.ck"));
+	g_assert_true(staff_auth_aligned("x.a.b.ck", "a.b.ck"));
+	g_assert_true(staff_auth_aligned("x.www.ck", "www.ck"));
+}
+
 static void
 test_public_ids(void)
 {
@@ -264,6 +288,7 @@ main(int argc, char **argv)
 	g_test_add_func("/staff_auth/key_rotation", test_key_rotation);
 	g_test_add_func("/staff_auth/subaddress", test_subaddress);
 	g_test_add_func("/staff_auth/results", test_results);
+	g_test_add_func("/staff_auth/aligned", test_aligned);
 	g_test_add_func("/staff_auth/public_ids", test_public_ids);
 	rc = g_test_run();
 	tu_rm_rf(attach_dir);
