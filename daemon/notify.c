@@ -8,8 +8,8 @@
 #include <gmime/gmime.h>
 
 #include "compose.h"
-#include "notify.h"
 #include "log.h"
+#include "notify.h"
 #include "outbox.h"
 #include "staff_auth.h"
 
