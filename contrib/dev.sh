@@ -21,8 +21,9 @@ packages="build-essential autoconf automake libtool pkg-config
 	libetpan-dev libgmime-3.0-dev libsqlite3-dev libconfig-dev
 	libsystemd-dev libgnutls28-dev libytnef0-dev libsasl2-modules sqlite3
 	dovecot-imapd dovecot-lmtpd postfix openssl python3 procps mandoc
-	chromium	# the dashboard test renders the page in a real browser
-	clang libclang-rt-14-dev"	# the fuzz targets (libFuzzer)
+	publicsuffix chromium clang libclang-rt-14-dev"
+# publicsuffix: DMARC alignment of staff mail; chromium: the dashboard test
+# renders the page in a real browser; clang: the fuzz targets (libFuzzer).
 
 deps() {
 	missing=

@@ -188,7 +188,7 @@ subaddress_ref(const struct msg *m)
 
 	if (g_once_init_enter(&re))
 		g_once_init_leave(&re, g_regex_new("\\+n\\.([A-Z]{2,6}-[0-9]{4}-"
-		    "[0-9]{4,})\\.[0-9a-f]+@", G_REGEX_CASELESS | G_REGEX_OPTIMIZE,
+		    "[0-9]{4,})\\.[0-9a-f.]+@", G_REGEX_CASELESS | G_REGEX_OPTIMIZE,
 		    0, NULL));
 	for (k = 0; ref == NULL && k < G_N_ELEMENTS(fields); k++) {
 		GPtrArray *values = msg_header_all(m, fields[k]);

@@ -27,7 +27,9 @@ static const char *const top_keys[] = {
 	"mailboxes", "smtp", "limits", "imap", "calendar", "alerts", "staff",
 	"staff_key", "staff_key_file", "reply_address", "detect_language",
 	"staff_authserv_id", "quote_separators", "reply_subaddress",
-	"retention", NULL
+	"retention", "staff_auth_results", "staff_token_days",
+	"staff_key_previous", "staff_key_previous_file",
+	"staff_key_previous_until", NULL
 };
 static const char *const retention_keys[] = { "keep", "mode", NULL };
 static const char *const staff_keys[] = { "address", "name", "role", NULL };
@@ -72,6 +74,9 @@ static void	 load_opening_hours(struct cfg *, const config_setting_t *);
 static void	 load_alerts(struct cfg *, const config_setting_t *);
 static gboolean	 is_loopback(const char *);
 static void	 load_staff(struct cfg *, const config_setting_t *);
+static char	*load_key(struct cfg *, const config_setting_t *,
+		    const char *);
+static void	 load_previous_key(struct cfg *, const config_setting_t *);
 static void	 staff_free(gpointer);
 static gboolean	 parse_date(const char *, GDate *);
 static void	 mailbox_free(gpointer);
@@ -490,6 +495,63 @@ load_retention(struct cfg *l, const config_setting_t *root)
 	g_free(mode);
 }
 
+/* name, or the first line of name_file; caller frees (explicit_bzero). */
+static char *
+load_key(struct cfg *l, const config_setting_t *root, const char *name)
+{
+	char	*key = cfg_str(l, root, name, NULL), *fname, *file, *text;
+	GError	*err = NULL;
+
+	fname = g_strconcat(name, "_file", NULL);
+	file = cfg_path(l, root, fname, NULL);
+	if (file != NULL && !g_file_get_contents(file, &text, NULL, &err)) {
+		cfg_error(l, config_setting_get_member(root, fname), "%s",
+		    err->message);
+		g_error_free(err);
+	} else if (file != NULL) {
+		g_free(key);
+		key = g_strstrip(text);
+	}
+	g_free(file);
+	g_free(fname);
+	return key;
+}
+
+/*
+ * The key staff_key replaced, still valid until the end of
+ * staff_key_previous_until (a UTC day): tokens already sent keep working
+ * while staff_key signs the new ones.
+ */
+static void
+load_previous_key(struct cfg *l, const config_setting_t *root)
+{
+	const config_setting_t *s, *key;
+	struct conf	*c = CONF(l);
+	char		*until;
+	GDate		 day;
+
+	c->staff_key_previous = load_key(l, root, "staff_key_previous");
+	until = cfg_str(l, root, "staff_key_previous_until", NULL);
+	s = config_setting_get_member(root, "staff_key_previous_until");
+	if ((key = config_setting_get_member(root, "staff_key_previous")) ==
+	    NULL)
+		key = config_setting_get_member(root, "staff_key_previous_file");
+	if (c->staff_key_previous != NULL && strlen(c->staff_key_previous) < 16)
+		cfg_error(l, key, "staff_key_previous needs 16 characters or "
+		    "more");
+	if (c->staff_key_previous != NULL && until == NULL)
+		cfg_error(l, key, "staff_key_previous needs "
+		    "staff_key_previous_until = \"YYYY-MM-DD\", the last day "
+		    "it is accepted");
+	if (until != NULL && !parse_date(until, &day))
+		cfg_error(l, s, "staff_key_previous_until: \"%s\" is not a "
+		    "day written YYYY-MM-DD", until);
+	else if (until != NULL)	/* Julian day 719163 is 1970-01-01 */
+		c->staff_key_previous_until = (int64_t)g_date_get_julian(&day) -
+		    719163;
+	g_free(until);
+}
+
 /*
  * Staff, and the key that signs the tokens of their notifications: a
  * reply counts as staff's only from a staff address with a valid token.
@@ -499,8 +561,6 @@ load_staff(struct cfg *l, const config_setting_t *root)
 {
 	const config_setting_t *list = config_setting_get_member(root, "staff");
 	struct conf	*c = CONF(l);
-	char		*file, *text = NULL;
-	GError		*err = NULL;
 	int		 i, n;
 
 	n = list != NULL ? config_setting_length(list) : 0;
@@ -516,22 +576,17 @@ load_staff(struct cfg *l, const config_setting_t *root)
 			cfg_error(l, e, "staff need address = \"...@...\"");
 		g_ptr_array_add(c->staff, st);
 	}
-	c->staff_key = cfg_str(l, root, "staff_key", NULL);
-	file = cfg_path(l, root, "staff_key_file", NULL);
-	if (file != NULL && !g_file_get_contents(file, &text, NULL, &err)) {
-		cfg_error(l, config_setting_get_member(root, "staff_key_file"),
-		    "%s", err->message);
-		g_error_free(err);
-	} else if (file != NULL) {
-		g_free(c->staff_key);
-		c->staff_key = g_strstrip(text);
-	}
-	g_free(file);
+	c->staff_key = load_key(l, root, "staff_key");
 	if (n > 0 && (c->staff_key == NULL || strlen(c->staff_key) < 16))
 		cfg_error(l, list, "staff need staff_key (or staff_key_file) "
 		    "of 16 characters or more: it signs their reply tokens");
 	c->reply_address = cfg_str(l, root, "reply_address", c->org_address);
 	c->staff_authserv_id = cfg_str(l, root, "staff_authserv_id", NULL);
+	c->staff_auth_results = (int)cfg_int(l, root, "staff_auth_results", 1,
+	    1, 10);
+	c->staff_token_days = (int)cfg_int(l, root, "staff_token_days", 90, 1,
+	    3650);
+	load_previous_key(l, root);
 	c->reply_subaddress = cfg_bool(l, root, "reply_subaddress", FALSE);
 	load_separators(l, root);
 }
@@ -656,6 +711,10 @@ conf_free(struct conf *c)
 	if (c->staff_key != NULL)
 		explicit_bzero(c->staff_key, strlen(c->staff_key));
 	g_free(c->staff_key);
+	if (c->staff_key_previous != NULL)
+		explicit_bzero(c->staff_key_previous,
+		    strlen(c->staff_key_previous));
+	g_free(c->staff_key_previous);
 	g_free(c->reply_address);
 	g_free(c->staff_authserv_id);
 	if (c->quote_separators != NULL)

@@ -108,6 +108,11 @@ struct conf {
 	gboolean		 reply_subaddress; /* token in Reply-To too */
 	char			*staff_authserv_id; /* staff replies need a DKIM
 					   or SPF pass from this server */
+	int			 staff_auth_results; /* topmost A-R headers read */
+	int			 staff_token_days; /* a token's life */
+	char			*staff_key_previous; /* rotated out, still valid */
+	int64_t			 staff_key_previous_until; /* last day (UTC,
+					   days since the epoch) */
 	struct conf_smtp	 smtp;
 	gboolean		 has_smtp;
 	struct conf_limits	 limits;

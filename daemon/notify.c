@@ -8,8 +8,28 @@
 #include <gmime/gmime.h>
 
 #include "compose.h"
+#include "log.h"
 #include "notify.h"
 #include "outbox.h"
+#include "staff_auth.h"
+
+static char	*message_id(const struct conf *, const struct notify_mail *);
+
+/*
+ * n's Message-ID, or a new one; one that carries a staff token goes only
+ * to the address the token is bound to.
+ */
+static char *
+message_id(const struct conf *c, const struct notify_mail *n)
+{
+	if (n->message_id == NULL)
+		return g_mime_utils_generate_message_id(c->org_domain);
+	if (staff_auth_id_for(c, n->message_id, n->to))
+		return g_strdup(n->message_id);
+	log_warnx("notify: %s to %s: a staff token bound to another address: "
+	    "a new Message-ID instead", n->kind, n->to);
+	return g_mime_utils_generate_message_id(c->org_domain);
+}
 
 gboolean
 notify_send(struct store *st, const struct conf *c,
@@ -18,7 +38,7 @@ notify_send(struct store *st, const struct conf *c,
 {
 	struct compose_mail m;
 	struct store_outbox o;
-	char		*id, *letter;
+	char		*id, *letter, *in_reply_to, *refs;
 	gboolean	 ok;
 
 	memset(&m, 0, sizeof(m));
@@ -33,13 +53,15 @@ notify_send(struct store *st, const struct conf *c,
 	m.lang = n->lang != NULL ? n->lang : c->language;
 	m.auto_submitted = n->auto_submitted != NULL ? n->auto_submitted :
 	    "auto-generated";
-	m.in_reply_to = n->in_reply_to;
-	m.references = n->references;
+	/* A staff token is never quoted: it would reach whoever is copied. */
+	in_reply_to = staff_auth_public_ids(c, n->in_reply_to);
+	refs = staff_auth_public_ids(c, n->references);
+	m.in_reply_to = in_reply_to;
+	m.references = refs;
 	m.domain = c->org_domain;
 	m.date = now;
 	/* Fixed now: threading and bounces find the letter by it. */
-	id = n->message_id != NULL ? g_strdup(n->message_id) :
-	    g_mime_utils_generate_message_id(c->org_domain);
+	id = message_id(c, n);
 	m.message_id = id;
 	m.files = n->files;
 	m.nfiles = n->nfiles;
@@ -61,6 +83,8 @@ notify_send(struct store *st, const struct conf *c,
 	else
 		ok = store_outbox_add(st, &o, NULL, err);
 	g_free(letter);
+	g_free(refs);
+	g_free(in_reply_to);
 	if (ok && message_id_out != NULL)
 		*message_id_out = id;
 	else
@@ -73,7 +97,17 @@ notify_queue(struct store *st, const struct conf *c, const char *kind,
     int64_t case_id, const char *to, const char *subject, const char *body,
     int64_t now, gboolean *queued, GError **err)
 {
+	return notify_staff(st, c, kind, case_id, NULL, to, subject, body, now,
+	    queued, err);
+}
+
+gboolean
+notify_staff(struct store *st, const struct conf *c, const char *kind,
+    int64_t case_id, const char *ref, const char *to, const char *subject,
+    const char *body, int64_t now, gboolean *queued, GError **err)
+{
 	struct notify_mail n;
+	char		*id = NULL, *reply_to = NULL;
 
 	*queued = FALSE;
 	if (to == NULL)
@@ -86,5 +120,14 @@ notify_queue(struct store *st, const struct conf *c, const char *kind,
 	n.to = to;
 	n.subject = subject;
 	n.body = body;
-	return *queued = notify_send(st, c, &n, now, NULL, err);
+	if (ref != NULL && c->staff_key != NULL) {
+		id = staff_notice_ids(c, ref, to, now, &reply_to);
+		n.message_id = id;
+		n.reply_to_us = TRUE;
+		n.reply_to = reply_to;
+	}
+	*queued = notify_send(st, c, &n, now, NULL, err);
+	g_free(reply_to);
+	g_free(id);
+	return *queued;
 }

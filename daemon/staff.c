@@ -12,6 +12,7 @@
 #include "notify.h"
 #include "spool.h"
 #include "staff.h"
+#include "staff_auth.h"
 #include "timer.h"
 #include "transmit.h"
 #include "undelivered.h"
@@ -90,11 +91,6 @@ static const struct command {
 	{ "aide", CASE_NSTATES, FALSE, NO_LETTER, "cette liste" },
 };
 
-static gboolean	 authentic(const struct conf *, const struct msg *,
-		    const char *);
-static gboolean	 auth_results_pass(const struct conf *, const struct msg *);
-static gboolean	 sent_to_token(const struct msg *, const char *,
-		    const char *);
 static const struct command *lookup(const char *, const char **);
 static void	 help(GString *);
 static gboolean	 run_one(struct store *, const struct setup *,
@@ -151,147 +147,103 @@ static gboolean	 staff_letter(const struct setup *,
 static gboolean	 relay(struct store *, const struct setup *,
 		    const struct store_case *, const struct conf_staff *,
 		    const struct msg *, const char *, int64_t, GError **);
-static gboolean	 send_to(struct store *, const struct setup *, const char *,
-		    int64_t, const char *, const char *, const char *,
-		    const char *, const char *, int64_t, GError **);
-
-char *
-staff_token(const struct conf *c, const char *ref, const char *address)
-{
-	char	*data = g_ascii_strdown(address, -1), *input, *mac, *tok;
-
-	input = g_strdup_printf("%s|%s", ref, data);
-	mac = g_compute_hmac_for_string(G_CHECKSUM_SHA256,
-	    (const guchar *)c->staff_key, strlen(c->staff_key), input, -1);
-	tok = g_strndup(mac, 16);
-	g_free(mac);
-	g_free(input);
-	g_free(data);
-	return tok;
-}
+static gboolean	 send_receipt(struct store *, const struct setup *,
+		    const struct store_case *, const char *, const char *,
+		    const char *, int64_t, GError **);
+static gboolean	 alerted_lately(struct store *, int64_t, int64_t,
+		    GError **);
+static gboolean	 refuse(struct store *, const struct setup *,
+		    const struct store_case *, const char *,
+		    const struct msg *, enum staff_auth, int64_t, GError **);
 
 /*
- * With staff_authserv_id, our own mail server (that authserv-id) says in
- * Authentication-Results (RFC 8601) that DKIM or SPF passed.  Others'
- * results are not trusted: a sender can write any header.
+ * A receipt to a member of staff, threaded to their reply, with a fresh
+ * token: they can always answer the last mail they got.
  */
 static gboolean
-auth_results_pass(const struct conf *c, const struct msg *m)
-{
-	GPtrArray	*results;
-	gboolean	 pass = FALSE;
-	guint		 i;
-
-	if (c->staff_authserv_id == NULL)
-		return TRUE;
-	results = msg_header_all(m, "Authentication-Results");
-	for (i = 0; !pass && i < results->len; i++) {
-		const char *v = g_ptr_array_index(results, i);
-		size_t	 n = strlen(c->staff_authserv_id);
-
-		v += strspn(v, " \t");
-		pass = g_ascii_strncasecmp(v, c->staff_authserv_id, n) == 0 &&
-		    (v[n] == ';' || v[n] == ' ' || v[n] == '\t') &&
-		    g_regex_match_simple("\\b(dkim|spf)\\s*=\\s*pass\\b", v,
-		    G_REGEX_CASELESS, 0);
-	}
-	g_ptr_array_unref(results);
-	return pass;
-}
-
-/*
- * Where a notification to address about ref carries its token: its
- * Message-ID "n.REF.TOKEN.RANDOM@domain" (returned; caller frees) and,
- * with reply_subaddress, its Reply-To, the reply address with
- * "+n.REF.TOKEN" after its local part, for the clients that drop
- * In-Reply-To and References (*reply_to; NULL without; caller frees).
- */
-char *
-staff_notice_ids(const struct conf *c, const char *ref, const char *address,
-    char **reply_to)
-{
-	const char	*at = strrchr(c->reply_address, '@');
-	char		*tok = staff_token(c, ref, address), *id;
-
-	id = g_strdup_printf("n.%s.%s.%08x@%s", ref, tok, g_random_int(),
-	    c->org_domain);
-	*reply_to = c->reply_subaddress && at != NULL ? g_strdup_printf(
-	    "%.*s+n.%s.%s%s", (int)(at - c->reply_address), c->reply_address,
-	    ref, tok, at) : NULL;
-	g_free(tok);
-	return id;
-}
-
-/* Whether m was sent to the subaddress of ref and tok (To, Cc, delivery). */
-static gboolean
-sent_to_token(const struct msg *m, const char *ref, const char *tok)
-{
-	static const char *const fields[] = { "To", "Cc", "Delivered-To",
-	    "X-Original-To" };
-	char	*needle = g_strdup_printf("+n.%s.%s@", ref, tok);
-	char	*lower = g_ascii_strdown(needle, -1);
-	gboolean found = FALSE;
-	size_t	 k;
-	guint	 i;
-
-	for (k = 0; !found && k < G_N_ELEMENTS(fields); k++) {
-		GPtrArray *values = msg_header_all(m, fields[k]);
-
-		for (i = 0; !found && i < values->len; i++) {
-			char *v = g_ascii_strdown(g_ptr_array_index(values, i),
-			    -1);
-
-			found = strstr(v, lower) != NULL;
-			g_free(v);
-		}
-		g_ptr_array_unref(values);
-	}
-	g_free(lower);
-	g_free(needle);
-	return found;
-}
-
-/* A Message-ID our notification to addr about ref would have. */
-static gboolean
-authentic(const struct conf *c, const struct msg *m, const char *ref)
-{
-	char	*tok, *prefix;
-	guint	 i;
-	gboolean ok = FALSE;
-
-	if (c->staff_key == NULL || m->from.addr == NULL)
-		return FALSE;
-	tok = staff_token(c, ref, m->from.addr);
-	prefix = g_strdup_printf("n.%s.%s.", ref, tok);
-	ok = m->in_reply_to != NULL && g_str_has_prefix(m->in_reply_to, prefix);
-	for (i = 0; !ok && i < m->references->len; i++)
-		ok = g_str_has_prefix(g_ptr_array_index(m->references, i), prefix);
-	if (!ok && c->reply_subaddress)
-		ok = sent_to_token(m, ref, tok);
-	g_free(prefix);
-	g_free(tok);
-	return ok && auth_results_pass(c, m);
-}
-
-/* One message of the case, threaded, with staff replies coming to us. */
-static gboolean
-send_to(struct store *st, const struct setup *s, const char *kind,
-    int64_t case_id, const char *to, const char *subject, const char *body,
-    const char *in_reply_to, const char *message_id, int64_t now,
-    GError **err)
+send_receipt(struct store *st, const struct setup *s,
+    const struct store_case *c, const char *to, const char *in_reply_to,
+    const char *body, int64_t now, GError **err)
 {
 	struct notify_mail n;
+	char	*reply_to, *id, *subject;
+	gboolean ok;
 
+	id = staff_notice_ids(s->conf, c->ref, to, now, &reply_to);
+	subject = g_strdup_printf("[%s] Compte rendu de vos commandes", c->ref);
 	memset(&n, 0, sizeof(n));
-	n.kind = kind;
-	n.case_id = case_id;
+	n.kind = "receipt";
+	n.case_id = c->id;
 	n.to = to;
 	n.subject = subject;
 	n.body = body;
 	n.in_reply_to = in_reply_to;
-	n.message_id = message_id;
+	n.message_id = id;
 	n.reply_to_us = TRUE;
-	return notify_send(st, s->conf, &n, now, NULL, err);
+	n.reply_to = reply_to;
+	ok = notify_send(st, s->conf, &n, now, NULL, err);
+	g_free(subject);
+	g_free(reply_to);
+	g_free(id);
+	return ok;
+}
+
+/* Whether staff were alerted of a refused reply in case_id in a day. */
+static gboolean
+alerted_lately(struct store *st, int64_t case_id, int64_t now, GError **err)
+{
+	GArray	*events = store_case_events(st, case_id, err);
+	gboolean alerted = FALSE;
+	guint	 i;
+
+	for (i = 0; events != NULL && i < events->len; i++) {
+		const struct store_event *e = &g_array_index(events,
+		    struct store_event, i);
+
+		if (strcmp(e->kind, "staff-alerted") == 0 && e->at > now - 86400)
+			alerted = TRUE;
+	}
+	if (events != NULL)
+		g_array_unref(events);
+	return alerted;
+}
+
+/*
+ * A reply not proven staff's: logged, an event, nothing done.  Staff get
+ * one receipt a case a day at most, lest a forger flood them; it carries
+ * a fresh token to answer.
+ */
+static gboolean
+refuse(struct store *st, const struct setup *s, const struct store_case *c,
+    const char *to, const struct msg *m, enum staff_auth v, int64_t now,
+    GError **err)
+{
+	char	*actor = g_strdup_printf("staff <%s>", to), *detail, *text;
+	gboolean ok;
+
+	log_warnx("security: %s: a reply from %s refused, %s: not relayed, "
+	    "commands not run", c->ref, to, staff_auth_why(v));
+	detail = g_strdup_printf("%s: not relayed, commands not run",
+	    staff_auth_why(v));
+	text = v == STAFF_AUTH_EXPIRED ? g_strdup_printf("La notification à "
+	    "laquelle vous répondez est trop ancienne (plus de %d jours) : "
+	    "rien n'a été fait ni transmis.\nRépondez à une notification "
+	    "récente de ce dossier, par exemple à ce compte rendu.\n",
+	    s->conf->staff_token_days) : g_strdup("Votre réponse n'est pas "
+	    "rattachée à une notification de ce dossier qui vous était "
+	    "adressée, ou n'a pas été authentifiée par notre serveur : rien "
+	    "n'a été fait ni transmis.\nRépondez à ce compte rendu ou à la "
+	    "dernière notification reçue pour ce dossier.\n");
+	ok = store_event_add(st, c->id, now, actor, "staff-refused", detail,
+	    err);
+	if (ok && !alerted_lately(st, c->id, now, err))
+		ok = (err == NULL || *err == NULL) && send_receipt(st, s, c, to,
+		    m->message_id, text, now, err) && store_event_add(st, c->id,
+		    now, "recoursd", "staff-alerted", to, err);
+	g_free(text);
+	g_free(detail);
+	g_free(actor);
+	return ok;
 }
 
 /* What only a staff mail offers: the message, the commands, the types. */
@@ -460,7 +412,7 @@ staff_notify(struct store *st, const struct setup *s,
 	}
 	staff_vars(s, d, m, v);
 	files = notify_files(s, m, v);
-	id = staff_notice_ids(s->conf, c.ref, to, &reply_to);
+	id = staff_notice_ids(s->conf, c.ref, to, now, &reply_to);
 	if ((ok = letter_render(s, kind, NULL, s->conf->language, v, &subject,
 	    &body, err))) {
 		memset(&n, 0, sizeof(n));
@@ -876,7 +828,7 @@ staff_mail(struct store *st, const struct conf *conf, int64_t case_id,
     const char *subject, const char *body, int64_t now, GError **err)
 {
 	struct notify_mail n;
-	char	*reply_to, *id = staff_notice_ids(conf, ref, to->address,
+	char	*reply_to, *id = staff_notice_ids(conf, ref, to->address, now,
 	    &reply_to);
 	gboolean ok;
 
@@ -1241,7 +1193,8 @@ staff_reply(struct store *st, const struct setup *s,
 	struct run	 r = { .receipt = g_string_new(NULL), .letter = NO_LETTER,
 	    .to_complainant = g_string_new(NULL), .who = who };
 	GPtrArray	*cmds;
-	char		*rest, *text, *actor, *subject;
+	char		*rest, *text, *actor;
+	enum staff_auth	 v;
 	gboolean	 ok = TRUE;
 
 	*handled = FALSE;
@@ -1267,18 +1220,13 @@ staff_reply(struct store *st, const struct setup *s,
 	*handled = TRUE;
 	unbracket_addresses(cmds);
 	actor = g_strdup_printf("staff <%s>", who->address);
-	if (!authentic(s->conf, m, c.ref)) {
-		log_warnx("security: %s: a reply from %s without a valid token "
-		    "%s: not relayed, commands not run", c.ref, who->address,
-		    s->conf->staff_authserv_id != NULL ? "or authentication "
-		    "result" : "");
-		g_string_append(r.receipt, "Votre réponse n'est pas rattachée à "
-		    "une notification de ce dossier qui vous était adressée : "
-		    "rien n'a été fait ni transmis.\nRépondez à la notification "
-		    "reçue pour ce dossier.\n");
-		ok = store_event_add(st, c.id, now, actor, "staff-refused",
-		    "no valid token: not relayed, commands not run", err);
-	} else if (check_commands(st, s, cmds, &c, &r, err)) {
+	if ((v = staff_authenticate(s->conf, m, c.ref, now)) !=
+	    STAFF_AUTH_OK) {
+		ok = refuse(st, s, &c, who->address, m, v, now, err);
+		g_free(actor);
+		goto out;
+	}
+	if (check_commands(st, s, cmds, &c, &r, err)) {
 		ok = run_commands(st, s, cmds, &c, actor, now, &r, err);
 		text = staff_strip_quotes_with(rest, s->conf->quote_separators);
 		if (ok && r.letter != NO_LETTER) {
@@ -1298,10 +1246,8 @@ staff_reply(struct store *st, const struct setup *s,
 		}
 		g_free(text);
 	}
-	subject = g_strdup_printf("[%s] Compte rendu de vos commandes", c.ref);
-	ok = ok && send_to(st, s, "receipt", c.id, who->address, subject,
-	    r.receipt->str, m->message_id, NULL, now, err);
-	g_free(subject);
+	ok = ok && send_receipt(st, s, &c, who->address, m->message_id,
+	    r.receipt->str, now, err);
 	g_free(actor);
 out:
 	g_ptr_array_unref(cmds);

@@ -2,14 +2,15 @@
  * staff.h: staff work by email.
  *
  * A new case is notified to staff with a Message-ID that carries an HMAC
- * token naming the case and the recipient.  A reply counts as staff's
- * only when it comes from a configured staff address and quotes a
- * notification whose token matches that address and that case.  Lines
- * starting with '#' at the top of the reply are commands; the rest, with
- * the quoted text and the signature cut off, is relayed to the
- * complainant under the organisation's name, unless #note makes the
- * reply internal.  Every reply gets a receipt listing what was done; an
- * unknown or invalid command changes nothing and the receipt says why.
+ * token naming the case, the recipient, the notice and its day.  A reply
+ * counts as staff's only when it comes from a configured staff address
+ * and quotes a notification whose token matches that address and that
+ * case and has not expired (staff_auth.h).  Lines starting with '#' at
+ * the top of the reply are commands; the rest, with the quoted text and
+ * the signature cut off, is relayed to the complainant under the
+ * organisation's name, unless #note makes the reply internal.  Every
+ * reply gets a receipt listing what was done; an unknown or invalid
+ * command changes nothing and the receipt says why.
  */
 #ifndef RECOURSD_STAFF_H
 #define RECOURSD_STAFF_H
@@ -21,22 +22,11 @@
 #include "msg.h"
 #include "store.h"
 
-/* 16 hex characters of HMAC-SHA256(key, ref|address); caller frees. */
-char		*staff_token(const struct conf *, const char *ref,
-		    const char *address);
-
 #include "staff_text.h"
 
 /*
- * The Message-ID of a notification to address about ref, carrying its
- * token (caller frees), and, with reply_subaddress, its Reply-To
- * (*reply_to, or NULL; caller frees).
- */
-char		*staff_notice_ids(const struct conf *, const char *ref,
-		    const char *address, char **reply_to);
-/*
  * Queue a mail of kind to a member of staff about case (id, ref), with
- * the token of their own (staff_notice_ids()): their reply carries
+ * a token of their own (staff_notice_ids()): their reply carries
  * commands.
  */
 gboolean	 staff_mail(struct store *, const struct conf *, int64_t case_id,

@@ -212,8 +212,8 @@ staff_letter(struct store *st, const struct setup *s, enum letter_kind kind,
 	tpl_vars_set(v, "deadline.name", dl->name);
 	tpl_vars_set(v, "deadline.due", due);
 	ok = letter_render(s, kind, NULL, lang, v, &subject, &body, err) &&
-	    notify_queue(st, s->conf, letter_name(kind), c->id, to, subject,
-	    body, now, queued, err);
+	    notify_staff(st, s->conf, letter_name(kind), c->id, c->ref, to,
+	    subject, body, now, queued, err);
 	tpl_vars_free(v);
 	g_free(due);
 	g_free(subject);

@@ -50,12 +50,12 @@ undelivered_record(struct store *st, const struct setup *s,
 		body = g_strdup_printf("Le message « %s » envoyé à %s n'a pas "
 		    "été distribué.\n\nMotif : %s\n%s", kind, rcpt, why,
 		    complainant ? "\nLe plaignant ne l'a pas reçu. Informez-le "
-		    "par un autre moyen, puis répondez à la notification du "
-		    "dossier avec la commande :\n  #informe COMMENT\nLe dossier "
-		    "ne peut pas être clos avant.\n" : "");
-		ok = notify_queue(st, s->conf, "undelivered-notice", c != NULL ?
-		    c->id : 0, t != NULL ? t->notify : NULL, subject, body, now,
-		    queued, err);
+		    "par un autre moyen, puis répondez à ce message avec la "
+		    "commande :\n  #informe COMMENT\nLe dossier ne peut pas "
+		    "être clos avant.\n" : "");
+		ok = notify_staff(st, s->conf, "undelivered-notice", c != NULL ?
+		    c->id : 0, c != NULL ? c->ref : NULL, t != NULL ? t->notify :
+		    NULL, subject, body, now, queued, err);
 		g_free(subject);
 		g_free(body);
 	}

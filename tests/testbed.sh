@@ -15,6 +15,8 @@
 #   testbed_imap_delete_all USER   empty USER's INBOX over IMAP
 #   testbed_imap_fetch USER N      print message N of USER's INBOX, read over
 #                                  IMAPS with the test CA verified
+#   testbed_headers USER           the header blocks of every message of
+#                                  USER's INBOX, one after the other
 #   testbed_dovecot_saw_user USER  0 if Dovecot logged any login attempt by USER
 #   testbed_use_cert good|expired|wrongname|untrusted
 #
@@ -123,6 +125,14 @@ testbed_imap_delete_all() {
 testbed_imap_fetch() {
 	python3 -c "$_TB_IMAP_PY" fetch "$TESTBED_IMAPS_PORT" "$TESTBED_CA" \
 	    "$1" "$TESTBED_PASS" "$2"
+}
+
+testbed_headers() {
+	local f
+	for f in "$TESTBED_MAILDIR_ROOT/$1"/new/* "$TESTBED_MAILDIR_ROOT/$1"/cur/*; do
+		[ -f "$f" ] && sed -e 's/\r$//' -e '/^$/q' "$f"
+	done
+	return 0
 }
 
 # testbed_imap_find USER REGEX: the first message whose decoded Subject

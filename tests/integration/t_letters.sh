@@ -120,7 +120,7 @@ is "$(sql "$db" "SELECT detail FROM event WHERE kind = 'informe'")" "appelé au 
 # A mail client that drops In-Reply-To and References: the Reply-To of
 # the notification carries the token (reply_subaddress).
 rt=$(testbed_decode "$d/notif-alice.eml" | sed -n 's/^Reply-To: //p' | tr -d '\r')
-like "$rt" "^client\\+n\\.REC-$year-0001\\.[0-9a-f]{16}@example.test$" "the notification's Reply-To carries the token"
+like "$rt" "^client\\+n\\.REC-$year-0001\\.[0-9]+\\.[0-9a-f]{8}\\.[0-9a-f]{16}@example.test$" "the notification's Reply-To carries the token"
 printf 'From: staff1@example.test\r\nTo: %s\r\nSubject: Re: dossier\r\nMessage-ID: <sub1@example.test>\r\n\r\n#note par la sous-adresse\r\n' "$rt" > "$d/sub1.eml"
 testbed_send staff1@example.test "$rt" "$d/sub1.eml"
 has_note() { [ "$(sql "$db" "SELECT count(*) FROM event WHERE kind = 'note'")" -ge 1 ]; }

@@ -31,6 +31,7 @@ start() {
 	profile=$1
 	wait_found_prefix="$1: "
 	[ -n "${pid:-}" ] && kill_wait $pid
+	outside_headers
 	for u in client secretariat staff1 staff2 manager alice bob; do testbed_imap_delete_all $u; done
 	rm -rf "$d/state" "$d/rules"
 	cp -r "$top_srcdir/contrib/profiles/$1/rules" "$d/rules"
@@ -44,6 +45,12 @@ template_overrides = \"$top_srcdir/contrib/profiles/$1/templates\";"
 	box=$2
 	db=$d/state/recoursd.db
 	daemon_start
+}
+# outside_headers: every header of every mail the complainant (alice), the
+# firm (bob) and the insurer (manager) got, kept in $d/outside-headers.
+outside_headers() {
+	local u
+	for u in alice bob manager; do testbed_headers $u; done >> "$d/outside-headers"
 }
 # write FROM SUBJECT BODY [IN-REPLY-TO]: mail to the watched mailbox.
 n=0
@@ -242,6 +249,10 @@ at_due firm
 wait_found staff1 "Échéance dépassée : firm" "the firm's month passed: staff are told"
 at_due overall
 wait_found staff1 "Échéance dépassée : overall" "six months passed: escalated"
+# The notification's token expired months ago: staff answer the
+# escalation, which carries a fresh one.
+like "$(msgid)" "^n\.REC-$year-0001\." "the escalation carries a token"
+nid=$(msgid)
 write "staff1@example.test" "Re: [REC-$year-0001] Réclamation" "#justifier L'expertise contradictoire a été reportée deux fois." "$nid"
 wait_found alice "Dépassement du délai" "the overrun is justified to the complainant"
 wait_found bob "Dépassement du délai" "and to the firm"
@@ -253,6 +264,7 @@ like "$mail" "Issue : Appel à un expert pour un complément d'enquête" "named 
 wait_found bob "Suites données à la réclamation" "and to the firm"
 like "$mail" "Une contre-expertise est confiée" "with staff's text"
 is "$(state REC-$year-0001)" received "an expert's inquiry is not final: the case goes on"
+outside_headers
 testbed_imap_delete_all staff1
 testbed_imap_delete_all alice
 testbed_imap_delete_all bob
@@ -300,4 +312,14 @@ clock_at "$start_at"
 write "Luc <bob@example.test>" "Problème avec un bureau d'études" "Le bureau ne répond plus."
 wait_found staff1 "À qualifier" "mail without the tag opens a triage case for staff"
 is "$(sql "$db" "SELECT type FROM cases WHERE ref LIKE 'TRI-%'")" triage "not a claim"
+# No staff token ever reached the complainant, a party or the insurer.
+outside_headers
+grep -c '^Message-I[dD]:' "$d/outside-headers" | { read -r n; [ "$n" -ge 20 ]; }
+ok $? "the headers of the mails outside staff got are collected"
+if grep -Eqi 'n\.[A-Z]{2,6}-[0-9]{4}-[0-9]{4,}\.' "$d/outside-headers"; then
+	ok 1 "none carries a staff token (Message-ID, In-Reply-To, References, Reply-To)"
+	grep -Ei 'n\.[A-Z]{2,6}-[0-9]{4}-[0-9]{4,}\.' "$d/outside-headers" | sed 's/^/# /'
+else
+	ok 0 "none carries a staff token (Message-ID, In-Reply-To, References, Reply-To)"
+fi
 done_testing || { tail -40 "$d/recoursd.log" | sed 's/^/# log: /'; exit 1; }

@@ -27,7 +27,7 @@ testbed_send alice@example.test client@example.test "$d/1.eml"
 wait_for 20 testbed_mailbox_has staff1 1
 ok $? "staff1 is notified of the new case"
 notif=$(testbed_imap_fetch staff1 1 | tr -d '\r')
-like "$notif" "Message-Id: <n\.REC-$year-0001\.[0-9a-f]{16}\.[0-9a-f]+@example.test>" "the Message-ID carries the token"
+like "$notif" "Message-Id: <n\.REC-$year-0001\.[0-9]+\.[0-9a-f]{8}\.[0-9a-f]{16}@example.test>" "the Message-ID carries the token (its day, the notice, the MAC)"
 like "$notif" "Reply-To: client@example.test" "Reply-To is the watched mailbox"
 like "$notif" "Ma facture est fausse" "with the complainant's text"
 nid=$(echo "$notif" | sed -n 's/^Message-Id: <\(.*\)>$/\1/p')

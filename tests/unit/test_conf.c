@@ -109,6 +109,53 @@ test_every_error_with_line(void)
 	g_string_free(errors, TRUE);
 }
 
+/* Staff authentication: defaults, the previous key and its last day. */
+static void
+test_staff_auth(void)
+{
+	GString		*errors = g_string_new(NULL);
+	struct conf	*c;
+	char		*text;
+
+	c = load(minimal, errors);
+	g_assert_cmpint(c->staff_token_days, ==, 90);
+	g_assert_cmpint(c->staff_auth_results, ==, 1);
+	g_assert_null(c->staff_key_previous);
+	conf_free(c);
+	text = g_strdup_printf("%s"
+	    "staff_key_previous = \"0123456789abcdef-old\";\n"
+	    "staff_key_previous_until = \"1970-01-11\";\n"
+	    "staff_token_days = 30; staff_auth_results = 2;\n", minimal);
+	c = load(text, errors);
+	g_assert_cmpstr(errors->str, ==, "");
+	g_assert_cmpint(c->staff_key_previous_until, ==, 10);
+	g_assert_cmpint(c->staff_token_days, ==, 30);
+	g_assert_cmpint(c->staff_auth_results, ==, 2);
+	conf_free(c);
+	g_free(text);
+	text = g_strdup_printf("%s"
+	    "staff_key_previous = \"short\";\n"		/* line 2 */
+	    "staff_token_days = 0;\n"				/* line 3 */
+	    "staff_key_previous_until = \"31/12/2026\";\n",	/* line 4 */
+	    minimal);
+	g_assert_null(load(text, errors));
+	g_test_message("errors:\n%s", errors->str);
+	g_assert_nonnull(strstr(errors->str, "t.conf:2: staff_key_previous "
+	    "needs 16 characters"));
+	g_assert_nonnull(strstr(errors->str, "t.conf:3: 'staff_token_days'"));
+	g_assert_nonnull(strstr(errors->str, "t.conf:4: "
+	    "staff_key_previous_until: \"31/12/2026\" is not a day"));
+	g_string_truncate(errors, 0);
+	g_free(text);
+	text = g_strdup_printf("%sstaff_key_previous = \"0123456789abcdef-old\";"
+	    "\n", minimal);
+	g_assert_null(load(text, errors));
+	g_assert_nonnull(strstr(errors->str, "t.conf:2: staff_key_previous "
+	    "needs staff_key_previous_until"));
+	g_free(text);
+	g_string_free(errors, TRUE);
+}
+
 static void
 test_syntax_error(void)
 {
@@ -249,6 +296,7 @@ main(int argc, char *argv[])
 	    test_mailbox_and_relative_paths);
 	g_test_add_func("/conf/every-error-with-line", test_every_error_with_line);
 	g_test_add_func("/conf/syntax-error", test_syntax_error);
+	g_test_add_func("/conf/staff-auth", test_staff_auth);
 	g_test_add_func("/conf/separators-and-opening-hours",
 	    test_separators_and_opening_hours);
 	g_test_add_func("/conf/missing-file", test_missing_file);
