@@ -74,6 +74,8 @@ static int	 cmd_purge(struct ctl *, int, char **);
 static gboolean	 take_json(int *, char **);
 static int	 purge_period(struct ctl *, const char *, struct cfg_period *);
 static void	 help(FILE *);
+static gboolean	 asks_help(int, char **);
+static void	 help_command(const struct command *);
 static void	 wrap(FILE *, const char *, int, int);
 static int	 parse_id(const char *, int64_t *);
 static char	*local_time(struct ctl *, int64_t);
@@ -179,6 +181,38 @@ help(FILE *fp)
 	}
 }
 
+/* CMD --help or CMD -h anywhere among its arguments. */
+static gboolean
+asks_help(int argc, char **argv)
+{
+	int	 i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* Printed before anything is read, so it works with no configuration. */
+static void
+help_command(const struct command *c)
+{
+	printf("usage: recoursctl [-f file] ");
+	wrap(stdout, c->usage, 6, 27);
+	printf("  ");
+	wrap(stdout, c->summary, 2, 2);
+	if (c->needs & NEED_CONF) {
+		char	*text = g_strdup_printf("Reads the configuration (-f, "
+		    "by default %s)%s; never a password file.", RECOURSD_CONF,
+		    c->needs & NEED_STORE_RW ? " and writes the database" :
+		    c->needs & NEED_STORE_RO ? " and reads the database" : "");
+
+		printf("\n");
+		wrap(stdout, text, 0, 0);
+		g_free(text);
+	}
+}
+
 static int
 parse_id(const char *s, int64_t *id)
 {
@@ -202,7 +236,8 @@ setup(struct ctl *ctl, int needs)
 	if (needs == 0)
 		return 0;
 	errors = g_string_new(NULL);
-	ctl->setup = check_load(ctl->conf_path, errors);
+	/* recoursctl never connects: it reads no password file. */
+	ctl->setup = check_load_public(ctl->conf_path, errors);
 	if (ctl->setup == NULL) {
 		fputs(errors->str, stderr);
 		g_string_free(errors, TRUE);
@@ -301,8 +336,10 @@ cmd_status(struct ctl *ctl, int argc, char **argv)
  */
 /*
  * The calendar of profile (a directory holding recoursd.conf, or the name
- * of a shipped profile), or of the configuration; caller frees.  NULL
- * after printing why.
+ * of a shipped profile), or of the configuration, or with no
+ * configuration at all the French calendar alone (said on stderr, since
+ * a site's closures are then missing); caller frees.  NULL after printing
+ * why.
  */
 static struct cal *
 deadline_calendar(struct ctl *ctl, const char *profile)
@@ -312,6 +349,14 @@ deadline_calendar(struct ctl *ctl, const char *profile)
 	struct cal	*cal = NULL;
 	char		*path;
 
+	if (profile == NULL && !g_file_test(ctl->conf_path,
+	    G_FILE_TEST_EXISTS)) {
+		fprintf(stderr, "recoursctl: %s: no configuration; the French "
+		    "calendar alone (public holidays, no closures, not "
+		    "Alsace-Moselle)\n", ctl->conf_path);
+		g_string_free(errors, TRUE);
+		return cal_new(FALSE);
+	}
 	if (profile == NULL) {
 		if (setup(ctl, NEED_CONF) == 0)
 			cal = check_calendar(ctl->conf);
@@ -1628,6 +1673,10 @@ main(int argc, char *argv[])
 		fprintf(stderr, "recoursctl: unknown command \"%s\"\n", argv[0]);
 		help(stderr);
 		return 2;
+	}
+	if (asks_help(argc, argv)) {
+		help_command(&commands[i]);
+		return 0;
 	}
 	log_init("recoursctl", 1, 0);
 	g_mime_init();

@@ -42,7 +42,7 @@ struct daemon {
 	guint			 timer_source;	/* the next deadline */
 };
 
-static void	 usage(void) __attribute__((noreturn));
+static void	 usage(FILE *, int) __attribute__((noreturn));
 static gboolean	 on_stop(gpointer);
 static gboolean	 on_reload(gpointer);
 static gboolean	 on_watchdog(gpointer);
@@ -55,15 +55,17 @@ static void	 on_queued(void *);
 static void	 send_queued(struct daemon *);
 static void	 start_watchdog(void);
 
+/* -h asks for it (stdout, 0); a bad option gets it on stderr. */
 static void
-usage(void)
+usage(FILE *fp, int status)
 {
-	fprintf(stderr, "usage: recoursd [-dnv] [-f file]\n"
+	fprintf(fp, "usage: recoursd [-dhnv] [-f file]\n"
 	    "  -d       stay in the foreground and log to stderr\n"
 	    "  -f file  configuration file (default %s)\n"
+	    "  -h       print this help and exit\n"
 	    "  -n       check the configuration and rules, then exit\n"
 	    "  -v       verbose logging\n", RECOURSD_CONF);
-	exit(2);
+	exit(status);
 }
 
 static gboolean
@@ -293,7 +295,7 @@ main(int argc, char *argv[])
 
 	memset(&d, 0, sizeof(d));
 	d.conf_path = RECOURSD_CONF;
-	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
+	while ((ch = getopt(argc, argv, "df:hnv")) != -1) {
 		switch (ch) {
 		case 'd':
 			foreground = 1;
@@ -301,6 +303,8 @@ main(int argc, char *argv[])
 		case 'f':
 			d.conf_path = optarg;
 			break;
+		case 'h':
+			usage(stdout, 0);
 		case 'n':
 			check_only = 1;
 			break;
@@ -308,11 +312,11 @@ main(int argc, char *argv[])
 			verbose++;
 			break;
 		default:
-			usage();
+			usage(stderr, 2);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(stderr, 2);
 
 	log_init("recoursd", foreground || check_only, verbose);
 	g_mime_init();
