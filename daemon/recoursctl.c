@@ -197,8 +197,7 @@ asks_help(int argc, char **argv)
 static void
 help_command(const struct command *c)
 {
-	printf("usage: recoursctl [-f file] ");
-	wrap(stdout, c->usage, 6, 27);
+	wrap(stdout, c->usage, 6, printf("usage: recoursctl [-f file] "));
 	printf("  ");
 	wrap(stdout, c->summary, 2, 2);
 	if (c->needs & NEED_CONF) {
