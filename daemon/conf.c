@@ -27,7 +27,7 @@ static const char *const top_keys[] = {
 	"mailboxes", "smtp", "limits", "imap", "calendar", "alerts", "staff",
 	"staff_key", "staff_key_file", "reply_address", "detect_language",
 	"staff_authserv_id", "quote_separators", "reply_subaddress",
-	"retention", NULL
+	"retention", "control_group", NULL
 };
 static const char *const retention_keys[] = { "keep", "mode", NULL };
 static const char *const staff_keys[] = { "address", "name", "role", NULL };
@@ -194,6 +194,7 @@ load_paths(struct cfg *l, const config_setting_t *root)
 		cfg_error(l, config_setting_get_member(root, "language"),
 		    "language must be \"fr\" or \"en\"");
 	c->detect_language = cfg_bool(l, root, "detect_language", FALSE);
+	c->control_group = cfg_str(l, root, "control_group", "recoursd");
 }
 
 static void
@@ -661,6 +662,7 @@ conf_free(struct conf *c)
 	g_free(c->org_address);
 	g_free(c->org_domain);
 	g_free(c->database);
+	g_free(c->control_group);
 	g_free(c->spool);
 	g_free(c->rules);
 	g_free(c->templates);

@@ -93,6 +93,7 @@ struct conf {
 	char			*org_address;	/* From: of what we send */
 	char			*org_domain;	/* right side of our Message-IDs */
 	char			*database;
+	char			*control_group;	/* may use the control socket */
 	char			*spool;		/* raw messages, attachments */
 	char			*rules;		/* directory of rule files */
 	char			*templates;	/* holds fr/ and en/ */

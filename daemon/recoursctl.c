@@ -18,6 +18,7 @@
 #include "check.h"
 #include "clock.h"
 #include "conf.h"
+#include "control_proto.h"
 #include "dashboard.h"
 #include "export.h"
 #include "ingest.h"
@@ -57,6 +58,13 @@ static void	 print_automatic(struct ctl *, const struct store_automatic *,
 		    gboolean);
 static int	 cmd_reprocess(struct ctl *, int, char **);
 static int	 cmd_status(struct ctl *, int, char **);
+static gboolean	 status_queues(struct ctl *, gboolean);
+static void	 status_daemon(struct ctl *, gboolean);
+static void	 print_daemon_line(struct ctl *, char **, gboolean, int *);
+static int	 cmd_reload(struct ctl *, int, char **);
+static int	 cmd_wake(struct ctl *, int, char **);
+static int	 call_daemon(struct ctl *, const char *, int, char **);
+static void	 print_injected(int64_t, const char *);
 static int	 cmd_deadline(struct ctl *, int, char **);
 static struct cal *deadline_calendar(struct ctl *, const char *);
 static int	 cmd_outbox(struct ctl *, int, char **);
@@ -91,8 +99,14 @@ static const struct command commands[] = {
 	{ "check", "check", "check the configuration, rules and templates",
 	    NEED_CONF, cmd_check },
 	{ "status", "status [--json]",
-	    "count inbound messages by state, and automatic mail",
+	    "inbound messages by state, the outbox backlog, the next timer, "
+	    "and from the running daemon each mailbox's connection",
 	    NEED_CONF | NEED_STORE_RO, cmd_status },
+	{ "reload", "reload",
+	    "make the running daemon read its configuration again (as SIGHUP)",
+	    NEED_CONF, cmd_reload },
+	{ "wake", "wake", "make the running daemon look at its timers now",
+	    NEED_CONF, cmd_wake },
 	{ "list", "list [--type T] [--state S] [--year Y] [--overdue] "
 	    "[--due-within DAYS] [--assignee ADDRESS] [--json]",
 	    "cases, the next due first", NEED_CONF | NEED_STORE_RO, cmd_list },
@@ -120,8 +134,9 @@ static const struct command commands[] = {
 	{ "deadline", "deadline START DURATION [--profile P] [--explain]",
 	    "print when a deadline falls due, as the daemon computes it",
 	    0, cmd_deadline },
-	{ "inject", "inject FILE.eml --mailbox NAME",
-	    "queue a message as if fetched from mailbox NAME",
+	{ "inject", "inject FILE.eml|- --mailbox NAME",
+	    "store a message as if fetched from mailbox NAME, and have the "
+	    "running daemon process it at once",
 	    NEED_CONF | NEED_STORE_RW, cmd_inject },
 	{ "outbox", "outbox [list [pending|sent|failed] [--json] | retry ID]",
 	    "list outgoing mail with the server's replies, or retry a failed one",
@@ -322,10 +337,178 @@ cmd_status(struct ctl *ctl, int argc, char **argv)
 		return 1;
 	}
 	if (json)
-		printf(", \"automatic\": %" G_GINT64_FORMAT "}\n", n);
+		printf(", \"automatic\": %" G_GINT64_FORMAT, n);
 	else
 		printf("%-12s %" G_GINT64_FORMAT "\n", "automatic", n);
+	if (!status_queues(ctl, json))
+		return 1;
+	status_daemon(ctl, json);
+	if (json)
+		printf("}\n");
 	return 0;
+}
+
+/* What waits: letters not sent yet, the next timer (from the database). */
+static gboolean
+status_queues(struct ctl *ctl, gboolean json)
+{
+	GError	*err = NULL;
+	int64_t	 n, oldest, next = timer_next(ctl->store);
+	char	*a, *b;
+
+	if (!store_outbox_backlog(ctl->store, &n, &oldest, &err)) {
+		fprintf(stderr, "\nrecoursctl: %s\n", err->message);
+		g_error_free(err);
+		return FALSE;
+	}
+	if (json) {
+		printf(", \"outbox_waiting\": %" G_GINT64_FORMAT ", "
+		    "\"outbox_oldest\": %" G_GINT64_FORMAT ", \"next_timer\": %"
+		    G_GINT64_FORMAT, n, oldest, next);
+		return TRUE;
+	}
+	a = n > 0 ? local_time(ctl, oldest) : g_strdup("-");
+	b = next > 0 ? local_time(ctl, next) : g_strdup("none");
+	printf("%-12s %" G_GINT64_FORMAT " letter(s) waiting, the oldest "
+	    "queued %s\n%-12s %s\n", "outbox", n, a, "next timer", b);
+	g_free(a);
+	g_free(b);
+	return TRUE;
+}
+
+/*
+ * The running daemon's own view (each mailbox's connection); only a
+ * note when it does not answer, since the rest came from the database.
+ */
+static void
+status_daemon(struct ctl *ctl, gboolean json)
+{
+	char	*reply, **lines;
+	int	 i, n = 0;
+
+	if (call_daemon(ctl, "status", 10, &reply) != 1) {
+		if (json)
+			printf(", \"daemon\": null");
+		else
+			printf("%-12s not running, or not answering\n", "daemon");
+		return;
+	}
+	lines = g_strsplit(reply, "\n", -1);
+	if (json)
+		printf(", \"daemon\": {\"mailboxes\": [");
+	for (i = 0; lines[i] != NULL; i++) {
+		char	**f = g_strsplit(lines[i], "\t", -1);
+
+		print_daemon_line(ctl, f, json, &n);
+		g_strfreev(f);
+	}
+	if (json)
+		printf("]}");
+	g_strfreev(lines);
+	g_free(reply);
+}
+
+/*
+ * One line of the daemon's status: "daemon" or "mailbox" and its fields;
+ * *n counts the mailboxes printed (JSON commas).
+ */
+static void
+print_daemon_line(struct ctl *ctl, char **f, gboolean json, int *n)
+{
+	char	*t, *name, *why;
+
+	if (g_strv_length(f) == 3 && strcmp(f[0], "daemon") == 0 && !json) {
+		t = local_time(ctl, g_ascii_strtoll(f[2], NULL, 10));
+		printf("%-12s running, pid %s, since %s\n", "daemon", f[1], t);
+		g_free(t);
+	}
+	if (g_strv_length(f) != 6 || strcmp(f[0], "mailbox") != 0)
+		return;
+	if (json) {
+		name = report_json_str(f[1]);
+		why = report_json_str(*f[5] != '\0' ? f[5] : NULL);
+		printf("%s{\"name\": %s, \"connected\": %s, \"idle\": %s, "
+		    "\"last_fetch\": %s, \"last_error\": %s}", (*n)++ ? ", " :
+		    "", name, strcmp(f[2], "connected") == 0 ? "true" : "false",
+		    strcmp(f[3], "idle") == 0 ? "true" : "false", f[4], why);
+		g_free(name);
+		g_free(why);
+		return;
+	}
+	t = strcmp(f[4], "0") != 0 ? local_time(ctl, g_ascii_strtoll(f[4],
+	    NULL, 10)) : g_strdup("never");
+	printf("%-12s %s: %s%s, last fetch %s%s%s\n", "mailbox", f[1], f[2],
+	    strcmp(f[2], "connected") == 0 ? strcmp(f[3], "idle") == 0 ?
+	    " (IDLE)" : " (polling)" : "", t, *f[5] != '\0' ?
+	    ", last error: " : "", f[5]);
+	g_free(t);
+}
+
+/*
+ * request to the daemon of this configuration: 1 done (*reply its
+ * answer), 0 refused (printed), -1 not reachable (printed unless it is
+ * simply not running).  Caller frees *reply.
+ */
+static int
+call_daemon(struct ctl *ctl, const char *request, int timeout, char **reply)
+{
+	GError	*err = NULL;
+	char	*path = control_socket_path(ctl->conf->database);
+	int	 rc;
+
+	rc = control_call(path, request, timeout, reply, &err);
+	if (rc == 0)
+		fprintf(stderr, "recoursctl: recoursd: %s\n", *reply);
+	else if (rc == -1 && !g_error_matches(err, G_IO_ERROR,
+	    G_IO_ERROR_NOT_FOUND))
+		fprintf(stderr, "recoursctl: %s\n", err->message);
+	g_clear_error(&err);
+	g_free(path);
+	if (rc != 1) {
+		g_free(*reply);
+		*reply = NULL;
+	}
+	return rc;
+}
+
+static int
+cmd_reload(struct ctl *ctl, int argc, char **argv)
+{
+	char	*reply;
+	int	 rc;
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "usage: recoursctl reload\n");
+		return 2;
+	}
+	if ((rc = call_daemon(ctl, "reload", 30, &reply)) == -1)
+		fprintf(stderr, "recoursctl: recoursd does not answer; is it "
+		    "running?\n");
+	if (rc == 1)
+		printf("%s\n", reply);
+	g_free(reply);
+	return rc == 1 ? 0 : 1;
+}
+
+static int
+cmd_wake(struct ctl *ctl, int argc, char **argv)
+{
+	char	*reply;
+	int	 rc;
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "usage: recoursctl wake\n");
+		return 2;
+	}
+	if ((rc = call_daemon(ctl, "wake", 10, &reply)) == -1)
+		fprintf(stderr, "recoursctl: recoursd does not answer; is it "
+		    "running?\n");
+	if (rc == 1)
+		printf("%s\n", reply);
+	g_free(reply);
+	return rc == 1 ? 0 : 1;
 }
 
 /*
@@ -1429,8 +1612,9 @@ cmd_inject(struct ctl *ctl, int argc, char **argv)
 	};
 	const char	*mailbox = NULL;
 	GError		*err = NULL;
+	char		*request, *reply = NULL;
 	int64_t		 id;
-	int		 ch;
+	int		 ch, rc;
 
 	optind = 0;	/* glibc: a fresh scan, including its permutation state */
 	while ((ch = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
@@ -1439,7 +1623,7 @@ cmd_inject(struct ctl *ctl, int argc, char **argv)
 		mailbox = optarg;
 	}
 	if (mailbox == NULL || optind != argc - 1) {
-		fprintf(stderr, "usage: recoursctl inject FILE.eml "
+		fprintf(stderr, "usage: recoursctl inject FILE.eml|- "
 		    "--mailbox NAME\n");
 		return 2;
 	}
@@ -1455,8 +1639,40 @@ cmd_inject(struct ctl *ctl, int argc, char **argv)
 		return 1;
 	}
 	printf("queued %s as inbound message %" G_GINT64_FORMAT "\n",
-	    argv[optind], id);
+	    strcmp(argv[optind], "-") == 0 ? "stdin" : argv[optind], id);
+	fflush(stdout);
+	request = g_strdup_printf("inject %" G_GINT64_FORMAT, id);
+	rc = call_daemon(ctl, request, 60, &reply);
+	if (rc == 1)
+		print_injected(id, reply);
+	else
+		printf("recoursd %s: it processes the message %s\n", rc == -1 ?
+		    "is not running" : "did not take it", rc == -1 ?
+		    "at its next start" : "within seconds");
+	g_free(request);
+	g_free(reply);
+	/* Stored durably: whatever the daemon said, nothing is lost. */
 	return 0;
+}
+
+/*
+ * The daemon's "state\tref\treason" for an injected message: the case
+ * reference alone when it was processed into one, else what happened.
+ */
+static void
+print_injected(int64_t id, const char *reply)
+{
+	char	**f = g_strsplit(reply, "\t", 3);
+
+	if (g_strv_length(f) != 3)
+		printf("inbound message %" G_GINT64_FORMAT ": %s\n", id, reply);
+	else if (strcmp(f[0], "processed") == 0 && *f[1] != '\0')
+		printf("%s\n", f[1]);
+	else
+		printf("inbound message %" G_GINT64_FORMAT ": %s%s%s%s%s\n", id,
+		    f[0], *f[2] != '\0' ? ": " : "", f[2], *f[1] != '\0' ?
+		    ", case " : "", f[1]);
+	g_strfreev(f);
 }
 
 /* What recoursd set aside: it could not parse it, or processing failed. */

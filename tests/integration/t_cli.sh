@@ -47,7 +47,7 @@ like "$out" "usage: recoursd" "with the usage line"
 
 out=$("$RECOURSCTL" --help 2>&1); rc=$?
 is "$rc" 0 "recoursctl --help"
-like "$out" "inject FILE.eml --mailbox NAME" "help lists the commands"
+like "$out" "inject FILE.eml\|- --mailbox NAME" "help lists the commands"
 is "$(echo "$out" | awk 'length($0) > 79' | wc -l)" 0 "and fits an 80-column terminal"
 # Help never reads a file: it works where nothing is configured.
 out=$("$RECOURSCTL" -h 2>&1); rc=$?
@@ -57,7 +57,7 @@ is "$rc" 0 "recoursd -h prints its usage and exits 0"
 like "$out" "usage: recoursd" "with the usage line"
 bad=0
 for c in version check status list show export stats dashboard verify purge \
-    rules deadline inject outbox quarantine automatic reprocess; do
+    rules deadline inject outbox quarantine automatic reprocess reload wake; do
 	out=$("$RECOURSCTL" -f "$d/absent.conf" "$c" --help 2>&1); rc=$?
 	case $out in "usage: recoursctl [-f file] $c"*) ;; *) rc=9 ;; esac
 	[ "$rc" -eq 0 ] || { bad=1; echo "# $c --help: $rc: $out"; }
