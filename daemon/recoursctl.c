@@ -1645,8 +1645,9 @@ cmd_inject(struct ctl *ctl, int argc, char **argv)
 	rc = call_daemon(ctl, request, 60, &reply);
 	if (rc == 1)
 		print_injected(id, reply);
-	else
-		printf("recoursd %s: it processes the message %s\n", rc == -1 ?
+	else	/* stderr: scripts read the id as the last word of stdout */
+		fprintf(stderr, "recoursd %s: it processes the message %s\n",
+		    rc == -1 ?
 		    "is not running" : "did not take it", rc == -1 ?
 		    "at its next start" : "within seconds");
 	g_free(request);
