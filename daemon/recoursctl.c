@@ -47,6 +47,7 @@ struct command {
 #define NEED_CONF	0x1
 #define NEED_STORE_RO	0x2
 #define NEED_STORE_RW	0x4
+#define NEED_CONF_ONLY	0x8	/* with NEED_CONF: no rules, no templates */
 
 static int	 cmd_version(struct ctl *, int, char **);
 static int	 cmd_check(struct ctl *, int, char **);
@@ -92,6 +93,7 @@ static const char *action_name(enum case_action);
 static void	 print_decision(const struct setup *, int64_t, const char *,
 		    const struct msg *, const struct case_decision *, gboolean);
 static int	 setup(struct ctl *, int);
+static struct setup *setup_conf_only(const char *, GString *);
 
 static const struct command commands[] = {
 	{ "version", "version", "print the version and the schema version",
@@ -137,7 +139,7 @@ static const struct command commands[] = {
 	{ "inject", "inject FILE.eml|- --mailbox NAME",
 	    "store a message as if fetched from mailbox NAME, and have the "
 	    "running daemon process it at once",
-	    NEED_CONF | NEED_STORE_RW, cmd_inject },
+	    NEED_CONF | NEED_CONF_ONLY | NEED_STORE_RW, cmd_inject },
 	{ "outbox", "outbox [list [pending|sent|failed] [--json] | retry ID]",
 	    "list outgoing mail with the server's replies, or retry a failed one",
 	    NEED_CONF | NEED_STORE_RW, cmd_outbox },
@@ -251,7 +253,8 @@ setup(struct ctl *ctl, int needs)
 		return 0;
 	errors = g_string_new(NULL);
 	/* recoursctl never connects: it reads no password file. */
-	ctl->setup = check_load_public(ctl->conf_path, errors);
+	ctl->setup = needs & NEED_CONF_ONLY ? setup_conf_only(ctl->conf_path,
+	    errors) : check_load_public(ctl->conf_path, errors);
 	if (ctl->setup == NULL) {
 		fputs(errors->str, stderr);
 		g_string_free(errors, TRUE);
@@ -269,6 +272,24 @@ setup(struct ctl *ctl, int needs)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The configuration alone, for inject: an MTA's pipe must not refuse mail
+ * over a typo in a rule file (the running daemon keeps its rules), and it
+ * answers sooner without loading them.  Caller frees with setup_free().
+ */
+static struct setup *
+setup_conf_only(const char *path, GString *errors)
+{
+	struct setup	*s = g_new0(struct setup, 1);
+
+	s->templates = g_hash_table_new(g_str_hash, g_str_equal);
+	if ((s->conf = conf_load_public(path, errors)) == NULL) {
+		setup_free(s);
+		return NULL;
+	}
+	return s;
 }
 
 static int
