@@ -134,6 +134,12 @@ done
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" status --bogus 2>&1); rc=$?
 is "$rc" 2 "an unknown option is a usage error"
 
+mkdir -p "$d/badrules" && echo 'types = ( { name = ; } );' > "$d/badrules/00.conf"
+sed "s|^rules = .*|rules = \"$d/badrules\";|" "$d/recoursd.conf" > "$d/badrules.conf"
+out=$("$RECOURSCTL" -f "$d/badrules.conf" inject "$mail" --mailbox client 2>&1); rc=$?
+is "$rc" 0 "inject stores the message even when a rule file is broken"
+out=$("$RECOURSCTL" -f "$d/badrules.conf" check 2>&1); rc=$?
+is "$rc" 1 "which check reports"
 sqlite3 "$d/state/recoursd.db" "PRAGMA user_version = 99" 2>/dev/null
 before=$(md5sum < "$d/state/recoursd.db")
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" status 2>&1); rc=$?
