@@ -36,6 +36,8 @@ try:
         s.sendall(struct.pack("!I", 6) + b"\x00\xff\x01ab\n")
     elif what == "unknown":
         s.sendall(struct.pack("!I", 9) + b"frobnicat")
+    elif what == "reload":
+        s.sendall(struct.pack("!I", 6) + b"reload")
     elif what == "silent":
         pass
     data = s.recv(65536)
@@ -102,6 +104,7 @@ echo 'colour = "blue";' >> "$d/recoursd.conf"
 out=$(ctl reload 2>&1); rc=$?
 is "$rc" 1 "reload of a broken configuration is refused"
 like "$out" "recoursd.conf:[0-9]+: unknown option 'colour'" "with the error at its line"
+like "$(raw reload)" "^error .*keeping the running configuration" "the daemon, asked directly, refuses it too and says why"
 cp "$d/good.conf" "$d/recoursd.conf"
 like "$(ctl status 2>&1)" "daemon +running" "and the daemon runs on"
 
