@@ -10,6 +10,8 @@
 #include "letter.h"
 #include "staff.h"
 
+static struct setup *load(const char *,
+		    struct conf *(*)(const char *, GString *), GString *);
 static void	 check_commands(const struct setup *, GString *);
 
 static void	 check_command(const struct rules_type *,
@@ -75,12 +77,25 @@ check_template(const struct setup *s, const char *lang, const char *name)
 struct setup *
 check_load(const char *path, GString *errors)
 {
+	return load(path, conf_load, errors);
+}
+
+struct setup *
+check_load_public(const char *path, GString *errors)
+{
+	return load(path, conf_load_public, errors);
+}
+
+static struct setup *
+load(const char *path, struct conf *(*load_conf)(const char *, GString *),
+    GString *errors)
+{
 	struct setup	*s = g_new0(struct setup, 1);
 	gsize		 before = errors->len;
 
 	s->templates = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)tpl_free);
-	if ((s->conf = conf_load(path, errors)) == NULL ||
+	if ((s->conf = load_conf(path, errors)) == NULL ||
 	    (s->rules = rules_load(s->conf->rules, errors)) == NULL) {
 		setup_free(s);
 		return NULL;

@@ -32,6 +32,8 @@ const struct tpl *check_template(const struct setup *, const char *lang,
  * setup_free().
  */
 struct setup	*check_load(const char *path, GString *errors);
+/* The same, reading no password file (conf_load_public()). */
+struct setup	*check_load_public(const char *path, GString *errors);
 void		 setup_free(struct setup *);
 /* The business calendar c describes; caller frees with cal_free(). */
 struct cal	*check_calendar(const struct conf *);

@@ -29,7 +29,7 @@ static const char *const top_keys[] = {
 	"staff_authserv_id", "quote_separators", "reply_subaddress",
 	"retention", "staff_auth_results", "staff_token_days",
 	"staff_key_previous", "staff_key_previous_file",
-	"staff_key_previous_until", NULL
+	"staff_key_previous_until", "control_group", NULL
 };
 static const char *const retention_keys[] = { "keep", "mode", NULL };
 static const char *const staff_keys[] = { "address", "name", "role", NULL };
@@ -66,7 +66,9 @@ static void	 load_mailbox(struct cfg *, const config_setting_t *);
 static void	 load_smtp(struct cfg *, const config_setting_t *);
 static void	 load_limits(struct cfg *, const config_setting_t *);
 static void	 load_imap(struct cfg *, const config_setting_t *);
-static struct conf *load(const char *, GString *, gboolean);
+/* What load() reads of the file. */
+enum load_mode { LOAD_ALL, LOAD_PUBLIC, LOAD_CALENDAR };
+static struct conf *load(const char *, GString *, enum load_mode);
 static void	 load_calendar(struct cfg *, const config_setting_t *);
 static void	 load_retention(struct cfg *, const config_setting_t *);
 static void	 load_separators(struct cfg *, const config_setting_t *);
@@ -90,7 +92,10 @@ static void	 closure_clear(gpointer);
 
 
 
-/* password, or the first line of password_file; never both. */
+/*
+ * password, or the first line of password_file (left unread when the
+ * caller never connects); never both.
+ */
 static char *
 get_secret(struct cfg *l, const config_setting_t *s)
 {
@@ -105,8 +110,10 @@ get_secret(struct cfg *l, const config_setting_t *s)
 		g_free(file);
 		return pw;
 	}
-	if (file == NULL)
+	if (file == NULL || CONF(l)->no_secrets) {
+		g_free(file);
 		return pw;
+	}
 	if (!g_file_get_contents(file, &text, NULL, &err)) {
 		cfg_error(l, config_setting_get_member(s, "password_file"),
 		    "%s", err->message);
@@ -192,6 +199,7 @@ load_paths(struct cfg *l, const config_setting_t *root)
 		cfg_error(l, config_setting_get_member(root, "language"),
 		    "language must be \"fr\" or \"en\"");
 	c->detect_language = cfg_bool(l, root, "detect_language", FALSE);
+	c->control_group = cfg_str(l, root, "control_group", "recoursd");
 }
 
 static void
@@ -297,7 +305,9 @@ load_smtp(struct cfg *l, const config_setting_t *root)
 	smtp->max_age = cfg_int(l, s, "max_age", 5 * 86400, 60, 30 * 86400);
 	if (smtp->host == NULL)
 		cfg_error(l, s, "smtp needs host");
-	if (smtp->user != NULL && smtp->password == NULL)
+	if (smtp->user != NULL &&
+	    config_setting_get_member(s, "password") == NULL &&
+	    config_setting_get_member(s, "password_file") == NULL)
 		cfg_error(l, s, "smtp user needs password or password_file");
 	if (smtp->security == CONF_SEC_NONE && !is_loopback(smtp->host) &&
 	    !smtp->allow_plaintext)
@@ -605,18 +615,24 @@ load_alerts(struct cfg *l, const config_setting_t *root)
 struct conf *
 conf_load(const char *path, GString *errors)
 {
-	return load(path, errors, FALSE);
+	return load(path, errors, LOAD_ALL);
+}
+
+struct conf *
+conf_load_public(const char *path, GString *errors)
+{
+	return load(path, errors, LOAD_PUBLIC);
 }
 
 struct conf *
 conf_load_calendar(const char *path, GString *errors)
 {
-	return load(path, errors, TRUE);
+	return load(path, errors, LOAD_CALENDAR);
 }
 
 /* All of path, or only its calendar group (for another setup's deadlines). */
 static struct conf *
-load(const char *path, GString *errors, gboolean calendar_only)
+load(const char *path, GString *errors, enum load_mode mode)
 {
 	config_t	 cfg;
 	struct cfg	 l;
@@ -625,6 +641,7 @@ load(const char *path, GString *errors, gboolean calendar_only)
 
 	c = g_new0(struct conf, 1);
 	c->path = g_strdup(path);
+	c->no_secrets = mode != LOAD_ALL;
 	c->mailboxes = g_ptr_array_new_with_free_func(mailbox_free);
 	c->staff = g_ptr_array_new_with_free_func(staff_free);
 	c->closures = g_array_new(FALSE, TRUE, sizeof(struct conf_closure));
@@ -640,7 +657,7 @@ load(const char *path, GString *errors, gboolean calendar_only)
 		goto out;
 	root = config_root_setting(&cfg);
 	cfg_check_keys(&l, root, top_keys);
-	if (calendar_only) {
+	if (mode == LOAD_CALENDAR) {
 		load_calendar(&l, root);
 		goto out;
 	}
@@ -700,6 +717,7 @@ conf_free(struct conf *c)
 	g_free(c->org_address);
 	g_free(c->org_domain);
 	g_free(c->database);
+	g_free(c->control_group);
 	g_free(c->spool);
 	g_free(c->rules);
 	g_free(c->templates);

@@ -88,10 +88,12 @@ struct conf_closure {
 
 struct conf {
 	char			*path;		/* the file that was loaded */
+	gboolean		 no_secrets;	/* password files left unread */
 	char			*org_name;
 	char			*org_address;	/* From: of what we send */
 	char			*org_domain;	/* right side of our Message-IDs */
 	char			*database;
+	char			*control_group;	/* may use the control socket */
 	char			*spool;		/* raw messages, attachments */
 	char			*rules;		/* directory of rule files */
 	char			*templates;	/* holds fr/ and en/ */
@@ -132,6 +134,12 @@ struct conf {
  * result with conf_free().
  */
 struct conf	*conf_load(const char *path, GString *errors);
+/*
+ * The same, without reading any password file (passwords stay NULL): for
+ * what never connects, such as recoursctl, so that an administrator who
+ * may not read the secrets can still test a rule or compute a deadline.
+ */
+struct conf	*conf_load_public(const char *path, GString *errors);
 /*
  * Only the calendar group of path (closures, Alsace-Moselle, opening
  * hours), for "recoursctl deadline --profile"; the rest is not checked.

@@ -36,6 +36,7 @@ struct imap_fetcher {
 	uint32_t			 uidvalidity;
 	uint32_t			 last_uid;
 	int64_t				 failing_since;
+	struct imap_status		 status;	/* under lock */
 };
 
 /* A UID waiting to be fetched, with its size from RFC822.SIZE. */
@@ -84,6 +85,7 @@ static int	 wait_for_news(struct imap_fetcher *);
 static gboolean	 sleep_unless_stopped(struct imap_fetcher *, gint64);
 static gboolean	 stopping(struct imap_fetcher *);
 static void	 health(struct imap_fetcher *, const char *);
+static void	 set_connected(struct imap_fetcher *, gboolean);
 static void	 msg_att_get(struct mailimap_msg_att *, uint32_t *,
 		    const char **, size_t *, uint32_t *);
 static const char *server_said(mailimap *, int);
@@ -131,9 +133,29 @@ imap_fetcher_stop(struct imap_fetcher *f)
 		g_thread_join(f->thread);
 	store_close(f->store);
 	tls_trust_free(f->trust);
+	g_free(f->status.last_error);
 	g_mutex_clear(&f->lock);
 	g_cond_clear(&f->cond);
 	g_free(f);
+}
+
+void
+imap_fetcher_status(struct imap_fetcher *f, struct imap_status *st)
+{
+	g_mutex_lock(&f->lock);
+	*st = f->status;
+	st->last_error = g_strdup(f->status.last_error);
+	g_mutex_unlock(&f->lock);
+}
+
+/* Connected (and how it waits for news), or not. */
+static void
+set_connected(struct imap_fetcher *f, gboolean up)
+{
+	g_mutex_lock(&f->lock);
+	f->status.connected = up;
+	f->status.idle = up && mailimap_has_idle(f->imap);
+	g_mutex_unlock(&f->lock);
 }
 
 static gboolean
@@ -221,6 +243,7 @@ session(struct imap_fetcher *f)
 	if (connect_verified(f) == -1 || select_folder(f) == -1)
 		goto out;
 	health(f, NULL);
+	set_connected(f, TRUE);
 	reconcile_after(f);
 	mailstream_setup_idle(f->imap->imap_stream);
 	while (!stopping(f)) {
@@ -231,6 +254,7 @@ session(struct imap_fetcher *f)
 	rc = 0;
 	mailimap_logout(f->imap);
 out:
+	set_connected(f, FALSE);
 	if (f->imap->imap_stream != NULL)
 		mailstream_unsetup_idle(f->imap->imap_stream);
 	mailimap_free(f->imap);
@@ -440,6 +464,11 @@ sync_new(struct imap_fetcher *f)
 		rc = fetch_batch(f, p, i - start);
 	}
 	g_array_free(pending, TRUE);
+	if (rc == 0) {
+		g_mutex_lock(&f->lock);
+		f->status.last_fetch = clock_now();
+		g_mutex_unlock(&f->lock);
+	}
 	return rc;
 }
 
@@ -833,6 +862,10 @@ health(struct imap_fetcher *f, const char *error)
 		    f->mb->name, now - f->failing_since);
 		f->failing_since = 0;
 	} else {
+		g_mutex_lock(&f->lock);
+		g_free(f->status.last_error);
+		f->status.last_error = g_strdup(error);
+		g_mutex_unlock(&f->lock);
 		if (f->failing_since == 0)
 			f->failing_since = now;
 		log_warnx("imap: %s: %s:%d: %s", f->mb->name, f->mb->host,

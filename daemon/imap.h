@@ -26,6 +26,16 @@ typedef void	 imap_stored_fn(void *data);
 struct imap_fetcher *imap_fetcher_start(const struct conf *,
 		    const struct conf_mailbox *, imap_stored_fn *, void *data,
 		    GError **);
+/* What a fetcher is doing, for recoursctl status. */
+struct imap_status {
+	gboolean	 connected;	/* logged in, folder selected */
+	gboolean	 idle;		/* waits in IDLE, else polls */
+	int64_t		 last_fetch;	/* last look for news; 0: none yet */
+	char		*last_error;	/* NULL: none since the start */
+};
+/* A copy taken under the fetcher's lock; caller frees last_error. */
+void		 imap_fetcher_status(struct imap_fetcher *,
+		    struct imap_status *);
 /* Interrupt IDLE or a wait, and join the thread.  NULL is a no-op. */
 void		 imap_fetcher_stop(struct imap_fetcher *);
 

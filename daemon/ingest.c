@@ -48,6 +48,8 @@ static char	*join_ids(GPtrArray *);
 static gint64	 file_size(const char *);
 static gboolean	 spool_file(const char *, const char *, char *, int64_t *,
 		    GError **);
+static gboolean	 spool_fd(const char *, int, const char *, char *, int64_t *,
+		    GError **);
 static gboolean	 record_parsed(struct store *, int64_t, const struct msg *,
 		    int64_t *, GError **);
 struct prepared;
@@ -141,6 +143,20 @@ ingest_reload(struct ingest *in, const struct setup *setup)
 		stop_fetchers(in);
 		return FALSE;
 	}
+	return TRUE;
+}
+
+gboolean
+ingest_mailbox_status(struct ingest *in, guint i, const char **name,
+    struct imap_status *st)
+{
+	const struct conf_mailbox *mb;
+
+	if (i >= in->fetchers->len)
+		return FALSE;
+	mb = g_ptr_array_index(in->conf->mailboxes, i);
+	*name = mb->name;
+	imap_fetcher_status(g_ptr_array_index(in->fetchers, i), st);
 	return TRUE;
 }
 
@@ -607,12 +623,16 @@ ingest_inject(struct store *st, const struct setup *s, const char *mailbox,
 	memset(&in, 0, sizeof(in));
 	if (!spool_init(conf->spool, err))
 		return FALSE;
-	if (!g_file_test(file, G_FILE_TEST_IS_REGULAR)) {
+	if (strcmp(file, "-") == 0) {
+		/* From an MTA's pipe: of unknown size, streamed. */
+		if (!spool_fd(conf->spool, STDIN_FILENO, "stdin", sha, &in.size,
+		    err))
+			return FALSE;
+	} else if (!g_file_test(file, G_FILE_TEST_IS_REGULAR)) {
 		g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_NOENT,
 		    "%s: not a regular file", file);
 		return FALSE;
-	}
-	if (file_size(file) < conf->limits.stream_threshold) {
+	} else if (file_size(file) < conf->limits.stream_threshold) {
 		if (!g_file_get_contents(file, &data, &len, err))
 			return FALSE;
 		sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
@@ -650,9 +670,7 @@ static gboolean
 spool_file(const char *spool, const char *file, char *sha, int64_t *size,
     GError **err)
 {
-	struct spool_writer *w;
-	char	 buf[65536];
-	ssize_t	 n;
+	gboolean ok;
 	int	 fd;
 
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1) {
@@ -660,18 +678,30 @@ spool_file(const char *spool, const char *file, char *sha, int64_t *size,
 		    "%s: %s", file, g_strerror(errno));
 		return FALSE;
 	}
-	if ((w = spool_writer_new(spool, err)) == NULL) {
-		close(fd);
-		return FALSE;
-	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		if (!spool_writer_write(w, buf, (size_t)n, err))
-			break;
+	ok = spool_fd(spool, fd, file, sha, size, err);
 	close(fd);
+	return ok;
+}
+
+/* What fd holds, to its end, into the spool; name for errors. */
+static gboolean
+spool_fd(const char *spool, int fd, const char *name, char *sha,
+    int64_t *size, GError **err)
+{
+	struct spool_writer *w;
+	char	 buf[65536];
+	ssize_t	 n;
+
+	if ((w = spool_writer_new(spool, err)) == NULL)
+		return FALSE;
+	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n == -1 &&
+	    errno == EINTR))
+		if (n > 0 && !spool_writer_write(w, buf, (size_t)n, err))
+			break;
 	if (n != 0) {
 		if (n < 0)
 			g_set_error(err, G_FILE_ERROR,
-			    g_file_error_from_errno(errno), "%s: %s", file,
+			    g_file_error_from_errno(errno), "%s: %s", name,
 			    g_strerror(errno));
 		spool_writer_abort(w);
 		return FALSE;

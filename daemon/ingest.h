@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "check.h"
+#include "imap.h"
 #include "store.h"
 
 struct ingest;
@@ -34,6 +35,13 @@ gboolean	 ingest_reload(struct ingest *, const struct setup *);
  */
 int		 ingest_retry(struct ingest *);
 void		 ingest_stop(struct ingest *);
+/*
+ * The live state of the i-th mailbox's fetcher and its name (borrowed
+ * until the next reload); FALSE past the last one.  Caller frees
+ * st->last_error.
+ */
+gboolean	 ingest_mailbox_status(struct ingest *, guint i,
+		    const char **name, struct imap_status *st);
 
 /*
  * Parse one inbound row and record it with its case (opened or joined),

@@ -18,6 +18,7 @@
 #include "check.h"
 #include "clock.h"
 #include "conf.h"
+#include "control_proto.h"
 #include "dashboard.h"
 #include "export.h"
 #include "ingest.h"
@@ -46,6 +47,7 @@ struct command {
 #define NEED_CONF	0x1
 #define NEED_STORE_RO	0x2
 #define NEED_STORE_RW	0x4
+#define NEED_CONF_ONLY	0x8	/* with NEED_CONF: no rules, no templates */
 
 static int	 cmd_version(struct ctl *, int, char **);
 static int	 cmd_check(struct ctl *, int, char **);
@@ -57,6 +59,13 @@ static void	 print_automatic(struct ctl *, const struct store_automatic *,
 		    gboolean);
 static int	 cmd_reprocess(struct ctl *, int, char **);
 static int	 cmd_status(struct ctl *, int, char **);
+static gboolean	 status_queues(struct ctl *, gboolean);
+static void	 status_daemon(struct ctl *, gboolean);
+static void	 print_daemon_line(struct ctl *, char **, gboolean, int *);
+static int	 cmd_reload(struct ctl *, int, char **);
+static int	 cmd_wake(struct ctl *, int, char **);
+static int	 call_daemon(struct ctl *, const char *, int, char **);
+static void	 print_injected(int64_t, const char *);
 static int	 cmd_deadline(struct ctl *, int, char **);
 static struct cal *deadline_calendar(struct ctl *, const char *);
 static int	 cmd_outbox(struct ctl *, int, char **);
@@ -74,6 +83,8 @@ static int	 cmd_purge(struct ctl *, int, char **);
 static gboolean	 take_json(int *, char **);
 static int	 purge_period(struct ctl *, const char *, struct cfg_period *);
 static void	 help(FILE *);
+static gboolean	 asks_help(int, char **);
+static void	 help_command(const struct command *);
 static void	 wrap(FILE *, const char *, int, int);
 static int	 parse_id(const char *, int64_t *);
 static char	*local_time(struct ctl *, int64_t);
@@ -82,6 +93,7 @@ static const char *action_name(enum case_action);
 static void	 print_decision(const struct setup *, int64_t, const char *,
 		    const struct msg *, const struct case_decision *, gboolean);
 static int	 setup(struct ctl *, int);
+static struct setup *setup_conf_only(const char *, GString *);
 
 static const struct command commands[] = {
 	{ "version", "version", "print the version and the schema version",
@@ -89,8 +101,14 @@ static const struct command commands[] = {
 	{ "check", "check", "check the configuration, rules and templates",
 	    NEED_CONF, cmd_check },
 	{ "status", "status [--json]",
-	    "count inbound messages by state, and automatic mail",
+	    "inbound messages by state, the outbox backlog, the next timer, "
+	    "and from the running daemon each mailbox's connection",
 	    NEED_CONF | NEED_STORE_RO, cmd_status },
+	{ "reload", "reload",
+	    "make the running daemon read its configuration again (as SIGHUP)",
+	    NEED_CONF, cmd_reload },
+	{ "wake", "wake", "make the running daemon look at its timers now",
+	    NEED_CONF, cmd_wake },
 	{ "list", "list [--type T] [--state S] [--year Y] [--overdue] "
 	    "[--due-within DAYS] [--assignee ADDRESS] [--json]",
 	    "cases, the next due first", NEED_CONF | NEED_STORE_RO, cmd_list },
@@ -118,9 +136,10 @@ static const struct command commands[] = {
 	{ "deadline", "deadline START DURATION [--profile P] [--explain]",
 	    "print when a deadline falls due, as the daemon computes it",
 	    0, cmd_deadline },
-	{ "inject", "inject FILE.eml --mailbox NAME",
-	    "queue a message as if fetched from mailbox NAME",
-	    NEED_CONF | NEED_STORE_RW, cmd_inject },
+	{ "inject", "inject FILE.eml|- --mailbox NAME",
+	    "store a message as if fetched from mailbox NAME, and have the "
+	    "running daemon process it at once",
+	    NEED_CONF | NEED_CONF_ONLY | NEED_STORE_RW, cmd_inject },
 	{ "outbox", "outbox [list [pending|sent|failed] [--json] | retry ID]",
 	    "list outgoing mail with the server's replies, or retry a failed one",
 	    NEED_CONF | NEED_STORE_RW, cmd_outbox },
@@ -179,6 +198,37 @@ help(FILE *fp)
 	}
 }
 
+/* CMD --help or CMD -h anywhere among its arguments. */
+static gboolean
+asks_help(int argc, char **argv)
+{
+	int	 i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* Printed before anything is read, so it works with no configuration. */
+static void
+help_command(const struct command *c)
+{
+	wrap(stdout, c->usage, 6, printf("usage: recoursctl [-f file] "));
+	printf("  ");
+	wrap(stdout, c->summary, 2, 2);
+	if (c->needs & NEED_CONF) {
+		char	*text = g_strdup_printf("Reads the configuration (-f, "
+		    "by default %s)%s; never a password file.", RECOURSD_CONF,
+		    c->needs & NEED_STORE_RW ? " and writes the database" :
+		    c->needs & NEED_STORE_RO ? " and reads the database" : "");
+
+		printf("\n");
+		wrap(stdout, text, 0, 0);
+		g_free(text);
+	}
+}
+
 static int
 parse_id(const char *s, int64_t *id)
 {
@@ -202,7 +252,9 @@ setup(struct ctl *ctl, int needs)
 	if (needs == 0)
 		return 0;
 	errors = g_string_new(NULL);
-	ctl->setup = check_load(ctl->conf_path, errors);
+	/* recoursctl never connects: it reads no password file. */
+	ctl->setup = needs & NEED_CONF_ONLY ? setup_conf_only(ctl->conf_path,
+	    errors) : check_load_public(ctl->conf_path, errors);
 	if (ctl->setup == NULL) {
 		fputs(errors->str, stderr);
 		g_string_free(errors, TRUE);
@@ -220,6 +272,24 @@ setup(struct ctl *ctl, int needs)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The configuration alone, for inject: an MTA's pipe must not refuse mail
+ * over a typo in a rule file (the running daemon keeps its rules), and it
+ * answers sooner without loading them.  Caller frees with setup_free().
+ */
+static struct setup *
+setup_conf_only(const char *path, GString *errors)
+{
+	struct setup	*s = g_new0(struct setup, 1);
+
+	s->templates = g_hash_table_new(g_str_hash, g_str_equal);
+	if ((s->conf = conf_load_public(path, errors)) == NULL) {
+		setup_free(s);
+		return NULL;
+	}
+	return s;
 }
 
 static int
@@ -288,10 +358,178 @@ cmd_status(struct ctl *ctl, int argc, char **argv)
 		return 1;
 	}
 	if (json)
-		printf(", \"automatic\": %" G_GINT64_FORMAT "}\n", n);
+		printf(", \"automatic\": %" G_GINT64_FORMAT, n);
 	else
 		printf("%-12s %" G_GINT64_FORMAT "\n", "automatic", n);
+	if (!status_queues(ctl, json))
+		return 1;
+	status_daemon(ctl, json);
+	if (json)
+		printf("}\n");
 	return 0;
+}
+
+/* What waits: letters not sent yet, the next timer (from the database). */
+static gboolean
+status_queues(struct ctl *ctl, gboolean json)
+{
+	GError	*err = NULL;
+	int64_t	 n, oldest, next = timer_next(ctl->store);
+	char	*a, *b;
+
+	if (!store_outbox_backlog(ctl->store, &n, &oldest, &err)) {
+		fprintf(stderr, "\nrecoursctl: %s\n", err->message);
+		g_error_free(err);
+		return FALSE;
+	}
+	if (json) {
+		printf(", \"outbox_waiting\": %" G_GINT64_FORMAT ", "
+		    "\"outbox_oldest\": %" G_GINT64_FORMAT ", \"next_timer\": %"
+		    G_GINT64_FORMAT, n, oldest, next);
+		return TRUE;
+	}
+	a = n > 0 ? local_time(ctl, oldest) : g_strdup("-");
+	b = next > 0 ? local_time(ctl, next) : g_strdup("none");
+	printf("%-12s %" G_GINT64_FORMAT " letter(s) waiting, the oldest "
+	    "queued %s\n%-12s %s\n", "outbox", n, a, "next timer", b);
+	g_free(a);
+	g_free(b);
+	return TRUE;
+}
+
+/*
+ * The running daemon's own view (each mailbox's connection); only a
+ * note when it does not answer, since the rest came from the database.
+ */
+static void
+status_daemon(struct ctl *ctl, gboolean json)
+{
+	char	*reply, **lines;
+	int	 i, n = 0;
+
+	if (call_daemon(ctl, "status", 10, &reply) != 1) {
+		if (json)
+			printf(", \"daemon\": null");
+		else
+			printf("%-12s not running, or not answering\n", "daemon");
+		return;
+	}
+	lines = g_strsplit(reply, "\n", -1);
+	if (json)
+		printf(", \"daemon\": {\"mailboxes\": [");
+	for (i = 0; lines[i] != NULL; i++) {
+		char	**f = g_strsplit(lines[i], "\t", -1);
+
+		print_daemon_line(ctl, f, json, &n);
+		g_strfreev(f);
+	}
+	if (json)
+		printf("]}");
+	g_strfreev(lines);
+	g_free(reply);
+}
+
+/*
+ * One line of the daemon's status: "daemon" or "mailbox" and its fields;
+ * *n counts the mailboxes printed (JSON commas).
+ */
+static void
+print_daemon_line(struct ctl *ctl, char **f, gboolean json, int *n)
+{
+	char	*t, *name, *why;
+
+	if (g_strv_length(f) == 3 && strcmp(f[0], "daemon") == 0 && !json) {
+		t = local_time(ctl, g_ascii_strtoll(f[2], NULL, 10));
+		printf("%-12s running, pid %s, since %s\n", "daemon", f[1], t);
+		g_free(t);
+	}
+	if (g_strv_length(f) != 6 || strcmp(f[0], "mailbox") != 0)
+		return;
+	if (json) {
+		name = report_json_str(f[1]);
+		why = report_json_str(*f[5] != '\0' ? f[5] : NULL);
+		printf("%s{\"name\": %s, \"connected\": %s, \"idle\": %s, "
+		    "\"last_fetch\": %s, \"last_error\": %s}", (*n)++ ? ", " :
+		    "", name, strcmp(f[2], "connected") == 0 ? "true" : "false",
+		    strcmp(f[3], "idle") == 0 ? "true" : "false", f[4], why);
+		g_free(name);
+		g_free(why);
+		return;
+	}
+	t = strcmp(f[4], "0") != 0 ? local_time(ctl, g_ascii_strtoll(f[4],
+	    NULL, 10)) : g_strdup("never");
+	printf("%-12s %s: %s%s, last fetch %s%s%s\n", "mailbox", f[1], f[2],
+	    strcmp(f[2], "connected") == 0 ? strcmp(f[3], "idle") == 0 ?
+	    " (IDLE)" : " (polling)" : "", t, *f[5] != '\0' ?
+	    ", last error: " : "", f[5]);
+	g_free(t);
+}
+
+/*
+ * request to the daemon of this configuration: 1 done (*reply its
+ * answer), 0 refused (printed), -1 not reachable (printed unless it is
+ * simply not running).  Caller frees *reply.
+ */
+static int
+call_daemon(struct ctl *ctl, const char *request, int timeout, char **reply)
+{
+	GError	*err = NULL;
+	char	*path = control_socket_path(ctl->conf->database);
+	int	 rc;
+
+	rc = control_call(path, request, timeout, reply, &err);
+	if (rc == 0)
+		fprintf(stderr, "recoursctl: recoursd: %s\n", *reply);
+	else if (rc == -1 && !g_error_matches(err, G_IO_ERROR,
+	    G_IO_ERROR_NOT_FOUND))
+		fprintf(stderr, "recoursctl: %s\n", err->message);
+	g_clear_error(&err);
+	g_free(path);
+	if (rc != 1) {
+		g_free(*reply);
+		*reply = NULL;
+	}
+	return rc;
+}
+
+static int
+cmd_reload(struct ctl *ctl, int argc, char **argv)
+{
+	char	*reply;
+	int	 rc;
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "usage: recoursctl reload\n");
+		return 2;
+	}
+	if ((rc = call_daemon(ctl, "reload", 30, &reply)) == -1)
+		fprintf(stderr, "recoursctl: recoursd does not answer; is it "
+		    "running?\n");
+	if (rc == 1)
+		printf("%s\n", reply);
+	g_free(reply);
+	return rc == 1 ? 0 : 1;
+}
+
+static int
+cmd_wake(struct ctl *ctl, int argc, char **argv)
+{
+	char	*reply;
+	int	 rc;
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "usage: recoursctl wake\n");
+		return 2;
+	}
+	if ((rc = call_daemon(ctl, "wake", 10, &reply)) == -1)
+		fprintf(stderr, "recoursctl: recoursd does not answer; is it "
+		    "running?\n");
+	if (rc == 1)
+		printf("%s\n", reply);
+	g_free(reply);
+	return rc == 1 ? 0 : 1;
 }
 
 /*
@@ -301,8 +539,10 @@ cmd_status(struct ctl *ctl, int argc, char **argv)
  */
 /*
  * The calendar of profile (a directory holding recoursd.conf, or the name
- * of a shipped profile), or of the configuration; caller frees.  NULL
- * after printing why.
+ * of a shipped profile), or of the configuration, or with no
+ * configuration at all the French calendar alone (said on stderr, since
+ * a site's closures are then missing); caller frees.  NULL after printing
+ * why.
  */
 static struct cal *
 deadline_calendar(struct ctl *ctl, const char *profile)
@@ -312,6 +552,14 @@ deadline_calendar(struct ctl *ctl, const char *profile)
 	struct cal	*cal = NULL;
 	char		*path;
 
+	if (profile == NULL && !g_file_test(ctl->conf_path,
+	    G_FILE_TEST_EXISTS)) {
+		fprintf(stderr, "recoursctl: %s: no configuration; the French "
+		    "calendar alone (public holidays, no closures, not "
+		    "Alsace-Moselle)\n", ctl->conf_path);
+		g_string_free(errors, TRUE);
+		return cal_new(FALSE);
+	}
 	if (profile == NULL) {
 		if (setup(ctl, NEED_CONF) == 0)
 			cal = check_calendar(ctl->conf);
@@ -1385,8 +1633,9 @@ cmd_inject(struct ctl *ctl, int argc, char **argv)
 	};
 	const char	*mailbox = NULL;
 	GError		*err = NULL;
+	char		*request, *reply = NULL;
 	int64_t		 id;
-	int		 ch;
+	int		 ch, rc;
 
 	optind = 0;	/* glibc: a fresh scan, including its permutation state */
 	while ((ch = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
@@ -1395,7 +1644,7 @@ cmd_inject(struct ctl *ctl, int argc, char **argv)
 		mailbox = optarg;
 	}
 	if (mailbox == NULL || optind != argc - 1) {
-		fprintf(stderr, "usage: recoursctl inject FILE.eml "
+		fprintf(stderr, "usage: recoursctl inject FILE.eml|- "
 		    "--mailbox NAME\n");
 		return 2;
 	}
@@ -1411,8 +1660,41 @@ cmd_inject(struct ctl *ctl, int argc, char **argv)
 		return 1;
 	}
 	printf("queued %s as inbound message %" G_GINT64_FORMAT "\n",
-	    argv[optind], id);
+	    strcmp(argv[optind], "-") == 0 ? "stdin" : argv[optind], id);
+	fflush(stdout);
+	request = g_strdup_printf("inject %" G_GINT64_FORMAT, id);
+	rc = call_daemon(ctl, request, 60, &reply);
+	if (rc == 1)
+		print_injected(id, reply);
+	else	/* stderr: scripts read the id as the last word of stdout */
+		fprintf(stderr, "recoursd %s: it processes the message %s\n",
+		    rc == -1 ?
+		    "is not running" : "did not take it", rc == -1 ?
+		    "at its next start" : "within seconds");
+	g_free(request);
+	g_free(reply);
+	/* Stored durably: whatever the daemon said, nothing is lost. */
 	return 0;
+}
+
+/*
+ * The daemon's "state\tref\treason" for an injected message: the case
+ * reference alone when it was processed into one, else what happened.
+ */
+static void
+print_injected(int64_t id, const char *reply)
+{
+	char	**f = g_strsplit(reply, "\t", 3);
+
+	if (g_strv_length(f) != 3)
+		printf("inbound message %" G_GINT64_FORMAT ": %s\n", id, reply);
+	else if (strcmp(f[0], "processed") == 0 && *f[1] != '\0')
+		printf("%s\n", f[1]);
+	else
+		printf("inbound message %" G_GINT64_FORMAT ": %s%s%s%s%s\n", id,
+		    f[0], *f[2] != '\0' ? ": " : "", f[2], *f[1] != '\0' ?
+		    ", case " : "", f[1]);
+	g_strfreev(f);
 }
 
 /* What recoursd set aside: it could not parse it, or processing failed. */
@@ -1628,6 +1910,10 @@ main(int argc, char *argv[])
 		fprintf(stderr, "recoursctl: unknown command \"%s\"\n", argv[0]);
 		help(stderr);
 		return 2;
+	}
+	if (asks_help(argc, argv)) {
+		help_command(&commands[i]);
+		return 0;
 	}
 	log_init("recoursctl", 1, 0);
 	g_mime_init();

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <gio/gio.h>
 #include <glib-unix.h>
 #include <gmime/gmime.h>
 #include <signal.h>
@@ -19,6 +20,8 @@
 #include "check.h"
 #include "clock.h"
 #include "conf.h"
+#include "control.h"
+#include "control_proto.h"
 #include "health.h"
 #include "ingest.h"
 #include "log.h"
@@ -38,13 +41,28 @@ struct daemon {
 	struct store		*store;		/* the main thread's */
 	struct ingest		*ingest;
 	struct smtp_sender	*sender;
+	struct control		*control;
 	const char		*conf_path;
 	guint			 timer_source;	/* the next deadline */
+	int64_t			 started;
 };
 
-static void	 usage(void) __attribute__((noreturn));
+/* One request of the control socket (recoursctl). */
+struct control_cmd {
+	const char	*verb;
+	gboolean	 takes_arg;
+	char		*(*run)(struct daemon *, const char *, gboolean *);
+};
+
+static void	 usage(FILE *, int) __attribute__((noreturn));
 static gboolean	 on_stop(gpointer);
 static gboolean	 on_reload(gpointer);
+static gboolean	 reload(struct daemon *, GError **);
+static char	*on_control(const char *, gboolean *, void *);
+static char	*ctl_inject(struct daemon *, const char *, gboolean *);
+static char	*ctl_status(struct daemon *, const char *, gboolean *);
+static char	*ctl_reload(struct daemon *, const char *, gboolean *);
+static char	*ctl_wake(struct daemon *, const char *, gboolean *);
 static gboolean	 on_watchdog(gpointer);
 static gboolean	 on_health(gpointer);
 static void	 start(struct daemon *);
@@ -55,15 +73,17 @@ static void	 on_queued(void *);
 static void	 send_queued(struct daemon *);
 static void	 start_watchdog(void);
 
+/* -h asks for it (stdout, 0); a bad option gets it on stderr. */
 static void
-usage(void)
+usage(FILE *fp, int status)
 {
-	fprintf(stderr, "usage: recoursd [-dnv] [-f file]\n"
+	fprintf(fp, "usage: recoursd [-dhnv] [-f file]\n"
 	    "  -d       stay in the foreground and log to stderr\n"
 	    "  -f file  configuration file (default %s)\n"
+	    "  -h       print this help and exit\n"
 	    "  -n       check the configuration and rules, then exit\n"
 	    "  -v       verbose logging\n", RECOURSD_CONF);
-	exit(2);
+	exit(status);
 }
 
 static gboolean
@@ -77,49 +97,68 @@ on_stop(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-/*
- * SIGHUP: load and check the new configuration first; keep the running
- * one when the new one has errors.
- */
+/* SIGHUP, or recoursctl reload. */
 static gboolean
 on_reload(gpointer data)
 {
 	struct daemon	*d = data;
+	GError		*err = NULL;
+
+	if (!reload(d, &err)) {
+		log_warnx("reload: %s", err->message);
+		g_error_free(err);
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+/*
+ * Load and check the new configuration first; keep the running one when
+ * the new one has errors.
+ */
+static gboolean
+reload(struct daemon *d, GError **err)
+{
 	struct setup	*n;
 	GString		*errors = g_string_new(NULL);
+	gboolean	 ok = FALSE;
 
 	sd_notify(0, "RELOADING=1\nSTATUS=Reloading");
 	n = check_load(d->conf_path, errors);
 	if (n == NULL) {
-		log_warnx("reload: %s: errors, keeping the running "
-		    "configuration:\n%s", d->conf_path, errors->str);
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: "
+		    "errors, keeping the running configuration:\n%s",
+		    d->conf_path, errors->str);
 	} else if (strcmp(n->conf->database, d->setup->conf->database) != 0 ||
 	    strcmp(n->conf->spool, d->setup->conf->spool) != 0) {
-		log_warnx("reload: %s: database and spool are read at start-up "
-		    "only; restart recoursd to move them", d->conf_path);
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: "
+		    "database and spool are read at start-up only; restart "
+		    "recoursd to move them", d->conf_path);
 		setup_free(n);
 	} else if (!ingest_reload(d->ingest, n)) {
-		log_warnx("reload: %s: cannot apply it, keeping the running "
-		    "configuration", d->conf_path);
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot "
+		    "apply it, keeping the running configuration",
+		    d->conf_path);
 		ingest_reload(d->ingest, d->setup);
 		setup_free(n);
 	} else {
-		GError	*err = NULL;
+		GError	*e = NULL;
 
 		smtp_sender_stop(d->sender);
-		if ((d->sender = smtp_sender_start(n->conf, &err)) == NULL &&
+		if ((d->sender = smtp_sender_start(n->conf, &e)) == NULL &&
 		    n->conf->has_smtp) {
-			log_warnx("reload: %s", err->message);
-			g_error_free(err);
+			log_warnx("reload: %s", e->message);
+			g_error_free(e);
 		}
+		g_clear_error(&e);
 		setup_free(d->setup);
 		d->setup = n;
 		arm_timers(d);
 		log_info("reloaded %s", d->conf_path);
+		ok = TRUE;
 	}
 	g_string_free(errors, TRUE);
 	sd_notify(0, "READY=1\nSTATUS=Running");
-	return G_SOURCE_CONTINUE;
+	return ok;
 }
 
 static gboolean
@@ -257,11 +296,126 @@ on_usr1(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+static const struct control_cmd control_cmds[] = {
+	{ "inject", TRUE, ctl_inject },
+	{ "status", FALSE, ctl_status },
+	{ "reload", FALSE, ctl_reload },
+	{ "wake", FALSE, ctl_wake },
+};
+
+/* "verb" or "verb argument", from the control socket. */
+static char *
+on_control(const char *request, gboolean *ok, void *data)
+{
+	const char	*sp = strchr(request, ' ');
+	size_t		 len = sp != NULL ? (size_t)(sp - request) :
+			    strlen(request);
+	size_t		 i;
+
+	*ok = FALSE;
+	for (i = 0; i < G_N_ELEMENTS(control_cmds); i++) {
+		const struct control_cmd *c = &control_cmds[i];
+
+		if (strlen(c->verb) != len || strncmp(c->verb, request, len) != 0)
+			continue;
+		if ((sp != NULL) != c->takes_arg)
+			return g_strdup_printf("%s: %s", c->verb, c->takes_arg ?
+			    "needs an argument" : "takes no argument");
+		return c->run(data, sp != NULL ? sp + 1 : NULL, ok);
+	}
+	return g_strdup("unknown request");
+}
+
+/*
+ * recoursctl inject has stored the row durably: process what is new now,
+ * send what that queued, and say what became of the row.
+ */
+static char *
+ctl_inject(struct daemon *d, const char *arg, gboolean *ok)
+{
+	struct store_inbound_row r;
+	GError	*err = NULL;
+	char	*end, *ref = NULL, *text;
+	int64_t	 id = g_ascii_strtoll(arg, &end, 10);
+
+	if (*arg == '\0' || *end != '\0' || id <= 0)
+		return g_strdup("inject: not a message id");
+	ingest_retry(d->ingest);
+	on_queued(d);
+	if (!store_inbound_get(d->store, id, &r, &err) ||
+	    !store_inbound_case(d->store, id, &ref, &err)) {
+		text = g_strdup_printf("inject: %s", err != NULL ? err->message :
+		    "no such inbound message");
+		g_clear_error(&err);
+		store_inbound_row_clear(&r);
+		return text;
+	}
+	*ok = TRUE;
+	text = g_strdup_printf("%s\t%s\t%s", r.state, ref != NULL ? ref : "",
+	    r.reason != NULL ? r.reason : "");
+	g_strdelimit(text + strlen(r.state) + 1, "\n", ' ');
+	store_inbound_row_clear(&r);
+	g_free(ref);
+	return text;
+}
+
+/*
+ * What only the daemon knows: since when it runs, and each mailbox's
+ * connection.  One line per fact, fields separated by tabs.
+ */
+static char *
+ctl_status(struct daemon *d, const char *arg, gboolean *ok)
+{
+	GString		*s = g_string_new(NULL);
+	struct imap_status st;
+	const char	*name;
+	guint		 i;
+
+	(void)arg;
+	g_string_append_printf(s, "daemon\t%ld\t%" G_GINT64_FORMAT "\n",
+	    (long)getpid(), d->started);
+	for (i = 0; ingest_mailbox_status(d->ingest, i, &name, &st); i++) {
+		if (st.last_error != NULL)
+			g_strdelimit(st.last_error, "\t\r\n", ' ');
+		g_string_append_printf(s, "mailbox\t%s\t%s\t%s\t%"
+		    G_GINT64_FORMAT "\t%s\n", name, st.connected ? "connected" :
+		    "disconnected", st.idle ? "idle" : "polling", st.last_fetch,
+		    st.last_error != NULL ? st.last_error : "");
+		g_free(st.last_error);
+	}
+	*ok = TRUE;
+	return g_string_free(s, FALSE);
+}
+
+static char *
+ctl_reload(struct daemon *d, const char *arg, gboolean *ok)
+{
+	GError	*err = NULL;
+	char	*text;
+
+	(void)arg;
+	if ((*ok = reload(d, &err)))
+		return g_strdup_printf("reloaded %s", d->conf_path);
+	text = g_strdup(err->message);
+	g_error_free(err);
+	return text;
+}
+
+static char *
+ctl_wake(struct daemon *d, const char *arg, gboolean *ok)
+{
+	(void)arg;
+	on_usr1(d);
+	*ok = TRUE;
+	return g_strdup("looking at the timers");
+}
+
 /* Open what the daemon runs on; any failure here is fatal. */
 static void
 start(struct daemon *d)
 {
 	GError	*err = NULL;
+	char	*path;
 
 	if (!spool_init(d->setup->conf->spool, &err) ||
 	    (d->store = store_open(d->setup->conf->database, STORE_CREATE, &err)) ==
@@ -273,6 +427,13 @@ start(struct daemon *d)
 	if ((d->ingest = ingest_start(d->setup, d->store, on_queued, d,
 	    &err)) == NULL)
 		fatalx("%s", err->message);
+	path = control_socket_path(d->setup->conf->database);
+	d->control = control_start(path, d->setup->conf->control_group,
+	    on_control, d, &err);
+	g_free(path);
+	if (d->control == NULL)
+		fatalx("%s", err->message);
+	d->started = clock_now();
 	g_timeout_add_seconds(HEALTH_EVERY, on_health, d);
 	arm_timers(d);
 	if (clock_simulated())
@@ -298,7 +459,7 @@ main(int argc, char *argv[])
 
 	memset(&d, 0, sizeof(d));
 	d.conf_path = RECOURSD_CONF;
-	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
+	while ((ch = getopt(argc, argv, "df:hnv")) != -1) {
 		switch (ch) {
 		case 'd':
 			foreground = 1;
@@ -306,6 +467,8 @@ main(int argc, char *argv[])
 		case 'f':
 			d.conf_path = optarg;
 			break;
+		case 'h':
+			usage(stdout, 0);
 		case 'n':
 			check_only = 1;
 			break;
@@ -313,11 +476,11 @@ main(int argc, char *argv[])
 			verbose++;
 			break;
 		default:
-			usage();
+			usage(stderr, 2);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(stderr, 2);
 
 	log_init("recoursd", foreground || check_only, verbose);
 	g_mime_init();
@@ -353,6 +516,7 @@ main(int argc, char *argv[])
 	sd_notify(0, "READY=1\nSTATUS=Running");
 	g_main_loop_run(d.loop);
 
+	control_stop(d.control);
 	ingest_stop(d.ingest);
 	smtp_sender_stop(d.sender);
 	store_close(d.store);

@@ -311,6 +311,8 @@ enum stmt_id {
 	S_TIMER_DUE,
 	S_TIMER_SET,
 	S_TIMER_NEXT,
+	S_INBOUND_CASE,
+	S_OUTBOX_BACKLOG,
 	S_TIMER_RETRY,
 	S_TIMER_FAILED,
 	S_OUTBOX_INTENTS,
@@ -483,6 +485,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "WHERE id = ?1 AND state = 'pending'",
 	[S_TIMER_SET] = "UPDATE timer SET state = ?2, fired_at = ?3 "
 	    "WHERE id = ?1 AND state = 'pending'",
+	[S_INBOUND_CASE] = "SELECT c.ref FROM message m JOIN cases c ON "
+	    "c.id = m.case_id WHERE m.inbound_id = ?1 ORDER BY m.id LIMIT 1",
+	[S_OUTBOX_BACKLOG] = "SELECT count(*), min(queued_at) FROM outbox "
+	    "WHERE state IN ('intent', 'pending')",
 	[S_TIMER_NEXT] = "SELECT min(coalesce(retry_at, due_at)) FROM timer "
 	    "WHERE state = 'pending'",
 	[S_TIMER_OF_CASE] = "SELECT id, case_id, deadline, kind, due_at, "
@@ -2203,6 +2209,42 @@ store_timer_fail(struct store *st, int64_t id, int64_t now,
     const char *reason, GError **err)
 {
 	return timer_not_fired(st, S_TIMER_FAILED, id, now, reason, err);
+}
+
+gboolean
+store_inbound_case(struct store *st, int64_t id, char **ref, GError **err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*ref = NULL;
+	if ((s = stmt(st, S_INBOUND_CASE, err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*ref = g_strdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(st, err, "inbound case");
+	return TRUE;
+}
+
+gboolean
+store_outbox_backlog(struct store *st, int64_t *n, int64_t *oldest,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = stmt(st, S_OUTBOX_BACKLOG, err)) == NULL)
+		return FALSE;
+	rc = sqlite3_step(s);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	*oldest = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return sql_fail(st, err, "outbox backlog");
+	return TRUE;
 }
 
 int64_t

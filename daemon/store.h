@@ -128,6 +128,10 @@ GArray		*store_inbound_set_aside(struct store *, int64_t since,
 gboolean	 store_inbound_count(struct store *, const char *state,
 		    int64_t *, GError **);
 
+/* The reference of the case inbound row id joined or opened (NULL: none). */
+gboolean	 store_inbound_case(struct store *, int64_t id, char **ref,
+		    GError **);
+
 /* A parsed inbound message and its attachments. */
 struct store_message {
 	int64_t		 inbound_id;
@@ -209,6 +213,9 @@ int		 store_outbox_in_doubt(struct store *, GError **);
 int64_t		 store_outbox_last(struct store *, const char *kind);
 /* The earliest next_at of a pending row; 0 when none. */
 int64_t		 store_outbox_next_at(struct store *);
+/* Letters not yet sent (intent, pending) and when the oldest was queued. */
+gboolean	 store_outbox_backlog(struct store *, int64_t *n,
+		    int64_t *oldest, GError **);
 /* Failed rows not yet reported, with their case_id; g_array_unref. */
 GArray		*store_outbox_unreported(struct store *, GError **);
 gboolean	 store_outbox_set_reported(struct store *, int64_t, GError **);

@@ -20,6 +20,14 @@
  *                                            one connection, FILE sent N
  *                                            times: "smtp RATE"
  *
+ * and, for tests/bench/inject.sh:
+ *
+ *   rawlimits submit HOST PORT FROM TO N FILE  N submissions of FILE, one at
+ *                                            a time, each on a connection
+ *                                            of its own (connect, EHLO,
+ *                                            MAIL, RCPT, DATA to the 250):
+ *                                            "submit P50 P99" in ms
+ *
  * Not part of make check: tests/bench/ingest.sh and ack-latency.sh run it.
  */
 #include "config.h"
@@ -212,6 +220,60 @@ bench_smtp(const char *host, const char *port, const char *from,
 	return 0;
 }
 
+static int
+cmp_double(const void *a, const void *b)
+{
+	double	 x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* One message on a fresh connection; its time in ms, or -1. */
+static double
+submit_one(const char *host, const char *port, const char *from,
+    const char *to, const char *data, size_t len)
+{
+	mailsmtp	*smtp = mailsmtp_new(0, NULL);
+	double		 t0 = now(), ms = -1;
+
+	mailsmtp_set_timeout(smtp, 30);
+	if (mailsmtp_socket_connect(smtp, host, (uint16_t)atoi(port)) ==
+	    MAILSMTP_NO_ERROR && mailesmtp_ehlo(smtp) == MAILSMTP_NO_ERROR &&
+	    mailesmtp_mail(smtp, from, 1, NULL) == MAILSMTP_NO_ERROR &&
+	    mailesmtp_rcpt(smtp, to, 0, NULL) == MAILSMTP_NO_ERROR &&
+	    mailsmtp_data(smtp) == MAILSMTP_NO_ERROR &&
+	    mailsmtp_data_message(smtp, data, len) == MAILSMTP_NO_ERROR)
+		ms = (now() - t0) * 1000;
+	mailsmtp_quit(smtp);
+	mailsmtp_free(smtp);
+	return ms;
+}
+
+static int
+bench_submit(const char *host, const char *port, const char *from,
+    const char *to, int n, const char *path)
+{
+	double	*ms;
+	gchar	*data;
+	gsize	 len;
+	int	 k;
+
+	if (n <= 0 || !g_file_get_contents(path, &data, &len, NULL))
+		return 1;
+	ms = g_new(double, n);
+	for (k = 0; k < n; k++)
+		if ((ms[k] = submit_one(host, port, from, to, data, len)) < 0) {
+			fprintf(stderr, "rawlimits: submission %d failed\n", k);
+			return 1;
+		}
+	qsort(ms, (size_t)n, sizeof(double), cmp_double);
+	printf("submit %.1f %.1f\n", ms[(n - 1) / 2], ms[(int)((n - 1) * 0.99 +
+	    0.5)]);
+	g_free(ms);
+	g_free(data);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -221,6 +283,9 @@ main(int argc, char *argv[])
 	if (argc == 8 && strcmp(argv[1], "smtp") == 0)
 		return bench_smtp(argv[2], argv[3], argv[4], argv[5],
 		    atoi(argv[6]), argv[7]);
+	if (argc == 8 && strcmp(argv[1], "submit") == 0)
+		return bench_submit(argv[2], argv[3], argv[4], argv[5],
+		    atoi(argv[6]), argv[7]);
 	if (argc == 6 && strcmp(argv[1], "fetch") == 0)
 		return bench_fetch(argv[2], argv[3], argv[4], argv[5]);
 	if (argc >= 3 && strcmp(argv[1], "parse") == 0)
@@ -229,6 +294,6 @@ main(int argc, char *argv[])
 		return bench_insert(argv[2], argc - 3, argv + 3);
 	fprintf(stderr, "usage: rawlimits fetch HOST PORT USER PASS | "
 	    "parse FILE... | insert DB FILE... | idle HOST PORT USER PASS N | "
-	    "smtp HOST PORT FROM TO N FILE\n");
+	    "smtp HOST PORT FROM TO N FILE | submit HOST PORT FROM TO N FILE\n");
 	return 2;
 }

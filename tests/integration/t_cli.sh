@@ -47,8 +47,55 @@ like "$out" "usage: recoursd" "with the usage line"
 
 out=$("$RECOURSCTL" --help 2>&1); rc=$?
 is "$rc" 0 "recoursctl --help"
-like "$out" "inject FILE.eml --mailbox NAME" "help lists the commands"
+like "$out" "inject FILE.eml\|- --mailbox NAME" "help lists the commands"
 is "$(echo "$out" | awk 'length($0) > 79' | wc -l)" 0 "and fits an 80-column terminal"
+# Help never reads a file: it works where nothing is configured.
+out=$("$RECOURSCTL" -h 2>&1); rc=$?
+is "$rc" 0 "recoursctl -h"
+out=$("$RECOURSD" -h 2>&1); rc=$?
+is "$rc" 0 "recoursd -h prints its usage and exits 0"
+like "$out" "usage: recoursd" "with the usage line"
+bad=0
+for c in version check status list show export stats dashboard verify purge \
+    rules deadline inject outbox quarantine automatic reprocess reload wake; do
+	out=$("$RECOURSCTL" -f "$d/absent.conf" "$c" --help 2>&1); rc=$?
+	case $out in "usage: recoursctl [-f file] $c"*) ;; *) rc=9 ;; esac
+	[ "$rc" -eq 0 ] || { bad=1; echo "# $c --help: $rc: $out"; }
+	[ "$(echo "$out" | awk 'length($0) > 79' | wc -l)" -eq 0 ] || bad=1
+done
+ok $bad "every CMD --help prints its usage and exits 0, with no configuration"
+out=$(strace -f -e trace=open,openat "$RECOURSCTL" -f "$d/absent.conf" list --help 2>&1 >/dev/null)
+if [ $? -eq 127 ] || ! command -v strace >/dev/null; then
+	skip "strace is not installed"
+else
+	echo "$out" | grep -E 'open(at)?\(' | grep -vE '"/(lib|usr|proc|sys|etc/ld\.so)|ENOENT' > "$d/opened"
+	[ ! -s "$d/opened" ]; ok $? "list --help opens no file of ours"
+	sed 's/^/#   /' "$d/opened"
+fi
+out=$("$RECOURSCTL" -f "$d/absent.conf" deadline 2026-12-18T16:30 "5 jours ouvrés" 2>"$d/err"); rc=$?
+is "$rc" 0 "deadline works with no configuration at all"
+is "$out" "2026-12-29T00:00:00+01:00" "on the French calendar (25 December skipped)"
+like "$(cat "$d/err")" "no configuration; the French calendar alone" "and says so on stderr"
+out=$("$RECOURSCTL" -f "$d/absent.conf" list 2>&1); rc=$?
+is "$rc" 1 "a command that needs the configuration fails without it"
+like "$out" "absent.conf" "naming the file"
+
+# Neither deadline, rules test nor check reads a secret.
+write_conf "$d" 'mailboxes = ( { name = "client"; host = "127.0.0.1"; security = "none"; user = "u"; password_file = "/nonexistent/imap.password"; } );
+smtp = { host = "127.0.0.1"; port = 25; security = "none"; user = "u"; password_file = "/nonexistent/smtp.password"; };'
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" check 2>&1); rc=$?
+is "$rc" 0 "check passes with unreadable password files"
+[ "$rc" -eq 0 ] || echo "$out" | sed 's/^/#   /'
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" deadline 2026-12-18T16:30 "5 jours ouvrés" 2>&1); rc=$?
+is "$rc" 0 "so does deadline"
+printf 'From: a@example.test\r\nSubject: [RECLAMATION] x\r\nMessage-ID: <s@x>\r\n\r\nx\r\n' > "$d/rt.eml"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" rules test "$d/rt.eml" 2>&1); rc=$?
+is "$rc" 0 "and rules test"
+[ "$rc" -eq 0 ] || echo "$out" | sed 's/^/#   /'
+out=$("$RECOURSD" -n -f "$d/recoursd.conf" 2>&1); rc=$?
+is "$rc" 1 "the daemon, which connects, still needs them"
+like "$out" "imap.password" "and names the file"
+
 out=$("$RECOURSCTL" version 2>&1)
 like "$out" "^recoursctl [0-9.]+ \(database schema [0-9]+\)$" "recoursctl version"
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" frobnicate 2>&1); rc=$?
@@ -87,6 +134,12 @@ done
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" status --bogus 2>&1); rc=$?
 is "$rc" 2 "an unknown option is a usage error"
 
+mkdir -p "$d/badrules" && echo 'types = ( { name = ; } );' > "$d/badrules/00.conf"
+sed "s|^rules = .*|rules = \"$d/badrules\";|" "$d/recoursd.conf" > "$d/badrules.conf"
+out=$("$RECOURSCTL" -f "$d/badrules.conf" inject "$mail" --mailbox client 2>&1); rc=$?
+is "$rc" 0 "inject stores the message even when a rule file is broken"
+out=$("$RECOURSCTL" -f "$d/badrules.conf" check 2>&1); rc=$?
+is "$rc" 1 "which check reports"
 sqlite3 "$d/state/recoursd.db" "PRAGMA user_version = 99" 2>/dev/null
 before=$(md5sum < "$d/state/recoursd.db")
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" status 2>&1); rc=$?

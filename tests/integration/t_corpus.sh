@@ -63,7 +63,7 @@ printf 'From: a@example.test\r\nSubject: many parts\r\nMIME-Version: 1.0\r\nCont
 for i in 1 2 3 4 5 6; do printf -- '--Z\r\nContent-Type: text/plain\r\n\r\npart %d\r\n' $i >> "$d/parts.eml"; done
 printf -- '--Z--\r\n' >> "$d/parts.eml"
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" inject "$d/parts.eml" --mailbox client 2>&1)
-id=$(echo "$out" | awk '{ print $NF }')
+id=$(echo "$out" | sed -n 's/^queued .* as inbound message \([0-9]*\)$/\1/p')
 "$RECOURSD" -d -f "$d/recoursd.conf" >>"$d/recoursd.log" 2>&1 &
 pid=$!
 at_exit "kill_wait $pid"
