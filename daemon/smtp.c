@@ -3,8 +3,10 @@
  */
 #include "config.h"
 
+#include <gio/gio.h>
 #include <libetpan/libetpan.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "compose.h"
@@ -44,6 +46,7 @@ static gboolean	 write_results(struct smtp_sender *);
 static void	 results_free(struct smtp_sender *);
 static void	 settle_in_doubt(struct smtp_sender *);
 static gboolean	 claim(struct smtp_sender *, GArray *);
+static int	 plain_connect(mailsmtp *, const char *, int, int);
 static void	 deliver(struct smtp_sender *, GArray *);
 static void	 close_session(struct smtp_sender *);
 
@@ -219,6 +222,37 @@ close_session(struct smtp_sender *s)
 }
 
 /*
+ * mailsmtp_socket_connect() opens its stream without the session's
+ * timeout: a server that accepts the connection and never greets held
+ * the sender for the global 300 s default, every time.  Connect and
+ * open the stream with the timeout ourselves, then read the greeting.
+ */
+static int
+plain_connect(mailsmtp *smtp, const char *host, int port, int timeout)
+{
+	GSocketClient	*client = g_socket_client_new();
+	GSocketConnection *conn;
+	mailstream	*stream;
+	int		 fd;
+
+	g_socket_client_set_timeout(client, (guint)timeout);
+	conn = g_socket_client_connect_to_host(client, host, (guint16)port,
+	    NULL, NULL);
+	g_object_unref(client);
+	if (conn == NULL)
+		return MAILSMTP_ERROR_CONNECTION_REFUSED;
+	fd = dup(g_socket_get_fd(g_socket_connection_get_socket(conn)));
+	g_object_unref(conn);
+	if (fd == -1)
+		return MAILSMTP_ERROR_CONNECTION_REFUSED;
+	if ((stream = mailstream_socket_open_timeout(fd, timeout)) == NULL) {
+		close(fd);
+		return MAILSMTP_ERROR_MEMORY;
+	}
+	return mailsmtp_connect(smtp, stream);
+}
+
+/*
  * Connect, check the certificate ourselves (before any password), EHLO,
  * STARTTLS and EHLO again, AUTH PLAIN.  NULL and *why on failure.
  */
@@ -235,7 +269,10 @@ open_session(struct smtp_sender *s, char **why)
 		rc = mailsmtp_ssl_connect_with_callback(smtp, c->host,
 		    (uint16_t)c->port, tls_sni_callback, c->host);
 	else
-		rc = mailsmtp_socket_connect(smtp, c->host, (uint16_t)c->port);
+		rc = plain_connect(smtp, c->host, c->port, s->conf->imap.timeout);
+	if (rc == MAILSMTP_NO_ERROR)	/* every later wait, after TLS too */
+		mailstream_low_set_timeout(mailstream_get_low(smtp->stream),
+		    s->conf->imap.timeout);
 	if (rc != MAILSMTP_NO_ERROR) {
 		*why = g_strdup_printf("cannot connect to %s:%d", c->host, c->port);
 		goto fail;
@@ -255,6 +292,8 @@ open_session(struct smtp_sender *s, char **why)
 			*why = g_strdup_printf("%s: STARTTLS failed", c->host);
 			goto fail;
 		}
+		mailstream_low_set_timeout(mailstream_get_low(smtp->stream),
+		    s->conf->imap.timeout);
 	}
 	if (c->security != CONF_SEC_NONE &&
 	    !tls_verify_stream(s->trust, smtp->stream, c->host, &err)) {

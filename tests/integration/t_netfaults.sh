@@ -6,8 +6,8 @@
 #   again and stored once;
 # - an IMAP server that stops answering mid-literal: the timeout holds,
 #   the message is fetched again and stored once;
-# - SMTP cut in the middle of DATA: the letter is retried and delivered
-#   once;
+# - SMTP cut in the middle of DATA, and a server that accepts the
+#   connection and says nothing: the letter is retried and delivered once;
 # - an SMTP server that never answers, and recoursd killed (-9) while it
 #   waits: the letter is not sent twice after the restart; it is failed
 #   as in doubt, its case records it and staff are told.
@@ -111,6 +111,27 @@ ok $? "the letter is retried and delivered"
 sleep 2
 is "$(testbed_mail_count staff1)" 1 "once"
 is "$(testbed_mail_count alice)" 1 "and the acknowledgement once"
+
+# --- An SMTP server that accepts the connection and then says nothing:
+# the timeout holds, and the letters go on a new connection later.
+kill_wait $pid
+testbed_imap_delete_all staff1
+testbed_imap_delete_all alice
+proxy "$TESTBED_SMTP_PORT" stall-down 0
+conf "$TESTBED_IMAPS_PORT" "$proxy_port"
+: > "$d/recoursd.log"
+daemon_start
+claim 5
+wait_for 30 grep -q 'smtp: .*will retry' "$d/recoursd.log"
+ok $? "a mail server that never greets: the SMTP timeout holds and the letters wait"
+sleep 1
+clock_run_at "2026-03-09 14:00"
+kill -USR1 $pid
+wait_for 30 testbed_mailbox_has alice 1
+ok $? "they are retried on a new connection and delivered"
+wait_for 20 testbed_mailbox_has staff1 1
+sleep 2
+is "$(testbed_mail_count alice) $(testbed_mail_count staff1)" "1 1" "once each"
 
 # --- An SMTP server that never answers; recoursd killed while it waits.
 kill_wait $pid
