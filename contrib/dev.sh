@@ -4,9 +4,9 @@
 #   contrib/dev.sh demo   install, build, start a sandboxed IMAP+SMTP, and
 #                         show recoursd ingesting a sample complaint
 #   contrib/dev.sh test   install, build (-Werror), run the whole test suite,
-#                         then the unit tests and four integration tests
-#                         again under ASan+UBSan (a leak report fails),
-#                         then each fuzz target for $FUZZ_SECONDS (30; a
+#                         then the unit tests, four integration tests and
+#                         the fault tests again under ASan+UBSan (a leak
+#                         report fails), then each fuzz target for $FUZZ_SECONDS (30; a
 #                         crash fails); ends with "N passed, N failed"
 #   contrib/dev.sh deps   only install the Debian packages
 #
@@ -89,14 +89,18 @@ test)
 	rc=0
 	run_check _build || rc=1
 	build _build-asan --enable-werror --enable-sanitizers
-	# The sanitizer pass: the unit tests, and the integration tests that
-	# run the daemon and recoursctl through a whole life (fetch, cases,
-	# staff, letters, timers, purge).  A leak in a process the tests do
-	# not read the exit status of (the daemon) only shows in its report:
-	# the reports go to files, and any report is a failure.
+	# The sanitizer pass: the unit tests, the integration tests that run
+	# the daemon and recoursctl through a whole life (fetch, cases, staff,
+	# letters, timers, purge), and the fault tests (bad input, failing
+	# timers, a full disk, a held lock, broken connections, kill -9).
+	# A leak in a process the tests do not read the exit status of (the
+	# daemon) only shows in its report: the reports go to files, and any
+	# report is a failure.
 	sanitized='$(unit_tests) tests/integration/t_ingest.sh
 	    tests/integration/t_staff.sh tests/integration/t_purge.sh
-	    tests/integration/t_scenarios.sh'
+	    tests/integration/t_scenarios.sh tests/integration/t_isolation.sh
+	    tests/integration/t_timer_faults.sh tests/integration/t_faults.sh
+	    tests/integration/t_netfaults.sh tests/integration/t_crash_send.sh'
 	rm -rf _build-asan/sanitizer && mkdir -p _build-asan/sanitizer
 	ASAN_OPTIONS=detect_leaks=1:log_path=$top/_build-asan/sanitizer/asan \
 	    run_check _build-asan TESTS="$(echo $sanitized)" || rc=1
