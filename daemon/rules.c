@@ -507,7 +507,7 @@ check_type(struct cfg *l, const config_setting_t *s, struct rules_type *t)
 	for (i = 0; i < r->types->len; i++) {
 		const struct rules_type *o = g_ptr_array_index(r->types, i);
 
-		if (strcmp(o->name, t->name) == 0)
+		if (g_strcmp0(o->name, t->name) == 0)
 			cfg_error(l, s, "type \"%s\" is already defined at "
 			    "%s:%d", t->name, o->file, o->line);
 		if (o->prefix != NULL && strcmp(o->prefix, t->prefix) == 0)

@@ -1,8 +1,8 @@
 /*
  * fuzz_config.c: a rule file or a recoursd.conf from bytes.  The first
  * byte chooses which (even: a rule file, odd: the configuration); the
- * rest is written to a file and loaded as the daemon loads it, every
- * problem reported as "file:line: message".
+ * rest is written to a file and loaded as the daemon loads it: a file
+ * that does not load says why, every problem as "file:line: message".
  */
 #include "config.h"
 
@@ -23,6 +23,31 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/*
+ * A file that does not load says why, every line "FILE:LINE: message"
+ * naming the file it read (or the rules directory for what spans files).
+ */
+static void
+fconf_check_errors(const char *path, const GString *errors)
+{
+	char	**lines = g_strsplit(errors->str, "\n", -1), *p;
+	guint	 i;
+
+	if (errors->len == 0)
+		g_error("%s refused without a word", path);
+	for (i = 0; lines[i] != NULL; i++) {
+		if (*lines[i] == '\0')
+			continue;
+		if (!g_str_has_prefix(lines[i], path) &&
+		    !g_str_has_prefix(lines[i], fconf_dir))
+			g_error("an error that names no file: %s", lines[i]);
+		p = strchr(lines[i] + strlen(fconf_dir), ':');
+		if (p == NULL || !g_ascii_isdigit(p[1]))
+			g_error("an error without its line: %s", lines[i]);
+	}
+	g_strfreev(lines);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -41,8 +66,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (data[0] % 2 == 0) {
 		if ((r = rules_load(fconf_dir, errors)) != NULL)
 			rules_free(r);
+		else
+			fconf_check_errors(path, errors);
 	} else if ((c = conf_load(path, errors)) != NULL)
 		conf_free(c);
+	else
+		fconf_check_errors(path, errors);
 	g_unlink(path);
 	g_string_free(errors, TRUE);
 	g_free(path);
