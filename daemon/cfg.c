@@ -85,15 +85,19 @@ cfg_str(struct cfg *l, const config_setting_t *s, const char *name,
 		cfg_error(l, m, "'%s' must be a string in double quotes", name);
 		return def != NULL ? g_strdup(def) : NULL;
 	}
+	/*
+	 * A refused value gives the default, as a missing one does: the
+	 * error is reported and the loader goes on to find the others.
+	 */
 	v = config_setting_get_string(m);
 	if (!g_utf8_validate(v, -1, NULL)) {
 		cfg_error(l, m, "'%s' is not valid UTF-8: save the file in "
 		    "UTF-8", name);
-		return NULL;
+		return def != NULL ? g_strdup(def) : NULL;
 	}
 	if (strchr(v, '\r') != NULL || strchr(v, '\n') != NULL) {
 		cfg_error(l, m, "'%s' must be one line", name);
-		return NULL;
+		return def != NULL ? g_strdup(def) : NULL;
 	}
 	return g_strdup(v);
 }

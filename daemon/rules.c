@@ -167,7 +167,7 @@ load_outcomes(struct cfg *l, const config_setting_t *s, struct rules_type *t)
 			cfg_error(l, o, "an outcome's name is one word in lower "
 			    "case (a-z, 0-9, -)");
 		for (j = 0; ro->name != NULL && j < (int)t->outcomes->len; j++)
-			if (strcmp(((struct rules_outcome *)
+			if (g_strcmp0(((struct rules_outcome *)
 			    g_ptr_array_index(t->outcomes, j))->name,
 			    ro->name) == 0)
 				cfg_error(l, o, "outcome \"%s\" is named twice",
