@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh TARGET...: run each libFuzzer target for $FUZZ_SECONDS (default
 # 60) on its seed corpus, with its dictionary, and print one line each:
-# executions per second, coverage, corpus size, and crashes.  The seeds
+# seconds, executions, executions per second, coverage (edges, features),
+# corpus size, and crashes.  The seeds
 # are the test messages of ../shared/corpus (or $RECOURSD_CORPUS), the
 # shipped rules, templates and configuration, and tests/fuzz/seeds/.
 # A crash, a leak or a timeout leaves its input in
@@ -64,7 +65,8 @@ PY
 LSAN_OPTIONS=suppressions=$fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}
 export LSAN_OPTIONS
 failed=0
-printf '%-9s %8s %7s %7s %6s %s\n' target 'exec/s' cov ft corpus crashes
+printf '%-9s %5s %10s %8s %7s %7s %6s %s\n' target s runs 'exec/s' cov ft \
+    corpus crashes
 for t in "$@"; do
 	bin=$top_builddir/tests/fuzz/fuzz_$t
 	work=$out/$t
@@ -82,9 +84,10 @@ for t in "$@"; do
 	ft=$(echo "$last" | sed -n 's/.*ft: \([0-9]*\).*/\1/p')
 	corp=$(echo "$last" | sed -n 's/.*corp: \([0-9]*\).*/\1/p')
 	eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/log")
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
 	crashes=$(find "$work/crashes" -type f | wc -l)
-	printf '%-9s %8s %7s %7s %6s %s\n' "$t" "${eps:-?}" "${cov:-?}" \
-	    "${ft:-?}" "${corp:-?}" "$crashes"
+	printf '%-9s %5s %10s %8s %7s %7s %6s %s\n' "$t" "$seconds" \
+	    "${runs:-?}" "${eps:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}" "$crashes"
 	if [ "$rc" -ne 0 ] || [ "$crashes" -gt 0 ]; then
 		failed=$((failed + 1))
 		grep -E 'ERROR|SUMMARY|Test unit written' "$work/log" | head -5 |
