@@ -41,7 +41,10 @@ fconf_check_errors(const char *path, const GString *errors)
 		if (!g_str_has_prefix(lines[i], path) &&
 		    !g_str_has_prefix(lines[i], fconf_dir))
 			g_error("an error that names no file: %s", lines[i]);
-		p = strchr(lines[i] + strlen(fconf_dir), ':');
+		/* What is about the rules as a whole names their folder. */
+		if (!g_str_has_prefix(lines[i], path))
+			continue;
+		p = strchr(lines[i] + strlen(path), ':');
 		if (p == NULL || !g_ascii_isdigit(p[1]))
 			g_error("an error without its line: %s", lines[i]);
 	}
