@@ -15,18 +15,23 @@ cfg_error(struct cfg *l, const config_setting_t *s, const char *fmt, ...)
 {
 	va_list		 ap;
 	const char	*file = NULL;
+	char		*text, *p;
 	int		 line = 0;
 
 	if (s != NULL) {
 		file = config_setting_source_file(s);
 		line = (int)config_setting_source_line(s);
 	}
-	g_string_append_printf(l->errors, "%s:%d: ",
-	    file != NULL ? file : l->path, line);
 	va_start(ap, fmt);
-	g_string_append_vprintf(l->errors, fmt, ap);
+	text = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	g_string_append_c(l->errors, '\n');
+	/* One error, one line: a value quoted in it may hold line breaks. */
+	for (p = text; *p != '\0'; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	g_string_append_printf(l->errors, "%s:%d: %s\n",
+	    file != NULL ? file : l->path, line, text);
+	g_free(text);
 	l->nerrors++;
 }
 
