@@ -141,7 +141,7 @@ set_aside_text(const struct conf *c, GArray *rows, char **subject)
 		    "?");
 	}
 	if (rows->len == SET_ASIDE_NAMED)
-		g_string_append(b, en ? "  ...\n" : "  ...\n");
+		g_string_append(b, "  ...\n");
 	g_string_append(b, en ? "\nSee them with: recoursctl quarantine list\n"
 	    "Once the cause is fixed: recoursctl reprocess ID\n" :
 	    "\nLes voir : recoursctl quarantine list\nUne fois la cause "

@@ -62,6 +62,7 @@ static int	 cmd_status(struct ctl *, int, char **);
 static gboolean	 status_queues(struct ctl *, gboolean);
 static void	 status_daemon(struct ctl *, gboolean);
 static void	 print_daemon_line(struct ctl *, char **, gboolean, int *);
+static int	 simple_request(struct ctl *, int, const char *, int);
 static int	 cmd_reload(struct ctl *, int, char **);
 static int	 cmd_wake(struct ctl *, int, char **);
 static int	 call_daemon(struct ctl *, const char *, int, char **);
@@ -492,18 +493,18 @@ call_daemon(struct ctl *ctl, const char *request, int timeout, char **reply)
 	return rc;
 }
 
+/* A request that takes no argument and prints the daemon's answer. */
 static int
-cmd_reload(struct ctl *ctl, int argc, char **argv)
+simple_request(struct ctl *ctl, int argc, const char *what, int timeout)
 {
 	char	*reply;
 	int	 rc;
 
-	(void)argv;
 	if (argc != 1) {
-		fprintf(stderr, "usage: recoursctl reload\n");
+		fprintf(stderr, "usage: recoursctl %s\n", what);
 		return 2;
 	}
-	if ((rc = call_daemon(ctl, "reload", 30, &reply)) == -1)
+	if ((rc = call_daemon(ctl, what, timeout, &reply)) == -1)
 		fprintf(stderr, "recoursctl: recoursd does not answer; is it "
 		    "running?\n");
 	if (rc == 1)
@@ -513,23 +514,17 @@ cmd_reload(struct ctl *ctl, int argc, char **argv)
 }
 
 static int
+cmd_reload(struct ctl *ctl, int argc, char **argv)
+{
+	(void)argv;
+	return simple_request(ctl, argc, "reload", 30);
+}
+
+static int
 cmd_wake(struct ctl *ctl, int argc, char **argv)
 {
-	char	*reply;
-	int	 rc;
-
 	(void)argv;
-	if (argc != 1) {
-		fprintf(stderr, "usage: recoursctl wake\n");
-		return 2;
-	}
-	if ((rc = call_daemon(ctl, "wake", 10, &reply)) == -1)
-		fprintf(stderr, "recoursctl: recoursd does not answer; is it "
-		    "running?\n");
-	if (rc == 1)
-		printf("%s\n", reply);
-	g_free(reply);
-	return rc == 1 ? 0 : 1;
+	return simple_request(ctl, argc, "wake", 10);
 }
 
 /*

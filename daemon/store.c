@@ -236,6 +236,8 @@ static const char *const migrations[] = {
 	"DROP TABLE outbox;"
 	"ALTER TABLE outbox_new RENAME TO outbox;"
 	"CREATE INDEX outbox_due ON outbox(state, next_at);"
+	/* The hourly alert looks at the last of its kind every few seconds. */
+	"CREATE INDEX outbox_by_kind ON outbox(kind, queued_at);"
 	"CREATE TABLE timer_new ("
 	"  id INTEGER PRIMARY KEY,"
 	"  case_id INTEGER NOT NULL REFERENCES cases(id),"

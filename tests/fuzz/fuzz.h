@@ -13,10 +13,47 @@
 #include <glib.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "../unit/testutil.h"
 
 int	 LLVMFuzzerInitialize(int *, char ***);
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* The scratch folders of the targets, removed when the process exits. */
+static GPtrArray	*fuzz_dirs;
+
+static inline void
+fuzz_remove_dirs(void)
+{
+	guint	 i;
+
+	for (i = 0; fuzz_dirs != NULL && i < fuzz_dirs->len; i++)
+		tu_rm_rf(g_ptr_array_index(fuzz_dirs, i));
+}
+
+/*
+ * A scratch folder (attachments, rule files) under $TMPDIR, removed at
+ * exit; borrowed.  A target that crashes leaves it behind, and run.sh
+ * points TMPDIR into the target's work folder so that the next run
+ * sweeps it.
+ */
+static inline const char *
+fuzz_tmpdir(const char *prefix)
+{
+	char	*tmpl = g_strdup_printf("%s_XXXXXX", prefix), *dir;
+
+	if ((dir = g_dir_make_tmp(tmpl, NULL)) == NULL)
+		g_error("%s: cannot make a scratch folder", prefix);
+	g_free(tmpl);
+	if (fuzz_dirs == NULL) {
+		fuzz_dirs = g_ptr_array_new_with_free_func(g_free);
+		atexit(fuzz_remove_dirs);
+	}
+	g_ptr_array_add(fuzz_dirs, dir);
+	return dir;
+}
 
 /* The input as a NUL-terminated string; caller frees. */
 static inline char *

@@ -12,14 +12,14 @@
 #include "fuzz.h"
 #include "rules.h"
 
-static char	*fconf_dir;
+static const char *fconf_dir;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	fconf_dir = g_dir_make_tmp("fuzz_config_XXXXXX", NULL);
+	fconf_dir = fuzz_tmpdir("fuzz_config");
 	return 0;
 }
 

@@ -11,7 +11,7 @@
 #include "fuzz.h"
 #include "msg.h"
 
-static char	*fdsn_attach;
+static const char *fdsn_attach;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -19,7 +19,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	g_mime_init();
-	fdsn_attach = g_dir_make_tmp("fuzz_dsn_XXXXXX", NULL);
+	fdsn_attach = fuzz_tmpdir("fuzz_dsn");
 	return 0;
 }
 

@@ -15,7 +15,7 @@
 #include "staff_text.h"
 
 static struct rules	*fmsg_rules;
-static char		*fmsg_attach;
+static const char	*fmsg_attach;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -29,7 +29,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (fmsg_rules == NULL)
 		g_error("%s", errors->str);
 	g_string_free(errors, TRUE);
-	fmsg_attach = g_dir_make_tmp("fuzz_msg_XXXXXX", NULL);
+	fmsg_attach = fuzz_tmpdir("fuzz_msg");
 	return 0;
 }
 

@@ -9,7 +9,7 @@
 #include "fuzz.h"
 #include "msg.h"
 
-static char	*ftnef_attach;
+static const char *ftnef_attach;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -17,7 +17,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	g_mime_init();
-	ftnef_attach = g_dir_make_tmp("fuzz_tnef_XXXXXX", NULL);
+	ftnef_attach = fuzz_tmpdir("fuzz_tnef");
 	return 0;
 }
 

@@ -70,11 +70,11 @@ printf '%-9s %5s %10s %8s %7s %7s %6s %s\n' target s runs 'exec/s' cov ft \
 for t in "$@"; do
 	bin=$top_builddir/tests/fuzz/fuzz_$t
 	work=$out/$t
-	rm -rf "$work" && mkdir -p "$work/corpus" "$work/crashes"
+	rm -rf "$work" && mkdir -p "$work/corpus" "$work/crashes" "$work/tmp"
 	seeds "$t" "$work/seeds"
 	dict=
 	[ -f "$fuzz/dict/$t.dict" ] && dict=-dict=$fuzz/dict/$t.dict
-	"$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+	TMPDIR=$work/tmp "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
 	    -max_len=262144 -print_final_stats=1 $dict \
 	    -artifact_prefix="$work/crashes/" "$work/corpus" "$work/seeds" \
 	    > "$work/log" 2>&1

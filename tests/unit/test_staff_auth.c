@@ -282,7 +282,7 @@ main(int argc, char **argv)
 
 	g_test_init(&argc, &argv, NULL);
 	g_mime_init();
-	attach_dir = g_dir_make_tmp("test_staff_auth.XXXXXX", NULL);
+	attach_dir = tu_tmpdir("test_staff_auth");
 	g_test_add_func("/staff_auth/token_bound", test_token_bound);
 	g_test_add_func("/staff_auth/token_expires", test_token_expires);
 	g_test_add_func("/staff_auth/key_rotation", test_key_rotation);
