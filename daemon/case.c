@@ -415,6 +415,24 @@ case_decide(struct store *st, const struct setup *s, const struct msg *m,
 	return TRUE;
 }
 
+void
+case_decide_opening(const struct setup *s, const struct rules_type *t,
+    const struct msg *m, int64_t received_at, const char *opened_by,
+    struct case_decision *d)
+{
+	char	*text = message_text(m);
+
+	memset(d, 0, sizeof(*d));
+	d->action = CASE_OPEN;
+	d->type = t;
+	d->opened_by = opened_by;
+	d->year = year_in(s->cal, received_at);
+	d->missing = missing_fields(t, text);
+	d->state = d->missing->len > 0 ? CASE_INCOMPLETE : CASE_RECEIVED;
+	check_admissibility(s->cal, t, text, received_at, d);
+	g_free(text);
+}
+
 /* One label per line, or NULL when nothing is missing; caller frees. */
 static char *
 join_labels(GPtrArray *labels)
@@ -498,7 +516,9 @@ apply_open(struct store *st, struct case_decision *d, const struct msg *m,
 	c.lang = (char *)d->lang;
 	ok = store_case_open(st, &c, err) &&
 	    store_message_set_case(st, message_row, c.id, err);
-	if (d->tag != NULL) {
+	if (d->opened_by != NULL)
+		tag = g_strdup_printf("entered by %s", d->opened_by);
+	else if (d->tag != NULL) {
 		detail = g_strstrip(g_strdup(d->tag));
 		tag = g_strdup_printf("tag \"%s\"", detail);
 		g_free(detail);

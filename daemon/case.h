@@ -64,6 +64,7 @@ struct case_decision {
 	int			 year;		/* OPEN: of its reference, in the
 						   calendar's time zone */
 	enum case_sender	 sender;	/* JOIN, ALREADY */
+	const char		*opened_by;	/* OPEN by staff (#ouvrir): who */
 };
 
 void		 case_decision_clear(struct case_decision *);
@@ -76,6 +77,16 @@ void		 case_decision_clear(struct case_decision *);
 gboolean	 case_decide(struct store *, const struct setup *,
 		    const struct msg *, const char *role, int64_t received_at,
 		    struct case_decision *, GError **);
+
+/*
+ * A case staff open for a call, a letter, a visit (channel.h): of type t,
+ * received at received_at, m its first message (the complainant in its
+ * From); required fields and admissibility as case_decide() finds them.
+ */
+void		 case_decide_opening(const struct setup *,
+		    const struct rules_type *, const struct msg *,
+		    int64_t received_at, const char *opened_by,
+		    struct case_decision *);
 
 /* Whether a message of sender, automatic or not, may move its case. */
 gboolean	 case_moves(const struct case_decision *);

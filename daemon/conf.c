@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "cfg.h"
 #include "conf.h"
 
@@ -29,7 +30,10 @@ static const char *const top_keys[] = {
 	"staff_authserv_id", "quote_separators", "reply_subaddress",
 	"retention", "staff_auth_results", "staff_token_days",
 	"staff_key_previous", "staff_key_previous_file",
-	"staff_key_previous_until", "control_group", NULL
+	"staff_key_previous_until", "control_group", "post", NULL
+};
+static const char *const post_keys[] = {
+	"role", "sender", "city", "remind_every", "receipt_within", NULL
 };
 static const char *const retention_keys[] = { "keep", "mode", NULL };
 static const char *const staff_keys[] = { "address", "name", "role", NULL };
@@ -74,6 +78,9 @@ static void	 load_retention(struct cfg *, const config_setting_t *);
 static void	 load_separators(struct cfg *, const config_setting_t *);
 static void	 load_opening_hours(struct cfg *, const config_setting_t *);
 static void	 load_alerts(struct cfg *, const config_setting_t *);
+static void	 load_post(struct cfg *, const config_setting_t *);
+static void	 post_duration(struct cfg *, const config_setting_t *,
+		    const char *, const char *, struct cal_duration *);
 static gboolean	 is_loopback(const char *);
 static void	 load_staff(struct cfg *, const config_setting_t *);
 static char	*load_key(struct cfg *, const config_setting_t *,
@@ -612,6 +619,44 @@ load_alerts(struct cfg *l, const config_setting_t *root)
 	    "mailbox_down_after", 900, 10, 7 * 86400);
 }
 
+/* "15 jours": a duration of the calendar, else an error at its line. */
+static void
+post_duration(struct cfg *l, const config_setting_t *s, const char *name,
+    const char *def, struct cal_duration *d)
+{
+	char	*text = cfg_str(l, s, name, def);
+	GError	*err = NULL;
+
+	if (!cal_parse_duration(text, d, &err)) {
+		cfg_error(l, config_setting_get_member(s, name), "%s: %s", name,
+		    err->message);
+		g_error_free(err);
+	}
+	g_free(text);
+}
+
+/*
+ * Letters on paper: who posts them, the sender block and town of the
+ * letter, and when staff are reminded of a letter not posted and of a
+ * registered one whose receipt has not come back.
+ */
+static void
+load_post(struct cfg *l, const config_setting_t *root)
+{
+	struct conf_post *p = &CONF(l)->post;
+	const config_setting_t *s = cfg_group(l, root, "post", post_keys);
+
+	p->role = cfg_str(l, s, "role", "courrier");
+	if ((p->sender = cfg_str_list(l, s, "sender")) == NULL)
+		p->sender = g_ptr_array_new_with_free_func(g_free);
+	p->city = cfg_str(l, s, "city", NULL);
+	post_duration(l, s, "remind_every", "2 jours ouvrés", &p->remind_every);
+	post_duration(l, s, "receipt_within", "15 jours", &p->receipt_within);
+	if (p->sender->len > 6)
+		cfg_error(l, config_setting_get_member(s, "sender"),
+		    "sender: 6 lines at most");
+}
+
 struct conf *
 conf_load(const char *path, GString *errors)
 {
@@ -670,6 +715,7 @@ load(const char *path, GString *errors, enum load_mode mode)
 	load_calendar(&l, root);
 	load_alerts(&l, root);
 	load_staff(&l, root);
+	load_post(&l, root);
 	load_retention(&l, root);
 out:
 	config_destroy(&cfg);
@@ -744,6 +790,10 @@ conf_free(struct conf *c)
 	g_free(c->smtp.password);
 	g_free(c->smtp.ca_file);
 	g_array_free(c->closures, TRUE);
+	g_free(c->post.role);
+	if (c->post.sender != NULL)
+		g_ptr_array_unref(c->post.sender);
+	g_free(c->post.city);
 	g_free(c);
 }
 

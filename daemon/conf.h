@@ -11,6 +11,7 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "calendar.h"
 #include "cfg.h"
 
 enum conf_security {
@@ -80,6 +81,15 @@ struct conf_staff {
 	char			*role;
 };
 
+/* Letters on paper (the post group). */
+struct conf_post {
+	char			*role;		/* staff role that posts letters */
+	GPtrArray		*sender;	/* the sender block, char * lines */
+	char			*city;		/* "Six-Fours-les-Plages, le ..." */
+	struct cal_duration	 remind_every;	/* a letter not yet posted */
+	struct cal_duration	 receipt_within; /* registered: the receipt */
+};
+
 struct conf_closure {
 	GDate			 from;
 	GDate			 to;
@@ -126,6 +136,7 @@ struct conf {
 	struct cfg_period		 retention;	/* kept after closing */
 	gboolean		 retention_delete; /* message rows too */
 	int			 retention_line; /* 0: the default */
+	struct conf_post	 post;
 };
 
 /*

@@ -17,6 +17,7 @@
 #include "ack.h"
 #include "autoreply.h"
 #include "case.h"
+#include "channel.h"
 #include "clock.h"
 #include "imap.h"
 #include "ingest.h"
@@ -395,8 +396,14 @@ route_case(struct store *st, const struct setup *s, const struct prepared *p,
 	struct case_decision d;
 	gboolean	 ok, queued = FALSE;
 
-	gboolean	 staff = FALSE, notified = FALSE;
+	gboolean	 staff = FALSE, notified = FALSE, opened;
 
+	/* Staff opening a case for a call or a letter (#ouvrir). */
+	if (!channel_open(st, s, p->m, p->id, row, p->mailbox, now, &opened,
+	    err))
+		return FALSE;
+	if (opened)
+		return TRUE;
 	ok = case_decide(st, s, p->m, mb != NULL ? mb->role : NULL, now, &d,
 	    err);
 	d.lang = letter_language(s, p->m);

@@ -7,6 +7,7 @@
 
 #include "letter.h"
 #include "notify.h"
+#include "post.h"
 
 /* What every letter about a case offers (letter_vars()). */
 #define CASE_VARS							\
@@ -59,6 +60,17 @@ static const struct tpl_decl deadline_vars[] = {
 	CASE_VARS, { "deadline.name", TPL_SCALAR },
 	{ "deadline.due", TPL_SCALAR }, END
 };
+static const struct tpl_decl post_vars[] = {
+	CASE_VARS, { "post.letter", TPL_SCALAR },
+	{ "post.recipient", TPL_SCALAR }, { "post.registered", TPL_SCALAR },
+	{ "post.file", TPL_SCALAR }, { "post.posted", TPL_SCALAR },
+	{ "post.tracking", TPL_SCALAR }, { "post.waiting", TPL_SCALAR }, END
+};
+static const struct tpl_decl opened_vars[] = {
+	CASE_VARS, { "channel", TPL_SCALAR }, { "received", TPL_SCALAR },
+	{ "postal_address", TPL_SCALAR }, { "ack", TPL_SCALAR },
+	{ "missing_fields", TPL_LIST }, END
+};
 
 static const struct {
 	const char		*name;
@@ -80,6 +92,9 @@ static const struct {
 	[LETTER_TRIAGE] = { "triage", staff_vars },
 	[LETTER_REMINDER] = { "rappel", deadline_vars },
 	[LETTER_ESCALATION] = { "escalade", deadline_vars },
+	[LETTER_POST] = { "courrier-a-poster", post_vars },
+	[LETTER_POST_REMINDER] = { "rappel-courrier", post_vars },
+	[LETTER_OPENED] = { "ouverture", opened_vars },
 };
 
 static const char *const langs[] = { "fr", "en" };
@@ -339,7 +354,12 @@ letter_to_complainant(struct store *st, const struct setup *s,
 {
 	const char	*to = c->reply_to != NULL ? c->reply_to :
 	    c->complainant_addr;
+	gboolean	 on_paper;
 
+	if (!post_route(st, s, k, c, v, now, &on_paper, err))
+		return FALSE;
+	if (on_paper)
+		return TRUE;
 	if (to == NULL || !s->conf->has_smtp)
 		return store_event_add(st, c->id, now, "recoursd", "not-sent",
 		    to == NULL ? "no address to write to" : "no smtp server "

@@ -40,6 +40,9 @@ enum letter_kind {
 	LETTER_TRIAGE,		/* staff: a case to classify */
 	LETTER_REMINDER,	/* staff: a deadline comes */
 	LETTER_ESCALATION,	/* staff: a deadline passed */
+	LETTER_POST,		/* staff: a letter on paper to post */
+	LETTER_POST_REMINDER,	/* staff: not posted, or no receipt back */
+	LETTER_OPENED,		/* staff: the case they opened (#ouvrir) */
 	LETTER_NKINDS
 };
 

@@ -18,7 +18,8 @@ static const char *const type_keys[] = {
 	"name", "label", "prefix", "tags", "priority", "roles", "required",
 	"admissibility", "on_closed", "states", "ack", "ack_template",
 	"response", "deadlines", "notify", "escalate_to", "approver_roles",
-	"objectives", "outcomes", "inform_party", "causes", "retention", NULL
+	"objectives", "outcomes", "inform_party", "causes", "retention",
+	"paper", "registered", "signed_by", "received_within", NULL
 };
 static const char *const outcome_keys[] = { "name", "label", "final", NULL };
 static const char *const objective_keys[] = {
@@ -38,6 +39,8 @@ static const char *const adm_keys[] = { "within", "date_pattern", NULL };
 static const char *const default_keys[] = { "role", "type", NULL };
 
 static void	 load_file(struct cfg *, const char *);
+static void	 load_paper(struct cfg *, const config_setting_t *,
+		    struct rules_type *);
 static struct rules_type *load_type(struct cfg *, const config_setting_t *,
 		    gboolean);
 static void	 load_labels(struct cfg *, const config_setting_t *,
@@ -265,6 +268,26 @@ load_admissibility(struct cfg *l, const config_setting_t *s,
 	g_free(within);
 }
 
+/*
+ * Letters on paper: which of its letters go by post even to a
+ * complainant with an email address, which of those are registered, the
+ * staff role that signs them, and how far back staff may date a case
+ * they open (#recu-le).  The letter names are checked with the
+ * templates (check.c).
+ */
+static void
+load_paper(struct cfg *l, const config_setting_t *s, struct rules_type *t)
+{
+	if ((t->paper = cfg_str_list(l, s, "paper")) == NULL)
+		t->paper = g_ptr_array_new_with_free_func(g_free);
+	if ((t->registered = cfg_str_list(l, s, "registered")) == NULL)
+		t->registered = g_ptr_array_new_with_free_func(g_free);
+	t->signed_by = cfg_str(l, s, "signed_by", NULL);
+	if (config_setting_get_member(s, "received_within") != NULL)
+		t->has_received_within = duration(l, s, "received_within",
+		    &t->received_within);
+}
+
 static gboolean
 duration(struct cfg *l, const config_setting_t *s, const char *name,
     struct cal_duration *d)
@@ -473,6 +496,7 @@ load_type(struct cfg *l, const config_setting_t *s, gboolean triage)
 	load_outcomes(l, s, t);
 	load_ack(l, s, t);
 	load_deadlines(l, s, t);
+	load_paper(l, s, t);
 	t->notify = cfg_str(l, s, "notify", NULL);
 	t->escalate_to = cfg_str(l, s, "escalate_to", NULL);
 	on_closed = cfg_str(l, s, "on_closed", "reopen");
@@ -704,6 +728,11 @@ type_free(gpointer p)
 		g_ptr_array_unref(t->causes);
 	g_free(t->notify);
 	g_free(t->escalate_to);
+	if (t->paper != NULL)
+		g_ptr_array_unref(t->paper);
+	if (t->registered != NULL)
+		g_ptr_array_unref(t->registered);
+	g_free(t->signed_by);
 	if (t->admissibility.date_pattern != NULL)
 		g_regex_unref(t->admissibility.date_pattern);
 	g_free(t);

@@ -91,6 +91,11 @@ struct rules_type {
 	struct cfg_period retention;	/* kept after closing */
 	int		 max_per_month;	/* objective; -1: none */
 	double		 deadlines_met;	/* objective, percent; -1: none */
+	GPtrArray	*paper;		/* letter names sent on paper */
+	GPtrArray	*registered;	/* of those, by registered letter */
+	char		*signed_by;	/* staff role signing paper; NULL */
+	gboolean	 has_received_within;
+	struct cal_duration received_within; /* #recu-le no earlier */
 	const char	*file;		/* interned, for messages */
 	int		 line;
 };

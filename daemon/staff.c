@@ -10,6 +10,7 @@
 #include "letter.h"
 #include "log.h"
 #include "notify.h"
+#include "post.h"
 #include "spool.h"
 #include "staff.h"
 #include "staff_auth.h"
@@ -26,6 +27,7 @@ struct run {
 	char		*missing;	/* #incomplet: what is asked */
 	const struct rules_outcome *outcome; /* of #decision, if typed */
 	const struct conf_staff *who;	/* who replied */
+	int64_t		 now;
 };
 
 #define NO_LETTER	(-1)
@@ -85,6 +87,18 @@ static const struct command {
 	    "MOTIF : justifier un dépassement aux deux parties" },
 	{ "informe", CASE_NSTATES, TRUE, NO_LETTER,
 	    "COMMENT : le plaignant a été informé (message non distribué)" },
+	{ "poste", CASE_NSTATES, FALSE, NO_LETTER,
+	    "[AAAA-MM-JJ] : le courrier à poster est posté (lettre simple)" },
+	{ "recommande", CASE_NSTATES, TRUE, NO_LETTER,
+	    "NUMERO [AAAA-MM-JJ] : il est posté en recommandé avec AR" },
+	{ "ar-recu", CASE_NSTATES, TRUE, NO_LETTER,
+	    "AAAA-MM-JJ : la date portée sur l'avis de réception" },
+	{ "ar-retour", CASE_NSTATES, FALSE, NO_LETTER,
+	    "[AAAA-MM-JJ] : le recommandé est revenu non réclamé" },
+	{ "plaignant", CASE_NSTATES, TRUE, NO_LETTER,
+	    "NOM <ADRESSE> : le plaignant (l'adresse est facultative)" },
+	{ "adresse", CASE_NSTATES, TRUE, NO_LETTER,
+	    "LIGNE ; LIGNE : son adresse postale (courriers sur papier)" },
 	{ "clore", CASE_CLOSED, FALSE, NO_LETTER,
 	    "clore le dossier (annule les échéances)" },
 	{ "rouvrir", CASE_REOPENED, FALSE, NO_LETTER, "rouvrir le dossier" },
@@ -527,7 +541,7 @@ check_commands(struct store *st, const struct setup *s, GPtrArray *cmds,
 	char		*undelivered = NULL;
 	struct store_timer *missed = NULL;
 	char		*refused = NULL, *pending = NULL, *pending_author = NULL;
-	char		*no_outcome = NULL;
+	char		*no_outcome = NULL, *post_why = NULL;
 	enum case_state	 to = CASE_NSTATES;
 	gboolean	 informed = FALSE, acted = FALSE, proposed = FALSE;
 	gboolean	 approved = FALSE;
@@ -590,6 +604,10 @@ check_commands(struct store *st, const struct setup *s, GPtrArray *cmds,
 		    (undelivered = undelivered_blocks_closing(st, c->id,
 		    err)) != NULL)
 			why = undelivered;
+		else if (cmd != NULL && post_is_command(cmd->name) &&
+		    (post_why = post_refusal(st, s, c, cmd->name, text, r->now,
+		    err)) != NULL)
+			why = post_why;
 		else if (to != CASE_NSTATES && !proposes(s, cmd, c))
 			cur = to;
 		timer_free(missed);
@@ -617,6 +635,7 @@ check_commands(struct store *st, const struct setup *s, GPtrArray *cmds,
 	g_free(undelivered);
 	g_free(refused);
 	g_free(no_outcome);
+	g_free(post_why);
 	return why == NULL && (err == NULL || *err == NULL);
 }
 
@@ -1009,6 +1028,9 @@ run_one(struct store *st, const struct setup *s, const struct command *cmd,
 	if (ok && type != NULL)
 		ok = timer_command(st, s, c, type, cmd->name, to != CASE_NSTATES ?
 		    case_state_name(to) : NULL, now, err);
+	if (ok && post_is_command(cmd->name))
+		ok = post_command(st, s, c, cmd->name, text, actor, now,
+		    r->receipt, err);
 	if (ok)
 		ok = store_event_add(st, c->id, now, actor, cmd->name,
 		    author != NULL ? author : text, err);
@@ -1191,7 +1213,7 @@ staff_reply(struct store *st, const struct setup *s,
 	const struct conf_staff *who = conf_staff(s->conf, m->from.addr);
 	struct store_case c;
 	struct run	 r = { .receipt = g_string_new(NULL), .letter = NO_LETTER,
-	    .to_complainant = g_string_new(NULL), .who = who };
+	    .to_complainant = g_string_new(NULL), .who = who, .now = now };
 	GPtrArray	*cmds;
 	char		*rest, *text, *actor;
 	enum staff_auth	 v;

@@ -259,6 +259,36 @@ static const char *const migrations[] = {
 	"ALTER TABLE timer_new RENAME TO timer;"
 	"CREATE INDEX timer_due ON timer(state, due_at);"
 	"ALTER TABLE message ADD COLUMN automatic TEXT;",
+	/*
+	 * 8: channels.  A case records how it came (email, or a call, a
+	 * letter, a visit that staff entered) and the postal address
+	 * letters on paper go to.  A letter on paper ('post') keeps its PDF
+	 * as an attachment of an outgoing message row, and when it was
+	 * posted, with its tracking number if registered, and the date on
+	 * the returned receipt or of its return unclaimed.  An inbound row
+	 * that recoursctl open wrote carries who ran it ('opening').
+	 */
+	"ALTER TABLE cases ADD COLUMN channel TEXT NOT NULL DEFAULT 'email';"
+	"ALTER TABLE cases ADD COLUMN postal_address TEXT;"
+	"CREATE TABLE post ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  message INTEGER NOT NULL REFERENCES message(id),"
+	"  letter TEXT NOT NULL,"
+	"  recipient TEXT NOT NULL,"
+	"  registered INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  posted_at INTEGER,"
+	"  tracking TEXT,"
+	"  receipt_at INTEGER,"
+	"  returned_at INTEGER"
+	") STRICT;"
+	"CREATE INDEX post_by_case ON post(case_id, id);"
+	"CREATE TABLE opening ("
+	"  inbound_id INTEGER PRIMARY KEY REFERENCES inbound(id),"
+	"  actor TEXT NOT NULL,"
+	"  at INTEGER NOT NULL"
+	") STRICT;",
 };
 #define NMIGRATIONS	((int)G_N_ELEMENTS(migrations))
 
@@ -495,8 +525,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "WHERE state = 'pending'",
 	[S_TIMER_OF_CASE] = "SELECT id, case_id, deadline, kind, due_at, "
 	    "state, fired_at, attempts FROM timer WHERE case_id = ?1 ORDER BY due_at, id",
-	[S_REACHED_ACK] = "SELECT min(sent_at) FROM outbox WHERE case_id = ?1 "
-	    "AND kind = 'ack' AND state = 'sent'",
+	/* An acknowledgement on paper counts once posted. */
+	[S_REACHED_ACK] = "SELECT min(t) FROM (SELECT sent_at AS t FROM outbox "
+	    "WHERE case_id = ?1 AND kind = 'ack' AND state = 'sent' UNION ALL "
+	    "SELECT posted_at FROM post WHERE case_id = ?1 AND letter = 'ack')",
 	/* A case opened complete was received when it opened. */
 	[S_REACHED_STATE] = "SELECT min(at) FROM event WHERE case_id = ?1 AND "
 	    "((kind IN ('state', 'complete') AND detail LIKE '% -> ' || ?2) OR "
@@ -514,8 +546,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "AND direction = 'in' AND message_id IS NOT NULL AND from_addr = "
 	    "(SELECT complainant_addr FROM cases WHERE id = ?1) "
 	    "ORDER BY id DESC LIMIT 1",
+	/* Letters on paper still remind staff once the case is closed. */
 	[S_TIMERS_CANCEL] = "UPDATE timer SET state = 'cancelled', fired_at = ?2 "
-	    "WHERE case_id = ?1 AND state = 'pending'",
+	    "WHERE case_id = ?1 AND state = 'pending' AND deadline NOT GLOB "
+	    "'post-*'",
 	/* One row per case of a year: what the indicators are made of. */
 	[S_CASE_FACTS] = "SELECT c.type, c.opened_at, "
 	    "(SELECT min(sent_at) FROM outbox o WHERE o.case_id = c.id AND "
@@ -2719,6 +2753,9 @@ store_purge_case(struct store *st, int64_t case_id, gboolean delete,
 	ok = column_of(st, "SELECT inbound_id FROM message WHERE case_id = ?1 "
 	    "AND inbound_id IS NOT NULL", case_id, inbound, err) &&
 	    erase_inbound_rows(st, inbound, now, p, err) &&
+	    run_ids(st, delete ? "DELETE FROM post WHERE case_id = ?1" :
+	    "UPDATE post SET recipient = '', tracking = NULL WHERE case_id = ?1",
+	    case_id, 0, err) >= 0 &&
 	    erase_messages(st, "case_id = ?1", case_id, delete, p, err);
 	g_array_unref(inbound);
 	/*
@@ -2741,7 +2778,7 @@ store_purge_case(struct store *st, int64_t case_id, gboolean delete,
 	p->events += n;
 	return run_ids(st, "UPDATE cases SET subject = NULL, complainant_name = "
 	    "NULL, complainant_addr = NULL, reply_to = NULL, missing = NULL, "
-	    "purged_at = ?2 WHERE id = ?1", case_id, now, err) >= 0;
+	    "postal_address = NULL, purged_at = ?2 WHERE id = ?1", case_id, now, err) >= 0;
 }
 
 gboolean
@@ -2978,5 +3015,263 @@ store_automatic_list(struct store *st, GError **err)
 		sql_fail(st, err, "automatic list");
 		return NULL;
 	}
+	return rows;
+}
+
+/*
+ * Channels and letters on paper (migration 8).  Rare writes, from staff
+ * commands: their statements are prepared each time.
+ */
+
+static sqlite3_stmt *
+prepare_once(struct store *st, const char *sql, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		sql_fail(st, err, sql);
+		return NULL;
+	}
+	return s;
+}
+
+/* Step s once, finalize it; FALSE on an error. */
+static gboolean
+finish(struct store *st, sqlite3_stmt *s, GError **err)
+{
+	int	 rc = sqlite3_step(s);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		sql_fail(st, err, sqlite3_sql(s));
+		sqlite3_finalize(s);
+		return FALSE;
+	}
+	sqlite3_finalize(s);
+	return TRUE;
+}
+
+gboolean
+store_case_channel(struct store *st, int64_t case_id, char **channel,
+    char **address, GError **err)
+{
+	sqlite3_stmt	*s;
+	gboolean	 found;
+
+	*channel = *address = NULL;
+	if ((s = prepare_once(st, "SELECT channel, postal_address FROM cases "
+	    "WHERE id = ?1", err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, case_id);
+	if ((found = sqlite3_step(s) == SQLITE_ROW)) {
+		*channel = dup_column(s, 0);
+		*address = dup_column(s, 1);
+	}
+	sqlite3_finalize(s);
+	return found;
+}
+
+gboolean
+store_case_set_channel(struct store *st, int64_t case_id, const char *channel,
+    const char *address, int64_t opened_at, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = prepare_once(st, "UPDATE cases SET channel = coalesce(?2, "
+	    "channel), postal_address = coalesce(?3, postal_address), "
+	    "opened_at = CASE WHEN ?4 > 0 THEN ?4 ELSE opened_at END WHERE "
+	    "id = ?1", err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, channel);
+	bind_text(s, 3, address);
+	sqlite3_bind_int64(s, 4, opened_at);
+	return finish(st, s, err);
+}
+
+gboolean
+store_case_set_complainant(struct store *st, int64_t case_id,
+    const char *name, const char *addr, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = prepare_once(st, "UPDATE cases SET complainant_name = "
+	    "coalesce(?2, complainant_name), complainant_addr = coalesce(?3, "
+	    "complainant_addr) WHERE id = ?1", err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, name);
+	bind_text(s, 3, addr);
+	return finish(st, s, err);
+}
+
+void
+store_post_clear(struct store_post *p)
+{
+	g_free(p->letter);
+	g_free(p->recipient);
+	g_free(p->tracking);
+	memset(p, 0, sizeof(*p));
+}
+
+static void
+post_clear(gpointer p)
+{
+	store_post_clear(p);
+}
+
+gboolean
+store_post_add(struct store *st, const struct store_post *p, int64_t *id,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = prepare_once(st, "INSERT INTO post (case_id, message, letter, "
+	    "recipient, registered, created_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+	    "?6)", err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, p->case_id);
+	sqlite3_bind_int64(s, 2, p->message);
+	bind_text(s, 3, p->letter);
+	bind_text(s, 4, p->recipient);
+	sqlite3_bind_int(s, 5, p->registered ? 1 : 0);
+	sqlite3_bind_int64(s, 6, p->created_at);
+	if (!finish(st, s, err))
+		return FALSE;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return TRUE;
+}
+
+/* Columns 7..10: NULL is 0. */
+static int64_t
+column_or_zero(sqlite3_stmt *s, int i)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? 0 :
+	    sqlite3_column_int64(s, i);
+}
+
+GArray *
+store_post_list(struct store *st, int64_t case_id, GError **err)
+{
+	sqlite3_stmt	*s;
+	GArray		*rows;
+	int		 rc;
+
+	if ((s = prepare_once(st, "SELECT id, case_id, message, letter, "
+	    "recipient, registered, created_at, posted_at, tracking, "
+	    "receipt_at, returned_at FROM post WHERE ?1 = 0 OR case_id = ?1 "
+	    "ORDER BY id", err)) == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, case_id);
+	rows = g_array_new(FALSE, TRUE, sizeof(struct store_post));
+	g_array_set_clear_func(rows, post_clear);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_post p;
+
+		p.id = sqlite3_column_int64(s, 0);
+		p.case_id = sqlite3_column_int64(s, 1);
+		p.message = sqlite3_column_int64(s, 2);
+		p.letter = dup_column(s, 3);
+		p.recipient = dup_column(s, 4);
+		p.registered = sqlite3_column_int(s, 5) != 0;
+		p.created_at = sqlite3_column_int64(s, 6);
+		p.posted_at = column_or_zero(s, 7);
+		p.tracking = dup_column(s, 8);
+		p.receipt_at = column_or_zero(s, 9);
+		p.returned_at = column_or_zero(s, 10);
+		g_array_append_val(rows, p);
+	}
+	if (rc != SQLITE_DONE) {
+		sql_fail(st, err, "post list");
+		g_array_unref(rows);
+		rows = NULL;
+	}
+	sqlite3_finalize(s);
+	return rows;
+}
+
+gboolean
+store_post_set(struct store *st, const struct store_post *p, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = prepare_once(st, "UPDATE post SET registered = ?2, posted_at "
+	    "= nullif(?3, 0), tracking = ?4, receipt_at = nullif(?5, 0), "
+	    "returned_at = nullif(?6, 0) WHERE id = ?1", err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, p->id);
+	sqlite3_bind_int(s, 2, p->registered ? 1 : 0);
+	sqlite3_bind_int64(s, 3, p->posted_at);
+	bind_text(s, 4, p->tracking);
+	sqlite3_bind_int64(s, 5, p->receipt_at);
+	sqlite3_bind_int64(s, 6, p->returned_at);
+	return finish(st, s, err);
+}
+
+gboolean
+store_opening_add(struct store *st, int64_t inbound_id, const char *actor,
+    int64_t at, GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = prepare_once(st, "INSERT INTO opening (inbound_id, actor, at) "
+	    "VALUES (?1, ?2, ?3)", err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, inbound_id);
+	bind_text(s, 2, actor);
+	sqlite3_bind_int64(s, 3, at);
+	return finish(st, s, err);
+}
+
+char *
+store_opening_actor(struct store *st, int64_t inbound_id, GError **err)
+{
+	sqlite3_stmt	*s;
+	char		*actor = NULL;
+
+	if ((s = prepare_once(st, "SELECT actor FROM opening WHERE inbound_id "
+	    "= ?1", err)) == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, inbound_id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		actor = dup_column(s, 0);
+	sqlite3_finalize(s);
+	return actor;
+}
+
+static void
+count_clear(gpointer p)
+{
+	g_free(((struct store_count *)p)->name);
+}
+
+GArray *
+store_channel_counts(struct store *st, int year, const char *type,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+	GArray		*rows;
+	int		 rc;
+
+	if ((s = prepare_once(st, "SELECT channel, count(*) FROM cases WHERE "
+	    "(?1 = 0 OR year = ?1) AND (?2 IS NULL OR type = ?2) AND "
+	    "type != 'triage' GROUP BY channel ORDER BY channel", err)) == NULL)
+		return NULL;
+	sqlite3_bind_int(s, 1, year);
+	bind_text(s, 2, type);
+	rows = g_array_new(FALSE, TRUE, sizeof(struct store_count));
+	g_array_set_clear_func(rows, count_clear);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_count c;
+
+		c.name = dup_column(s, 0);
+		c.n = sqlite3_column_int64(s, 1);
+		g_array_append_val(rows, c);
+	}
+	if (rc != SQLITE_DONE) {
+		sql_fail(st, err, "channel counts");
+		g_array_unref(rows);
+		rows = NULL;
+	}
+	sqlite3_finalize(s);
 	return rows;
 }

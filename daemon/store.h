@@ -477,4 +477,56 @@ void		 store_automatic_clear(struct store_automatic *);
 /* Oldest first; g_array_unref() (each row cleared). */
 GArray		*store_automatic_list(struct store *, GError **);
 
+/*
+ * Channels (migration 8): how a case came ("email", "courrier",
+ * "telephone"...) and the postal address letters on paper go to (lines
+ * separated by '\n'; NULL: none).  FALSE with no error: no such case.
+ * Caller frees both.
+ */
+gboolean	 store_case_channel(struct store *, int64_t, char **channel,
+		    char **address, GError **);
+/* NULL leaves a field as it is; opened_at 0 too. */
+gboolean	 store_case_set_channel(struct store *, int64_t,
+		    const char *channel, const char *address, int64_t opened_at,
+		    GError **);
+gboolean	 store_case_set_complainant(struct store *, int64_t,
+		    const char *name, const char *addr, GError **);
+
+/* A letter on paper: its PDF is an attachment of message. */
+struct store_post {
+	int64_t		 id;
+	int64_t		 case_id;
+	int64_t		 message;	/* the outgoing message row */
+	char		*letter;	/* "ack", "decision"... */
+	char		*recipient;	/* name and address, one line each */
+	gboolean	 registered;	/* recommandé avec AR */
+	int64_t		 created_at;
+	int64_t		 posted_at;	/* 0: not yet posted */
+	char		*tracking;	/* registered: its number */
+	int64_t		 receipt_at;	/* the date on the returned receipt */
+	int64_t		 returned_at;	/* returned unclaimed */
+};
+void		 store_post_clear(struct store_post *);
+gboolean	 store_post_add(struct store *, const struct store_post *,
+		    int64_t *id, GError **);
+/* The case's letters (0: every case's), oldest first; g_array_unref. */
+GArray		*store_post_list(struct store *, int64_t case_id, GError **);
+/* Write back registered, posted_at, tracking, receipt_at, returned_at. */
+gboolean	 store_post_set(struct store *, const struct store_post *,
+		    GError **);
+/* recoursctl open wrote inbound row id, for actor (who ran it). */
+gboolean	 store_opening_add(struct store *, int64_t inbound_id,
+		    const char *actor, int64_t at, GError **);
+/* Who, or NULL (none, or an error then set); caller frees. */
+char		*store_opening_actor(struct store *, int64_t inbound_id,
+		    GError **);
+
+struct store_count {
+	char		*name;
+	int64_t		 n;
+};
+/* Cases per channel, triage left out (year 0, type NULL: all). */
+GArray		*store_channel_counts(struct store *, int year,
+		    const char *type, GError **);
+
 #endif

@@ -8,6 +8,7 @@
 #include "letter.h"
 #include "log.h"
 #include "notify.h"
+#include "post.h"
 #include "timer.h"
 
 #define LATE	300	/* seconds: a timer fired later is "late" */
@@ -335,7 +336,9 @@ fire_one(struct store *st, const struct setup *s, const struct store_timer *t,
 
 	if (!store_case_by_id(st, t->case_id, &c, err))
 		return err == NULL || *err == NULL;
-	if ((dl = deadline_of(s, &c, t->deadline)) == NULL)
+	if (post_is_timer(t->deadline))
+		ok = post_fire(st, s, t, &c, now, queued, err);
+	else if ((dl = deadline_of(s, &c, t->deadline)) == NULL)
 		/* The rules no longer have it: the timer is void. */
 		ok = store_timer_set(st, t->id, "cancelled", now, &changed, err);
 	else if (strcmp(t->kind, "due") == 0 && dl->notice)

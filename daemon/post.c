@@ -1,0 +1,873 @@
+/*
+ * post.c: see post.h.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "compose.h"
+#include "log.h"
+#include "msg.h"
+#include "notify.h"
+#include "post.h"
+#include "spool.h"
+#include "staff_auth.h"
+#include "timer.h"
+
+/* La Poste (NF Z10-011): six lines of at most 38 characters. */
+#define ADDRESS_LINES	6
+#define ADDRESS_WIDTH	38
+
+#define TIMER_LETTER	"post-letter-"
+#define TIMER_RECEIPT	"post-receipt-"
+
+static gboolean	 wanted(struct store *, const struct setup *, enum letter_kind,
+		    const struct store_case *, int64_t, char **, gboolean *,
+		    GError **);
+static gboolean	 listed(GPtrArray *, enum letter_kind);
+static char	*place_date(const struct setup *, int64_t);
+static GPtrArray *signature(const struct setup *, const struct store_case *);
+static gboolean	 keep_file(const struct setup *, GBytes *, char *, GError **);
+static gboolean	 keep_letter(struct store *, const struct setup *,
+		    const struct store_case *, const char *, const char *,
+		    const char *, GBytes *, const char *, const char *,
+		    int64_t, int64_t *, GError **);
+static gboolean	 tell_posters(struct store *, const struct setup *,
+		    enum letter_kind, const struct store_case *,
+		    const struct store_post *, const char *, int64_t,
+		    GError **);
+static int64_t	 after(const struct setup *, int64_t,
+		    const struct cal_duration *);
+static char	*timer_name(const char *, int64_t);
+static gboolean	 find_letter(struct store *, int64_t, const char *,
+		    struct store_post *, GError **);
+static char	*day_text(const struct setup *, int64_t);
+static gboolean	 record_posted(struct store *, const struct setup *,
+		    const struct store_case *, struct store_post *,
+		    const char *, const char *, int64_t, GString *, GError **);
+static gboolean	 record_receipt(struct store *, const struct setup *,
+		    const struct store_case *, struct store_post *, gboolean,
+		    const char *, const char *, int64_t, GString *, GError **);
+static gboolean	 record_party(struct store *, const struct setup *,
+		    const struct store_case *, const char *, const char *,
+		    const char *, int64_t, GString *, GError **);
+
+static const char *const months_fr[] = { "janvier", "février", "mars",
+	"avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+	"novembre", "décembre" };
+
+gboolean
+post_parse_day(const struct setup *s, const char *text, int64_t *at)
+{
+	unsigned a, b, c;
+	char	 end;
+	GDateTime *t;
+
+	if (sscanf(text, "%4u-%2u-%2u%c", &a, &b, &c, &end) == 3)
+		;
+	else if (sscanf(text, "%2u/%2u/%4u%c", &c, &b, &a, &end) == 3)
+		;
+	else
+		return FALSE;
+	if (!g_date_valid_dmy((GDateDay)c, (GDateMonth)b, (GDateYear)a) ||
+	    a < 1970)
+		return FALSE;
+	t = g_date_time_new(cal_zone(s->cal), (gint)a, (gint)b, (gint)c, 0, 0,
+	    0);
+	if (t == NULL)
+		return FALSE;
+	*at = g_date_time_to_unix(t);
+	g_date_time_unref(t);
+	return TRUE;
+}
+
+/* "4 décembre 2026", in the calendar's zone; caller frees. */
+static char *
+day_text(const struct setup *s, int64_t at)
+{
+	GDateTime *u = g_date_time_new_from_unix_utc(at);
+	GDateTime *l = g_date_time_to_timezone(u, cal_zone(s->cal));
+	char	*text;
+
+	text = g_strdup_printf("%d%s %s %d", g_date_time_get_day_of_month(l),
+	    g_date_time_get_day_of_month(l) == 1 ? "er" : "",
+	    months_fr[g_date_time_get_month(l) - 1], g_date_time_get_year(l));
+	g_date_time_unref(l);
+	g_date_time_unref(u);
+	return text;
+}
+
+/* «Six-Fours-les-Plages, le 4 décembre 2026»; caller frees. */
+static char *
+place_date(const struct setup *s, int64_t at)
+{
+	char	*day = day_text(s, at), *text;
+
+	text = s->conf->post.city != NULL ? g_strdup_printf("%s, le %s",
+	    s->conf->post.city, day) : g_strdup_printf("Le %s", day);
+	g_free(day);
+	return text;
+}
+
+GPtrArray *
+post_address_lines(const char *text)
+{
+	GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+	GRegex	*cut = g_regex_new("\\s*;\\s*|,\\s+(?=[0-9]{5}\\b)|\\s*\\n\\s*",
+	    0, 0, NULL);
+	char	**parts = g_regex_split(cut, text, 0);
+	guint	 i;
+
+	for (i = 0; parts[i] != NULL; i++)
+		if (*g_strstrip(parts[i]) != '\0')
+			g_ptr_array_add(lines, g_strdup(parts[i]));
+	g_strfreev(parts);
+	g_regex_unref(cut);
+	return lines;
+}
+
+gboolean
+post_address_ok(GPtrArray *lines, char **why)
+{
+	guint	 i;
+
+	*why = NULL;
+	if (lines->len == 0)
+		*why = g_strdup("l'adresse est vide");
+	else if (lines->len > ADDRESS_LINES)
+		*why = g_strdup_printf("%u lignes avec le nom : %d au plus pour "
+		    "la fenêtre de l'enveloppe", lines->len, ADDRESS_LINES);
+	for (i = 0; *why == NULL && i < lines->len; i++) {
+		const char *l = g_ptr_array_index(lines, i);
+
+		if (!g_utf8_validate(l, -1, NULL))
+			*why = g_strdup("une ligne n'est pas du texte UTF-8");
+		else if (g_utf8_strlen(l, -1) > ADDRESS_WIDTH)
+			*why = g_strdup_printf("la ligne « %s » a %ld caractères : "
+			    "%d au plus pour la fenêtre de l'enveloppe", l,
+			    (long)g_utf8_strlen(l, -1), ADDRESS_WIDTH);
+	}
+	return *why == NULL;
+}
+
+/*
+ * The seam to the renderer.  Until the PDF renderer is built in, the
+ * letter is its laid-out text.
+ */
+GBytes *
+post_render(const struct post_page *p, const char **content_type,
+    const char **extension, GError **err)
+{
+	GString	*t = g_string_new(NULL);
+	guint	 i;
+
+	(void)err;
+	for (i = 0; i < p->sender->len; i++)
+		g_string_append_printf(t, "%s\n",
+		    (char *)g_ptr_array_index(p->sender, i));
+	g_string_append(t, "\n");
+	for (i = 0; i < p->recipient->len; i++)
+		g_string_append_printf(t, "\t\t\t\t%s\n",
+		    (char *)g_ptr_array_index(p->recipient, i));
+	g_string_append_printf(t, "\n\t\t\t\t%s\n\nObjet : %s\nRéf. : %s\n\n"
+	    "%s\n\n", p->place_date, p->subject, p->ref, p->body);
+	for (i = 0; i < p->signature->len; i++)
+		g_string_append_printf(t, "\t\t\t\t%s\n",
+		    (char *)g_ptr_array_index(p->signature, i));
+	*content_type = "text/plain";
+	*extension = "txt";
+	return g_string_free_to_bytes(t);
+}
+
+/* Whether the type lists letter k (by its template's name, or "ack"). */
+static gboolean
+listed(GPtrArray *names, enum letter_kind k)
+{
+	guint	 i;
+
+	for (i = 0; names != NULL && i < names->len; i++) {
+		const char *n = g_ptr_array_index(names, i);
+
+		if (strcmp(n, letter_name(k)) == 0 || (k == LETTER_ACK &&
+		    strcmp(n, "ack") == 0))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/*
+ * Whether letter k to c goes on paper: no usable email address, or the
+ * type says so; and there must be a postal address (*address, caller
+ * frees).  An event says when the type wants paper and there is no
+ * address: the letter then goes by email.
+ */
+static gboolean
+wanted(struct store *st, const struct setup *s, enum letter_kind k,
+    const struct store_case *c, int64_t now, char **address,
+    gboolean *registered, GError **err)
+{
+	const struct rules_type *t = rules_type(s->rules, c->type);
+	const char	*to = c->reply_to != NULL ? c->reply_to :
+	    c->complainant_addr;
+	gboolean	 email = to != NULL && compose_address_ok(to);
+	gboolean	 paper = t != NULL && listed(t->paper, k);
+	char		*channel = NULL, *detail;
+
+	*address = NULL;
+	*registered = t != NULL && listed(t->registered, k);
+	if (email && !paper)
+		return FALSE;
+	if (!store_case_channel(st, c->id, &channel, address, err))
+		return FALSE;
+	g_free(channel);
+	if (*address != NULL)
+		return TRUE;
+	if (email) {
+		detail = g_strdup_printf("%s: on paper by the rules, but no "
+		    "postal address is known (#adresse): sent by email",
+		    letter_name(k));
+		store_event_add(st, c->id, now, "recoursd", "post-unaddressed",
+		    detail, err);
+		g_free(detail);
+	}
+	return FALSE;
+}
+
+/* The staff member of the role the type names, and the role. */
+static GPtrArray *
+signature(const struct setup *s, const struct store_case *c)
+{
+	const struct rules_type *t = rules_type(s->rules, c->type);
+	GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+	guint	 i;
+
+	for (i = 0; t != NULL && t->signed_by != NULL &&
+	    i < s->conf->staff->len; i++) {
+		const struct conf_staff *m = g_ptr_array_index(s->conf->staff,
+		    i);
+
+		if (g_strcmp0(m->role, t->signed_by) == 0) {
+			g_ptr_array_add(lines, g_strdup(m->name != NULL ?
+			    m->name : m->address));
+			g_ptr_array_add(lines, g_strdup(m->role));
+			break;
+		}
+	}
+	g_ptr_array_add(lines, g_strdup(s->conf->org_name));
+	return lines;
+}
+
+/* The file, durably, in the attachment store under its digest. */
+static gboolean
+keep_file(const struct setup *s, GBytes *data, char *sha, GError **err)
+{
+	char	*dir = spool_attachment_dir(s->conf->spool), *dst, *tmp, *sum;
+	gsize	 len;
+	const char *p = g_bytes_get_data(data, &len);
+	gboolean ok = FALSE;
+	int	 fd;
+
+	sum = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, data);
+	g_strlcpy(sha, sum, 65);
+	g_free(sum);
+	dst = msg_attachment_path(dir, sha);
+	tmp = g_build_filename(dir, "post.XXXXXX", NULL);
+	if (g_mkdir_with_parents(dir, 0750) != 0 ||
+	    (fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0640)) == -1) {
+		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno),
+		    "%s: %s", tmp, g_strerror(errno));
+		goto out;
+	}
+	if (write(fd, p, len) != (ssize_t)len) {
+		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno),
+		    "%s: %s", tmp, g_strerror(errno));
+		close(fd);
+		g_unlink(tmp);
+		goto out;
+	}
+	{
+		char	*sub = g_path_get_dirname(dst);
+
+		g_mkdir_with_parents(sub, 0750);
+		g_free(sub);
+	}
+	ok = spool_durable_rename(fd, tmp, dst, err);
+	close(fd);
+out:
+	g_free(tmp);
+	g_free(dst);
+	g_free(dir);
+	return ok;
+}
+
+/*
+ * The letter in the case: an outgoing message row to the postal
+ * address, with the file attached.  *message: the row.
+ */
+static gboolean
+keep_letter(struct store *st, const struct setup *s,
+    const struct store_case *c, const char *subject, const char *body,
+    const char *recipient, GBytes *file, const char *filename,
+    const char *content_type, int64_t now, int64_t *message, GError **err)
+{
+	struct store_message m;
+	char	 sha[65];
+	char	*to;
+
+	if (!keep_file(s, file, sha, err))
+		return FALSE;
+	to = g_strdelimit(g_strdup(recipient), "\n", ',');
+	memset(&m, 0, sizeof(m));
+	m.direction = "out";
+	m.subject = subject;
+	m.from_name = s->conf->org_name;
+	m.from_addr = s->conf->org_address;
+	m.to_addrs = to;
+	m.date = now;
+	m.body = body;
+	m.flags = "post";
+	if (!store_message_add(st, &m, message, err) ||
+	    !store_message_set_case(st, *message, c->id, err) ||
+	    !store_attachment_add(st, *message, filename, content_type,
+	    (int64_t)g_bytes_get_size(file), sha, err)) {
+		g_free(to);
+		return FALSE;
+	}
+	g_free(to);
+	return TRUE;
+}
+
+/* at + d, by the calendar (working days skip holidays). */
+static int64_t
+after(const struct setup *s, int64_t at, const struct cal_duration *d)
+{
+	GDateTime *t = g_date_time_new_from_unix_utc(at);
+	GDateTime *due = cal_due(s->cal, t, d, NULL);
+	int64_t	 r = g_date_time_to_unix(due);
+
+	g_date_time_unref(due);
+	g_date_time_unref(t);
+	return r;
+}
+
+static char *
+timer_name(const char *prefix, int64_t id)
+{
+	return g_strdup_printf("%s%" G_GINT64_FORMAT, prefix, id);
+}
+
+/*
+ * Mail the letter's file to the staff who post letters (each with a
+ * token: their reply records the posting), else to the administrator.
+ * waiting: why this is a reminder, or NULL.
+ */
+static gboolean
+tell_posters(struct store *st, const struct setup *s, enum letter_kind k,
+    const struct store_case *c, const struct store_post *p,
+    const char *waiting, int64_t now, GError **err)
+{
+	const char	*lang = s->conf->language;
+	struct tpl_vars	*v;
+	GArray		*files = NULL;
+	char		*subject = NULL, *body = NULL, *posted = NULL;
+	char		*dir = spool_attachment_dir(s->conf->spool);
+	gboolean	 ok, sent = FALSE;
+	guint		 i;
+
+	if (!s->conf->has_smtp) {
+		g_free(dir);
+		return TRUE;
+	}
+	if ((v = letter_vars(st, s, c, lang, err)) == NULL) {
+		g_free(dir);
+		return FALSE;
+	}
+	posted = p->posted_at != 0 ? day_text(s, p->posted_at) : NULL;
+	tpl_vars_set(v, "post.letter", p->letter);
+	tpl_vars_set(v, "post.recipient", p->recipient);
+	tpl_vars_set(v, "post.registered", p->registered ? "oui" : NULL);
+	tpl_vars_set(v, "post.posted", posted);
+	tpl_vars_set(v, "post.tracking", p->tracking);
+	tpl_vars_set(v, "post.waiting", waiting);
+	ok = TRUE;
+	if (waiting == NULL) {
+		GArray	*att = store_case_attachments(st, c->id, err);
+		struct compose_file f;
+
+		files = g_array_new(FALSE, TRUE, sizeof(struct compose_file));
+		for (i = 0; att != NULL && i < att->len; i++) {
+			const struct store_file *a = &g_array_index(att,
+			    struct store_file, i);
+
+			if (i + 1 != att->len)
+				continue;	/* the letter is the latest */
+			f.filename = g_strdup(a->name);
+			f.content_type = g_str_has_suffix(a->name, ".pdf") ?
+			    "application/pdf" : "text/plain";
+			f.path = msg_attachment_path(dir, a->sha256);
+			g_array_append_val(files, f);
+			tpl_vars_set(v, "post.file", a->name);
+		}
+		if (att != NULL)
+			g_array_unref(att);
+		ok = att != NULL;
+	}
+	ok = ok && letter_render(s, waiting == NULL ? LETTER_POST :
+	    LETTER_POST_REMINDER, NULL, lang, v, &subject, &body, err);
+	for (i = 0; ok && i < s->conf->staff->len; i++) {
+		const struct conf_staff *m = g_ptr_array_index(s->conf->staff,
+		    i);
+		struct notify_mail n;
+		char	*id, *reply_to;
+
+		if (g_strcmp0(m->role, s->conf->post.role) != 0)
+			continue;
+		id = staff_notice_ids(s->conf, c->ref, m->address, now,
+		    &reply_to);
+		memset(&n, 0, sizeof(n));
+		n.kind = letter_name(waiting == NULL ? LETTER_POST :
+		    LETTER_POST_REMINDER);
+		n.case_id = c->id;
+		n.to = m->address;
+		n.to_name = m->name;
+		n.subject = subject;
+		n.body = body;
+		n.message_id = id;
+		n.reply_to_us = TRUE;
+		n.reply_to = reply_to;
+		if (files != NULL) {
+			n.files = (const struct compose_file *)(void *)
+			    files->data;
+			n.nfiles = files->len;
+		}
+		ok = notify_send(st, s->conf, &n, now, NULL, err);
+		sent = TRUE;
+		g_free(reply_to);
+		g_free(id);
+	}
+	if (ok && !sent) {
+		gboolean queued;
+
+		log_warnx("post: %s: no member of staff has the role \"%s\" "
+		    "(post.role): the letter goes to the administrator", c->ref,
+		    s->conf->post.role);
+		ok = notify_staff(st, s->conf, letter_name(LETTER_POST), c->id,
+		    c->ref, NULL, subject, body, now, &queued, err);
+	}
+	(void)k;
+	for (i = 0; files != NULL && i < files->len; i++) {
+		struct compose_file *f = &g_array_index(files,
+		    struct compose_file, i);
+
+		g_free((char *)f->filename);
+		g_free((char *)f->path);
+	}
+	if (files != NULL)
+		g_array_unref(files);
+	tpl_vars_free(v);
+	g_free(posted);
+	g_free(subject);
+	g_free(body);
+	g_free(dir);
+	return ok;
+}
+
+/* Render, keep and hand over letter k to the recipient on paper. */
+static gboolean
+post_letter(struct store *st, const struct setup *s, enum letter_kind k,
+    const struct store_case *c, const struct tpl_vars *v,
+    const char *address, gboolean registered, int64_t now, GError **err)
+{
+	const struct rules_type *t = rules_type(s->rules, c->type);
+	struct post_page pg;
+	struct store_post p;
+	const char	*ctype, *ext;
+	char		*subject = NULL, *body = NULL, *pd, *filename, *recipient;
+	char		*detail, *name;
+	GBytes		*file = NULL;
+	int64_t		 message, id;
+	gboolean	 ok = FALSE;
+
+	memset(&pg, 0, sizeof(pg));
+	pg.recipient = post_address_lines(address);
+	if (c->complainant_name != NULL)
+		g_ptr_array_insert(pg.recipient, 0,
+		    g_strdup(c->complainant_name));
+	pg.sender = s->conf->post.sender;
+	pg.signature = signature(s, c);
+	pd = place_date(s, now);
+	pg.place_date = pd;
+	pg.ref = c->ref;
+	recipient = g_strjoinv("\n", (char **)(void *)pg.recipient->pdata);
+	if (!letter_render(s, k, k == LETTER_ACK && t != NULL ?
+	    t->ack_template : NULL, c->lang, v, &subject, &body, err))
+		goto out;
+	pg.subject = subject;
+	pg.body = body;
+	if ((file = post_render(&pg, &ctype, &ext, err)) == NULL)
+		goto out;
+	name = g_strdup_printf("courrier-%s-%s.%s", c->ref, letter_name(k),
+	    ext);
+	filename = msg_safe_filename(name);
+	g_free(name);
+	memset(&p, 0, sizeof(p));
+	p.case_id = c->id;
+	p.letter = (char *)(k == LETTER_ACK ? "ack" : letter_name(k));
+	p.recipient = recipient;
+	p.registered = registered;
+	p.created_at = now;
+	ok = keep_letter(st, s, c, subject, body, recipient, file, filename,
+	    ctype, now, &message, err);
+	p.message = message;
+	ok = ok && store_post_add(st, &p, &id, err);
+	detail = g_strdup_printf("%s on paper%s to %s: %s, to post",
+	    p.letter, registered ? " (registered, with receipt)" : "",
+	    recipient, filename);
+	ok = ok && store_event_add(st, c->id, now, "recoursd", "post", detail,
+	    err);
+	g_free(detail);
+	p.letter = (char *)letter_name(k);
+	ok = ok && tell_posters(st, s, k, c, &p, NULL, now, err);
+	detail = timer_name(TIMER_LETTER, id);
+	ok = ok && store_timer_add(st, c->id, detail, "remind", after(s, now,
+	    &s->conf->post.remind_every), err);
+	g_free(detail);
+	g_free(filename);
+out:
+	if (file != NULL)
+		g_bytes_unref(file);
+	g_ptr_array_unref(pg.recipient);
+	g_ptr_array_unref(pg.signature);
+	g_free(recipient);
+	g_free(pd);
+	g_free(subject);
+	g_free(body);
+	return ok;
+}
+
+gboolean
+post_route(struct store *st, const struct setup *s, enum letter_kind k,
+    const struct store_case *c, const struct tpl_vars *v, int64_t now,
+    gboolean *done, GError **err)
+{
+	char	*address = NULL;
+	gboolean registered, ok;
+
+	*done = FALSE;
+	if (!wanted(st, s, k, c, now, &address, &registered, err))
+		return err == NULL || *err == NULL;
+	ok = post_letter(st, s, k, c, v, address, registered, now, err);
+	*done = ok;
+	g_free(address);
+	return ok;
+}
+
+/* Commands. */
+
+static const char *const commands[] = { "poste", "recommande", "ar-recu",
+	"ar-retour", "plaignant", "adresse", NULL };
+
+gboolean
+post_is_command(const char *name)
+{
+	return g_strv_contains(commands, name);
+}
+
+/*
+ * The letter a command is about: the oldest not yet posted ("posted"
+ * NULL), or the latest registered one posted and not yet back
+ * ("receipt").  FALSE when none (or on error).
+ */
+static gboolean
+find_letter(struct store *st, int64_t case_id, const char *want,
+    struct store_post *out, GError **err)
+{
+	GArray	*rows = store_post_list(st, case_id, err);
+	gboolean found = FALSE;
+	guint	 i;
+
+	for (i = 0; rows != NULL && i < rows->len; i++) {
+		struct store_post *p = &g_array_index(rows, struct store_post,
+		    i);
+		gboolean match = strcmp(want, "unposted") == 0 ?
+		    p->posted_at == 0 : (p->registered && p->posted_at != 0 &&
+		    p->receipt_at == 0 && p->returned_at == 0);
+
+		if (!match)
+			continue;
+		if (found)
+			store_post_clear(out);
+		*out = *p;
+		memset(p, 0, sizeof(*p));	/* moved to out */
+		found = TRUE;
+		if (strcmp(want, "unposted") == 0)
+			break;
+	}
+	if (rows != NULL)
+		g_array_unref(rows);
+	return found;
+}
+
+/* The optional date word: today when absent; FALSE when not a date. */
+static gboolean
+date_or_today(const struct setup *s, const char *text, int64_t now,
+    int64_t *at)
+{
+	if (text == NULL || *text == '\0') {
+		*at = now;
+		return TRUE;
+	}
+	return post_parse_day(s, text, at);
+}
+
+char *
+post_refusal(struct store *st, const struct setup *s,
+    const struct store_case *c, const char *name, const char *text,
+    int64_t now, GError **err)
+{
+	struct store_post p;
+	char	**w = g_strsplit_set(text, " \t", 3), *why = NULL;
+	const char *date = NULL;
+	int64_t	 at = 0;
+	GPtrArray *lines;
+
+	memset(&p, 0, sizeof(p));
+	if (strcmp(name, "recommande") == 0)
+		date = w[0] != NULL ? w[1] : NULL;
+	else if (strcmp(name, "poste") == 0 || strncmp(name, "ar-", 3) == 0)
+		date = w[0];
+	if (strcmp(name, "plaignant") == 0 || strcmp(name, "adresse") == 0) {
+		if (strcmp(name, "adresse") == 0) {
+			lines = post_address_lines(text);
+			if (c->complainant_name != NULL)
+				g_ptr_array_insert(lines, 0,
+				    g_strdup(c->complainant_name));
+			post_address_ok(lines, &why);
+			g_ptr_array_unref(lines);
+		}
+	} else if (strcmp(name, "recommande") == 0 && (w[0] == NULL ||
+	    !g_regex_match_simple("^[A-Za-z0-9]{6,24}$", w[0], 0, 0)))
+		why = g_strdup("le numéro du recommandé s'écrit en lettres et "
+		    "chiffres, sans espace : #recommande 1A23456789012 "
+		    "[AAAA-MM-JJ]");
+	else if (!date_or_today(s, date, now, &at) || (strcmp(name, "ar-recu")
+	    == 0 && date == NULL))
+		why = g_strdup("la date s'écrit AAAA-MM-JJ (ou JJ/MM/AAAA)");
+	else if (at > now)
+		why = g_strdup("cette date est dans le futur");
+	else if (!find_letter(st, c->id, strncmp(name, "ar-", 3) == 0 ?
+	    "receipt" : "unposted", &p, err))
+		why = g_strdup(strncmp(name, "ar-", 3) == 0 ? "aucun recommandé "
+		    "posté n'attend son avis de réception dans ce dossier" :
+		    "aucun courrier de ce dossier n'attend d'être posté");
+	else if (at < (strncmp(name, "ar-", 3) == 0 ? p.posted_at -
+	    86400 : p.created_at - 86400))
+		why = g_strdup("cette date précède l'envoi du courrier");
+	store_post_clear(&p);
+	g_strfreev(w);
+	return why;
+}
+
+/* #poste, #recommande: the letter is posted; the receipt awaited. */
+static gboolean
+record_posted(struct store *st, const struct setup *s,
+    const struct store_case *c, struct store_post *p, const char *number,
+    const char *date, int64_t now, GString *receipt, GError **err)
+{
+	char	*timer = timer_name(TIMER_LETTER, p->id), *detail, *day;
+	gboolean ok, changed;
+
+	date_or_today(s, date, now, &p->posted_at);
+	if (number != NULL) {
+		p->registered = TRUE;
+		g_free(p->tracking);
+		p->tracking = g_strdup(number);
+	}
+	day = day_text(s, p->posted_at);
+	detail = g_strdup_printf("%s posted on %s%s%s", p->letter, day,
+	    number != NULL ? ", registered with receipt, number " : "",
+	    number != NULL ? number : "");
+	ok = store_post_set(st, p, err) && store_timer_cancel_deadline(st,
+	    c->id, timer, now, &changed, err) && store_event_add(st, c->id,
+	    now, "recoursd", number != NULL ? "registered-posted" : "posted",
+	    detail, err);
+	g_free(timer);
+	if (ok && number != NULL) {
+		timer = timer_name(TIMER_RECEIPT, p->id);
+		ok = store_timer_add(st, c->id, timer, "remind", after(s,
+		    MAX(p->posted_at, now - 86400),
+		    &s->conf->post.receipt_within), err);
+		g_free(timer);
+	}
+	g_string_append_printf(receipt, "Le courrier « %s » est posté le %s%s%s."
+	    "\n", p->letter, day, number != NULL ? " en recommandé n° " : "",
+	    number != NULL ? number : "");
+	g_free(day);
+	g_free(detail);
+	return ok;
+}
+
+/*
+ * #ar-recu DATE, #ar-retour [DATE]: the registered letter is back.  The
+ * deadlines that start with #ar-recu count from the date on the receipt.
+ */
+static gboolean
+record_receipt(struct store *st, const struct setup *s,
+    const struct store_case *c, struct store_post *p, gboolean signed_for,
+    const char *date, const char *actor, int64_t now, GString *receipt,
+    GError **err)
+{
+	const struct rules_type *t = rules_type(s->rules, c->type);
+	char	*timer = timer_name(TIMER_RECEIPT, p->id), *detail, *day;
+	int64_t	 at;
+	gboolean ok, changed;
+
+	date_or_today(s, date, now, &at);
+	if (signed_for)
+		p->receipt_at = at;
+	else
+		p->returned_at = at;
+	day = day_text(s, at);
+	detail = g_strdup_printf("%s, registered number %s: %s %s", p->letter,
+	    p->tracking != NULL ? p->tracking : "?", signed_for ?
+	    "receipt signed on" : "returned unclaimed on", day);
+	ok = store_post_set(st, p, err) && store_timer_cancel_deadline(st,
+	    c->id, timer, now, &changed, err) && store_event_add(st, c->id,
+	    now, actor, signed_for ? "receipt" : "returned", detail, err);
+	if (ok && signed_for && t != NULL)
+		ok = timer_command(st, s, c, t, "ar-recu", NULL, at, err);
+	if (signed_for)
+		g_string_append_printf(receipt, "Avis de réception du courrier "
+		    "« %s » : remis le %s.\n", p->letter, day);
+	else
+		g_string_append_printf(receipt, "Le courrier « %s » est revenu "
+		    "non réclamé (%s) : joignez le destinataire autrement.\n",
+		    p->letter, day);
+	g_free(day);
+	g_free(detail);
+	g_free(timer);
+	return ok;
+}
+
+/* #plaignant NAME <ADDRESS>, #adresse LINES: what the opening lacked. */
+static gboolean
+record_party(struct store *st, const struct setup *s,
+    const struct store_case *c, const char *name, const char *text,
+    const char *actor, int64_t now, GString *receipt, GError **err)
+{
+	GPtrArray *lines;
+	char	*joined, *who = NULL, *addr = NULL;
+	gboolean ok;
+
+	(void)s;
+	if (strcmp(name, "adresse") == 0) {
+		lines = post_address_lines(text);
+		joined = g_strjoinv("\n", (char **)(void *)
+		    g_ptr_array_steal(lines, NULL));
+		g_ptr_array_unref(lines);
+		ok = store_case_set_channel(st, c->id, NULL, joined, 0, err) &&
+		    store_event_add(st, c->id, now, actor, "address", joined,
+		    err);
+		g_string_append_printf(receipt, "Adresse postale :\n%s\n",
+		    joined);
+		g_free(joined);
+		return ok;
+	}
+	channel_split_person(text, &who, &addr);
+	ok = store_case_set_complainant(st, c->id, who, addr, err) &&
+	    store_event_add(st, c->id, now, actor, "complainant", text, err);
+	g_string_append_printf(receipt, "Plaignant : %s%s%s%s\n", who != NULL ?
+	    who : "", addr != NULL ? " <" : "", addr != NULL ? addr : "",
+	    addr != NULL ? ">" : "");
+	g_free(who);
+	g_free(addr);
+	return ok;
+}
+
+gboolean
+post_command(struct store *st, const struct setup *s,
+    const struct store_case *c, const char *name, const char *text,
+    const char *actor, int64_t now, GString *receipt, GError **err)
+{
+	struct store_post p;
+	char	**w = g_strsplit_set(text, " \t", 3);
+	gboolean ok = TRUE;
+
+	memset(&p, 0, sizeof(p));
+	if (strcmp(name, "plaignant") == 0 || strcmp(name, "adresse") == 0)
+		ok = record_party(st, s, c, name, text, actor, now, receipt,
+		    err);
+	else if (strcmp(name, "poste") == 0 || strcmp(name, "recommande") == 0) {
+		if (find_letter(st, c->id, "unposted", &p, err))
+			ok = record_posted(st, s, c, &p, strcmp(name,
+			    "recommande") == 0 ? w[0] : NULL, strcmp(name,
+			    "recommande") == 0 ? (w[0] != NULL ? w[1] : NULL) :
+			    w[0], now, receipt, err);
+	} else if (find_letter(st, c->id, "receipt", &p, err))
+		ok = record_receipt(st, s, c, &p, strcmp(name, "ar-recu") == 0,
+		    w[0], actor, now, receipt, err);
+	store_post_clear(&p);
+	g_strfreev(w);
+	return ok && (err == NULL || *err == NULL);
+}
+
+/* Timers. */
+
+gboolean
+post_is_timer(const char *deadline)
+{
+	return g_str_has_prefix(deadline, TIMER_LETTER) ||
+	    g_str_has_prefix(deadline, TIMER_RECEIPT);
+}
+
+gboolean
+post_fire(struct store *st, const struct setup *s, const struct store_timer *t,
+    const struct store_case *c, int64_t now, gboolean *queued, GError **err)
+{
+	gboolean letter = g_str_has_prefix(t->deadline, TIMER_LETTER);
+	struct store_post p;
+	GArray	*rows;
+	int64_t	 id = g_ascii_strtoll(t->deadline + strlen(letter ?
+	    TIMER_LETTER : TIMER_RECEIPT), NULL, 10);
+	gboolean waits = FALSE, changed, ok;
+	char	*why;
+	guint	 i;
+
+	memset(&p, 0, sizeof(p));
+	if ((rows = store_post_list(st, c->id, err)) == NULL)
+		return FALSE;
+	for (i = 0; i < rows->len; i++) {
+		struct store_post *o = &g_array_index(rows, struct store_post, i);
+
+		if (o->id != id)
+			continue;
+		waits = letter ? o->posted_at == 0 : o->receipt_at == 0 &&
+		    o->returned_at == 0;
+		p = *o;
+		memset(o, 0, sizeof(*o));
+	}
+	g_array_unref(rows);
+	ok = store_timer_set(st, t->id, waits ? "sent" : "cancelled", now,
+	    &changed, err);
+	if (!ok || !waits || !changed) {
+		store_post_clear(&p);
+		return ok;
+	}
+	why = letter ? g_strdup_printf("le courrier « %s » n'est pas encore "
+	    "enregistré comme posté", p.letter) : g_strdup_printf("aucun avis "
+	    "de réception n'est enregistré pour le recommandé « %s »",
+	    p.letter);
+	ok = store_event_add(st, c->id, now, "recoursd", "post-reminder",
+	    t->deadline, err) && tell_posters(st, s, LETTER_POST_REMINDER, c,
+	    &p, why, now, err) && store_timer_add(st, c->id, t->deadline,
+	    "remind", after(s, now, &s->conf->post.remind_every), err);
+	*queued = ok && s->conf->has_smtp;
+	g_free(why);
+	store_post_clear(&p);
+	return ok;
+}

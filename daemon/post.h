@@ -1,0 +1,103 @@
+/*
+ * post.h: letters on paper, and registered letters tracked.
+ *
+ * A letter to a complainant who gave no usable email address, or one
+ * its type lists under paper (rules: paper = ( "decision" )), is not
+ * mailed to them: it is rendered as a PDF (post_render(), the one seam
+ * to the renderer), kept in the case as the attachment of an outgoing
+ * message row, and mailed to the staff who post letters
+ * (post.role in recoursd.conf), with a reminder every post.remind_every
+ * until they record its posting.  A letter the type lists under
+ * registered goes by registered letter with acknowledgement of receipt:
+ * "#recommande NUMERO [DATE]" records it posted, "#ar-recu DATE" the
+ * date on the returned receipt (deadlines with starts_with = "#ar-recu"
+ * count from that date), "#ar-retour" its return unclaimed; with no
+ * receipt after post.receipt_within, staff are reminded.  "#poste
+ * [DATE]" records a simple letter posted.
+ *
+ * The reminders are timers of the case named "post-letter-ID" and
+ * "post-receipt-ID"; closing the case leaves them.
+ */
+#ifndef RECOURSD_POST_H
+#define RECOURSD_POST_H
+
+#include <glib.h>
+
+#include "case.h"
+#include "check.h"
+#include "letter.h"
+#include "store.h"
+#include "template.h"
+
+/* A letter as the renderer lays it out. */
+struct post_page {
+	GPtrArray	*sender;	/* the sender block, lines */
+	const char	*place_date;	/* "Six-Fours-les-Plages, le 4 ..." */
+	GPtrArray	*recipient;	/* name, then the address lines */
+	const char	*subject;	/* after "Objet :" */
+	const char	*ref;		/* after "Réf. :" */
+	const char	*body;
+	GPtrArray	*signature;	/* name, role */
+};
+
+/*
+ * The letter as a file, *content_type and *extension telling what it
+ * is; caller unrefs.
+ */
+GBytes		*post_render(const struct post_page *,
+		    const char **content_type, const char **extension,
+		    GError **);
+
+/*
+ * Whether address (lines) fits a window envelope; why not in *why
+ * (caller frees).
+ */
+gboolean	 post_address_ok(GPtrArray *lines, char **why);
+
+/*
+ * Split a written address into lines: at ';', and at ", " before a
+ * five-digit postal code ("12 rue des Lilas, 83140 Six-Fours").  Empty
+ * lines go.  g_ptr_array_unref.
+ */
+GPtrArray	*post_address_lines(const char *);
+
+/*
+ * Letter k about case c, with variables v: on paper when it must be,
+ * with *done; else *done FALSE and nothing happens.  Inside the
+ * caller's transaction.
+ */
+gboolean	 post_route(struct store *, const struct setup *,
+		    enum letter_kind, const struct store_case *,
+		    const struct tpl_vars *, int64_t now, gboolean *done,
+		    GError **);
+
+/*
+ * Whether name is one of the post commands (poste, recommande, ar-recu,
+ * ar-retour, plaignant, adresse).
+ */
+gboolean	 post_is_command(const char *name);
+/* Why the command cannot run on case c (caller frees); NULL if it can. */
+char		*post_refusal(struct store *, const struct setup *,
+		    const struct store_case *, const char *name,
+		    const char *text, int64_t now, GError **);
+/* Run it; what it did goes to receipt. */
+gboolean	 post_command(struct store *, const struct setup *,
+		    const struct store_case *, const char *name,
+		    const char *text, const char *actor, int64_t now,
+		    GString *receipt, GError **);
+
+/* Whether a timer of this deadline name is a letter's (post_fire()). */
+gboolean	 post_is_timer(const char *deadline);
+/* Fire such a timer: remind staff while it still waits. */
+gboolean	 post_fire(struct store *, const struct setup *,
+		    const struct store_timer *, const struct store_case *,
+		    int64_t now, gboolean *queued, GError **);
+
+/*
+ * "2026-12-02" or "02/12/2026": midnight of that day in the calendar's
+ * zone; FALSE when it is no date.
+ */
+gboolean	 post_parse_day(const struct setup *, const char *,
+		    int64_t *at);
+
+#endif
