@@ -305,7 +305,7 @@ trusted(struct store *st, const struct setup *s, const struct msg *m,
 
 /*
  * No case: logged as a security event when nobody proved to be staff;
- * a member of staff gets the reasons (at most a few an hour: a forged
+ * a member of staff gets the reasons (at most ten an hour: a forged
  * From would otherwise flood them).
  */
 static gboolean
@@ -328,7 +328,7 @@ refuse(struct store *st, const struct setup *s, const struct msg *m,
 	    err);
 	g_free(detail);
 	if (ok && staff_to != NULL && store_outbox_recent(st, staff_to,
-	    "open-refused", now - 3600, err) < 5) {
+	    "open-refused", now - 3600, err) < 10) {
 		char	*text = g_strdup_printf("Aucun dossier n'a été ouvert :\n"
 		    "%s\n\nUn dossier s'ouvre par un nouveau message (pas une "
 		    "réponse) qui commence par :\n#ouvrir TYPE\n#canal courrier|"
@@ -475,8 +475,7 @@ receipt(struct store *st, const struct setup *s,
 		return FALSE;
 	}
 	day = letter_date(s, c.opened_at + 1, s->conf->language);
-	address = o->address->len > 0 ? g_strjoinv("\n",
-	    (char **)(void *)o->address->pdata) : NULL;
+	address = post_join(o->address);
 	tpl_vars_set(v, "channel", o->channel);
 	tpl_vars_set(v, "received", day);
 	tpl_vars_set(v, "postal_address", address);
@@ -518,14 +517,15 @@ open_case(struct store *st, const struct setup *s, const struct msg *m,
 	day = letter_date(s, received + 1, "fr");
 	subject = *m->subject != '\0' ? g_strdup(m->subject) :
 	    g_strdup_printf("%s reçu le %s", o->channel, day);
-	address = o->address->len > 0 ? g_strjoinv("\n",
-	    (char **)(void *)o->address->pdata) : NULL;
+	address = post_join(o->address);
 	first.from.name = o->name;
 	first.from.addr = o->email;
 	first.reply_to.name = first.reply_to.addr = NULL;
 	first.subject = subject;
 	first.body = o->text;
 	first.message_id = first.in_reply_to = NULL;
+	/* What staff's own mail says of itself is not the complainant's. */
+	first.auto_submitted = first.precedence = first.list_id = NULL;
 	first.references = no_refs;
 	case_decide_opening(s, o->type, &first, received, actor, &d);
 	d.lang = s->conf->language;

@@ -13,6 +13,8 @@
 static struct setup *load(const char *,
 		    struct conf *(*)(const char *, GString *), GString *);
 static void	 check_commands(const struct setup *, GString *);
+static void	 check_paper(const struct rules_type *, GPtrArray *,
+		    const char *, GString *);
 
 static void	 check_command(const struct rules_type *,
 		    const struct rules_deadline *, const char *, const char *,
@@ -59,6 +61,39 @@ check_commands(const struct setup *s, GString *errors)
 	}
 }
 
+/*
+ * The letters a type sends on paper (post.h) are letters to the
+ * complainant or the other party, and a registered one is on paper.
+ */
+static void
+check_paper(const struct rules_type *t, GPtrArray *names, const char *key,
+    GString *errors)
+{
+	static const enum letter_kind to_them[] = { LETTER_INFO_REQUEST,
+	    LETTER_COMPLEXITY, LETTER_PROGRESS, LETTER_INADMISSIBLE,
+	    LETTER_DECISION, LETTER_OVERRUN, LETTER_OUTCOME_PARTY };
+	guint	 i;
+	size_t	 k;
+
+	for (i = 0; i < names->len; i++) {
+		const char *n = g_ptr_array_index(names, i);
+		gboolean ok = strcmp(n, "ack") == 0 || strcmp(n,
+		    letter_name(LETTER_ACK)) == 0;
+
+		for (k = 0; !ok && k < G_N_ELEMENTS(to_them); k++)
+			ok = strcmp(n, letter_name(to_them[k])) == 0;
+		if (!ok)
+			g_string_append_printf(errors, "%s:%d: type %s: %s: \"%s\" "
+			    "is not a letter to the complainant or a party\n",
+			    t->file, t->line, t->name, key, n);
+		else if (names == t->registered && !g_ptr_array_find_with_equal_func(
+		    t->paper, n, g_str_equal, NULL))
+			g_string_append_printf(errors, "%s:%d: type %s: registered: "
+			    "\"%s\" must be listed under paper too\n", t->file,
+			    t->line, t->name, n);
+	}
+}
+
 const struct tpl *
 check_template(const struct setup *s, const char *lang, const char *name)
 {
@@ -92,6 +127,7 @@ load(const char *path, struct conf *(*load_conf)(const char *, GString *),
 {
 	struct setup	*s = g_new0(struct setup, 1);
 	gsize		 before = errors->len;
+	guint		 i;
 
 	s->templates = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)tpl_free);
@@ -102,6 +138,12 @@ load(const char *path, struct conf *(*load_conf)(const char *, GString *),
 	}
 	letter_load(s, errors);
 	check_commands(s, errors);
+	for (i = 0; i < s->rules->types->len; i++) {
+		const struct rules_type *t = g_ptr_array_index(s->rules->types, i);
+
+		check_paper(t, t->paper, "paper", errors);
+		check_paper(t, t->registered, "registered", errors);
+	}
 	if (errors->len != before) {
 		setup_free(s);
 		return NULL;

@@ -168,9 +168,32 @@ cause_table(FILE *fp, GArray *causes, const char *type)
 		fputs("</table>\n", fp);
 }
 
+/* How the year's cases came: email, or entered by staff (channel.h). */
+static void
+channel_table(FILE *fp, GArray *channels)
+{
+	guint	 i;
+
+	if (channels == NULL || channels->len == 0)
+		return;
+	fputs("<section id=\"channels\">\n<h2>Dossiers par canal</h2>\n"
+	    "<table class=\"channels\">\n<tr><th>canal</th><th>dossiers</th>"
+	    "</tr>\n", fp);
+	for (i = 0; i < channels->len; i++) {
+		const struct store_count *c = &g_array_index(channels,
+		    struct store_count, i);
+		char	*k = g_markup_escape_text(c->name, -1);
+
+		fprintf(fp, "<tr><th>%s</th><td data-channel=\"%s\">%"
+		    G_GINT64_FORMAT "</td></tr>\n", k, k, c->n);
+		g_free(k);
+	}
+	fputs("</table>\n</section>\n", fp);
+}
+
 void
 dashboard_write(FILE *fp, const char *org, int year, GPtrArray *rows,
-    GArray *causes)
+    GArray *causes, GArray *channels)
 {
 	GPtrArray	*types = types_of(rows);
 	char		*esc = g_markup_escape_text(org != NULL ? org : "", -1);
@@ -205,6 +228,7 @@ dashboard_write(FILE *fp, const char *org, int year, GPtrArray *rows,
 		fputs("</section>\n", fp);
 		g_free(type);
 	}
+	channel_table(fp, channels);
 	fputs("</body>\n</html>\n", fp);
 	g_ptr_array_unref(types);
 	g_free(esc);

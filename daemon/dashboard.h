@@ -11,9 +11,10 @@
 
 /*
  * rows: struct report_row *, as report_rows() returns them; causes:
- * struct store_cause, as store_cause_counts() does.
+ * struct store_cause, as store_cause_counts() does; channels: struct
+ * store_count, as store_channel_counts() does (NULL: none shown).
  */
 void		 dashboard_write(FILE *, const char *org, int year,
-		    GPtrArray *rows, GArray *causes);
+		    GPtrArray *rows, GArray *causes, GArray *channels);
 
 #endif

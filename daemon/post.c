@@ -131,6 +131,22 @@ post_address_lines(const char *text)
 	return lines;
 }
 
+char *
+post_join(GPtrArray *lines)
+{
+	GString	*s = g_string_new(NULL);
+	guint	 i;
+
+	if (lines == NULL || lines->len == 0) {
+		g_string_free(s, TRUE);
+		return NULL;
+	}
+	for (i = 0; i < lines->len; i++)
+		g_string_append_printf(s, "%s%s", i ? "\n" : "",
+		    (const char *)g_ptr_array_index(lines, i));
+	return g_string_free(s, FALSE);
+}
+
 gboolean
 post_address_ok(GPtrArray *lines, char **why)
 {
@@ -503,7 +519,7 @@ post_letter(struct store *st, const struct setup *s, enum letter_kind k,
 	pd = place_date(s, now);
 	pg.place_date = pd;
 	pg.ref = c->ref;
-	recipient = g_strjoinv("\n", (char **)(void *)pg.recipient->pdata);
+	recipient = post_join(pg.recipient);
 	if (!letter_render(s, k, k == LETTER_ACK && t != NULL ?
 	    t->ack_template : NULL, c->lang, v, &subject, &body, err))
 		goto out;
@@ -665,8 +681,8 @@ post_refusal(struct store *st, const struct setup *s,
 		why = g_strdup(strncmp(name, "ar-", 3) == 0 ? "aucun recommandé "
 		    "posté n'attend son avis de réception dans ce dossier" :
 		    "aucun courrier de ce dossier n'attend d'être posté");
-	else if (at < (strncmp(name, "ar-", 3) == 0 ? p.posted_at -
-	    86400 : p.created_at - 86400))
+	else if (at + 86400 <= (strncmp(name, "ar-", 3) == 0 ? p.posted_at :
+	    p.created_at))	/* the whole day before */
 		why = g_strdup("cette date précède l'envoi du courrier");
 	store_post_clear(&p);
 	g_strfreev(w);
@@ -767,8 +783,7 @@ record_party(struct store *st, const struct setup *s,
 	(void)s;
 	if (strcmp(name, "adresse") == 0) {
 		lines = post_address_lines(text);
-		joined = g_strjoinv("\n", (char **)(void *)
-		    g_ptr_array_steal(lines, NULL));
+		joined = post_join(lines);
 		g_ptr_array_unref(lines);
 		ok = store_case_set_channel(st, c->id, NULL, joined, 0, err) &&
 		    store_event_add(st, c->id, now, actor, "address", joined,

@@ -60,6 +60,8 @@ gboolean	 post_address_ok(GPtrArray *lines, char **why);
  * lines go.  g_ptr_array_unref.
  */
 GPtrArray	*post_address_lines(const char *);
+/* The lines joined by '\n'; NULL for none; caller frees. */
+char		*post_join(GPtrArray *);
 
 /*
  * Letter k about case c, with variables v: on paper when it must be,

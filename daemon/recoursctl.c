@@ -25,6 +25,7 @@
 #include "log.h"
 #include "msg.h"
 #include "purge.h"
+#include "recoursctl_open.h"
 #include "report.h"
 #include "spool.h"
 #include "store.h"
@@ -52,6 +53,7 @@ struct command {
 static int	 cmd_version(struct ctl *, int, char **);
 static int	 cmd_check(struct ctl *, int, char **);
 static int	 cmd_inject(struct ctl *, int, char **);
+static int	 cmd_open(struct ctl *, int, char **);
 static int	 cmd_quarantine(struct ctl *, int, char **);
 static gboolean	 list_set_aside(struct ctl *, const char *, gboolean);
 static int	 cmd_automatic(struct ctl *, int, char **);
@@ -119,7 +121,8 @@ static const struct command commands[] = {
 	{ "export", "export REF [-o DIR] | --person ADDRESS [-o DIR]",
 	    "the case file: mbox of every message, attachments, event log",
 	    NEED_CONF | NEED_STORE_RO, cmd_export },
-	{ "stats", "stats [--year Y] [--type T] [--profile P] [--causes] [--json]",
+	{ "stats", "stats [--year Y] [--type T] [--profile P] [--causes] "
+	    "[--channels] [--json]",
 	    "indicators per type and month against the objectives, as CSV",
 	    NEED_CONF | NEED_STORE_RO, cmd_stats },
 	{ "dashboard", "dashboard [--year Y] -o FILE.html",
@@ -141,6 +144,13 @@ static const struct command commands[] = {
 	    "store a message as if fetched from mailbox NAME, and have the "
 	    "running daemon process it at once",
 	    NEED_CONF | NEED_CONF_ONLY | NEED_STORE_RW, cmd_inject },
+	{ "open", "open --type T --channel C --received YYYY-MM-DD --name N "
+	    "[--email E] [--address A]... [--mailbox M] [--subject S] "
+	    "[FILE...]",
+	    "open a case for a call, a letter, a fax or a visit, as staff do "
+	    "with #ouvrir; the first .txt FILE is its text, the others its "
+	    "attachments",
+	    NEED_CONF | NEED_STORE_RW, cmd_open },
 	{ "outbox", "outbox [list [pending|sent|failed] [--json] | retry ID]",
 	    "list outgoing mail with the server's replies, or retry a failed one",
 	    NEED_CONF | NEED_STORE_RW, cmd_outbox },
@@ -1332,7 +1342,7 @@ cmd_dashboard(struct ctl *ctl, int argc, char **argv)
 	};
 	const char	*out = NULL;
 	GPtrArray	*rows;
-	GArray		*causes;
+	GArray		*causes, *channels;
 	GError		*err = NULL;
 	char		*tmp;
 	FILE		*fp;
@@ -1374,9 +1384,12 @@ cmd_dashboard(struct ctl *ctl, int argc, char **argv)
 		g_array_unref(causes);
 		return 1;
 	}
-	dashboard_write(fp, ctl->conf->org_name, year, rows, causes);
+	channels = store_channel_counts(ctl->store, year, NULL, NULL);
+	dashboard_write(fp, ctl->conf->org_name, year, rows, causes, channels);
 	g_ptr_array_unref(rows);
 	g_array_unref(causes);
+	if (channels != NULL)
+		g_array_unref(channels);
 	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0 || fclose(fp) != 0 ||
 	    rename(tmp, out) != 0) {
 		fprintf(stderr, "recoursctl: %s: %s\n", out, g_strerror(errno));
@@ -1430,16 +1443,17 @@ cmd_stats(struct ctl *ctl, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "causes", no_argument, NULL, 'c' },
+		{ "channels", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*type = NULL, *profile = NULL;
 	struct rules	*rules = NULL;
 	GError		*err = NULL;
-	gboolean	 json = FALSE, causes = FALSE, ok;
+	gboolean	 json = FALSE, causes = FALSE, channels = FALSE, ok;
 	int		 ch, year = this_year(ctl);
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "y:t:jp:c", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "y:t:jp:cC", opts, NULL)) != -1) {
 		if (ch == 'y') {
 			if ((year = atoi(optarg)) < 1970 || year > 9999) {
 				fprintf(stderr, "recoursctl: %s: not a year\n",
@@ -1454,6 +1468,8 @@ cmd_stats(struct ctl *ctl, int argc, char **argv)
 			profile = optarg;
 		else if (ch == 'c')
 			causes = TRUE;
+		else if (ch == 'C')
+			channels = TRUE;
 		else
 			return 2;
 	}
@@ -1464,7 +1480,9 @@ cmd_stats(struct ctl *ctl, int argc, char **argv)
 	}
 	if (profile != NULL && (rules = profile_rules(profile)) == NULL)
 		return 1;
-	ok = causes ? report_causes(ctl->store, year, type, json, stdout, &err) :
+	ok = channels ? report_channels(ctl->store, year, type, json, stdout,
+	    &err) : causes ? report_causes(ctl->store, year, type, json, stdout,
+	    &err) :
 	    report_stats(ctl->store, rules != NULL ? rules : ctl->setup->rules,
 	    year, type, cal_zone(ctl->setup->cal), json, stdout, &err);
 	rules_free(rules);
@@ -1669,6 +1687,30 @@ cmd_inject(struct ctl *ctl, int argc, char **argv)
 	g_free(request);
 	g_free(reply);
 	/* Stored durably: whatever the daemon said, nothing is lost. */
+	return 0;
+}
+
+/* recoursctl_open.c stores it; the daemon opens the case at once. */
+static int
+cmd_open(struct ctl *ctl, int argc, char **argv)
+{
+	char	*request, *reply = NULL;
+	int64_t	 id;
+	int	 rc;
+
+	if ((rc = ctl_open_store(ctl->store, ctl->setup, argc, argv, &id)) != 0)
+		return rc;
+	request = g_strdup_printf("inject %" G_GINT64_FORMAT, id);
+	rc = call_daemon(ctl, request, 60, &reply);
+	if (rc == 1)
+		print_injected(id, reply);
+	else
+		printf("inbound message %" G_GINT64_FORMAT ": recoursd %s\n", id,
+		    rc == -1 ? "is not running: it opens the case at its next "
+		    "start" : "did not take it: it opens the case within "
+		    "seconds");
+	g_free(request);
+	g_free(reply);
 	return 0;
 }
 

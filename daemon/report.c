@@ -325,6 +325,30 @@ report_causes(struct store *st, int year, const char *type, gboolean json,
 	return TRUE;
 }
 
+gboolean
+report_channels(struct store *st, int year, const char *type, gboolean json,
+    FILE *fp, GError **err)
+{
+	GArray	*rows = store_channel_counts(st, year, type, err);
+	guint	 i;
+
+	if (rows == NULL)
+		return FALSE;
+	if (!json)
+		fputs("year,channel,cases\n", fp);
+	for (i = 0; i < rows->len; i++) {
+		const struct store_count *c = &g_array_index(rows,
+		    struct store_count, i);
+
+		/* Channel names are ours: no quoting needed. */
+		fprintf(fp, json ? "{\"year\": %d, \"channel\": \"%s\", "
+		    "\"cases\": %" G_GINT64_FORMAT "}\n" : "%d,%s,%"
+		    G_GINT64_FORMAT "\n", year, c->name, c->n);
+	}
+	g_array_unref(rows);
+	return TRUE;
+}
+
 /* A CSV field, quoted when it must be (RFC 4180). */
 static char *
 csv_field(const char *s)

@@ -58,4 +58,11 @@ char		*report_json_str(const char *);
 gboolean	 report_causes(struct store *, int year, const char *type,
 		    gboolean json, FILE *, GError **);
 
+/*
+ * The cases of year per channel they came by (email, courrier,
+ * telephone...): CSV "year,channel,cases" (or JSON lines).
+ */
+gboolean	 report_channels(struct store *, int year, const char *type,
+		    gboolean json, FILE *, GError **);
+
 #endif
