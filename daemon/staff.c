@@ -70,7 +70,8 @@ commands(struct store *st, const struct setup *s, const struct store_case *c,
     const char *rest, int64_t now, GError **err)
 {
 	struct staff_check k = { .st = st, .s = s, .c = c, .type = rules_type(
-	    s->rules, c->type), .who = who, .given = g_ptr_array_new() };
+	    s->rules, c->type), .who = who, .now = now,
+	    .given = g_ptr_array_new() };
 	struct staff_run r = { .st = st, .s = s, .who = who, .now = now,
 	    .receipt = g_string_new(NULL), .letter = STAFF_NO_LETTER,
 	    .to_complainant = g_string_new(NULL) };

@@ -117,12 +117,12 @@ staff_cmd_lookup(const char *line, const char **text)
 gboolean
 staff_cmd_exists(const char *name)
 {
-	size_t	 i;
+	const struct staff_cmd *cmd;
+	const char	*text;
 
-	for (i = 0; i < staff_ncmds; i++)
-		if (strcmp(staff_cmds[i].name, name) == 0)
-			return TRUE;
-	return FALSE;
+	/* Names hold no space: the one found is the one named, or none is. */
+	return (cmd = staff_cmd_lookup(name, &text)) != NULL &&
+	    strcmp(cmd->name, name) == 0;
 }
 
 char *

@@ -26,6 +26,7 @@ struct staff_check {
 	const struct store_case	*c;	/* as it was before the reply */
 	const struct rules_type	*type;	/* c's; NULL: none yet */
 	const struct conf_staff	*who;	/* who replied */
+	int64_t			 now;
 	GPtrArray		*given;	/* the commands above, checked */
 };
 

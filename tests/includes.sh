@@ -3,12 +3,12 @@
 # draw it, and whether it has a cycle.
 #
 # A module is a file's name without its ending: staff.c and staff.h are
-# the module "staff", and so is staff_int.h, the private header its
-# files share (NAME_int.h belongs to NAME).  An edge "a -> b" means a file of a includes b.h;
-# headers that are not in daemon/ (config.h, made by configure) are not
-# modules.  Prints "module -> dep dep ..." for every module, sorted, then
-# each cycle found (a strongly connected set of modules, in the order one
-# walk around it takes); exits 1 when there is one.
+# the module "staff", and so is staff_int.h, the private header its files
+# share (NAME_int.h belongs to NAME).  An edge "a -> b" means a file of a
+# includes b.h; headers that are not in daemon/ (config.h, made by
+# configure) are not modules.  Prints "module -> dep dep ..." for every
+# module, sorted, then "CYCLE: ..." for each set of modules that include
+# one another, directly or not; exits 1 when there is one.
 #
 # Usage: tests/includes.sh [daemon-dir]
 set -eu
@@ -73,6 +73,7 @@ END {
 	for (i = 1; i <= ncycles; i++)
 		printf "CYCLE: %s\n", cycles[i]
 	if (ncycles > 0) {
+		fflush()
 		printf "includes.sh: %d include cycle(s) among the modules\n", \
 		    ncycles > "/dev/stderr"
 		exit 1
