@@ -19,11 +19,14 @@ cd "$top"
 
 packages="build-essential autoconf automake libtool pkg-config
 	libetpan-dev libgmime-3.0-dev libsqlite3-dev libconfig-dev
-	libsystemd-dev libgnutls28-dev libytnef0-dev libsasl2-modules sqlite3
+	libsystemd-dev libgnutls28-dev libytnef0-dev libpango1.0-dev
+	libcairo2-dev fonts-dejavu-core libsasl2-modules sqlite3
 	dovecot-imapd dovecot-lmtpd postfix openssl python3 procps mandoc
-	publicsuffix chromium clang libclang-rt-14-dev"
+	publicsuffix chromium clang libclang-rt-14-dev poppler-utils"
 # publicsuffix: DMARC alignment of staff mail; chromium: the dashboard test
-# renders the page in a real browser; clang: the fuzz targets (libFuzzer).
+# renders the page in a real browser; clang: the fuzz targets (libFuzzer);
+# fonts-dejavu-core: the font of letters on paper; poppler-utils: the
+# paper test reads the PDFs back (pdftotext, pdftoppm, pdfinfo).
 
 deps() {
 	missing=
