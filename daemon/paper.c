@@ -11,10 +11,11 @@
  * on the right shows, through a letter folded in three, the band about
  * 100-190 mm from the left and 45-90 mm from the top of the sheet,
  * whichever way the sheet slides.  French mailing houses give the
- * address frame as 110 mm from the left and 55 mm from the top (room
- * above it for a registered letter's bar code); its width is cut to
- * 80 mm here to stay 20 mm off the right edge, and six lines of 10 pt
- * take 25 mm of its height.
+ * address frame as 85 x 33 mm, 55 mm from the top (room above it for a
+ * registered letter's bar code) and 110 mm from the left; it starts at
+ * 105 mm here so as to end at 190 mm, where the band does.  Six lines of
+ * 10 pt take 25 mm of its height, and 38 characters (La Poste's longest
+ * line) in capitals about 80 mm of its width.
  */
 #include "config.h"
 
@@ -40,9 +41,9 @@
 #define HEADER_Y	MM(12)		/* the reference on pages 2+ */
 #define BOTTOM		MM(272)		/* no text below */
 #define FOOTER_Y	MM(280)		/* «Page n/N» */
-#define WIN_X		MM(110)		/* the address frame */
+#define WIN_X		MM(105)		/* the address frame */
 #define WIN_Y		MM(55)
-#define WIN_W		MM(80)
+#define WIN_W		MM(85)
 #define WIN_LINES	6
 #define FOLD		MM(100)		/* just below the first fold */
 #define SENDER_W	MM(85)

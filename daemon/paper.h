@@ -3,7 +3,7 @@
  * layout, for a DL window envelope with the window on the right.
  *
  * Page 1: the sender block top left; the recipient's address in the
- * window frame, 110 mm from the left and 55 mm from the top, 80 mm wide
+ * window frame, 105 mm from the left and 55 mm from the top, 85 mm wide
  * and at most 6 lines; below the top fold, the place and date on the
  * right, the notice (registered letter) if any, «Objet :» and «Réf. :»;
  * then the body and, at the end, the signature block on the right.

@@ -103,8 +103,8 @@ test_wide_line_refused(void)
 	char	*why;
 
 	g_free(check(LONGEST, TRUE));
-	why = check("Jean Dupont\n" LONGEST " WW", FALSE);
-	g_assert_nonnull(strstr(why, "line 2 (\"" LONGEST " WW\")"));
+	why = check("Jean Dupont\n" LONGEST " WWW", FALSE);
+	g_assert_nonnull(strstr(why, "line 2 (\"" LONGEST " WWW\")"));
 	g_assert_nonnull(strstr(why, "mm wide"));
 	g_free(why);
 	why = check("", FALSE);
