@@ -78,6 +78,14 @@ struct pen {
 	double		 y;		/* top of the next line */
 };
 
+/* A line of a layout, measured. */
+struct row {
+	PangoLayoutLine	*line;
+	double		 h;
+	double		 base;		/* the baseline, from the line's top */
+	gboolean	 start;		/* a paragraph's first line */
+};
+
 /* Where cairo writes the PDF. */
 struct sink {
 	int		 fd;
@@ -97,12 +105,14 @@ static double	 width_of(PangoLayout *);
 static void	 pen_open(struct pen *, cairo_surface_t *);
 static void	 pen_close(struct pen *);
 static void	 draw_block(struct pen *, const char *, double, double, double);
-static void	 flow(struct pen *, PangoLayout *, double);
+static GArray	*rows_of(PangoLayout *);
+static double	 keep(const struct row *, guint, guint, double);
+static void	 flow(struct pen *, PangoLayout *, double, double);
 static void	 flow_text(struct pen *, const char *, size_t, double, double);
 static void	 end_page(struct pen *);
 static void	 next_page(struct pen *);
 static void	 first_page(struct pen *);
-static void	 signature(struct pen *);
+static PangoLayout *signature(struct pen *, double *);
 static int	 lay_out(cairo_surface_t *, const struct text *, int);
 static cairo_status_t sink_write(void *, const unsigned char *, unsigned int);
 static void	 set_metadata(cairo_surface_t *, const struct paper_letter *,
@@ -384,36 +394,75 @@ draw_block(struct pen *p, const char *text, double size, double x, double y)
 	g_object_unref(lo);
 }
 
+/* The lines of a layout, measured, for flow(); free with g_array_unref(). */
+static GArray *
+rows_of(PangoLayout *lo)
+{
+	GArray		*rows = g_array_new(FALSE, FALSE, sizeof(struct row));
+	PangoLayoutIter	*it = pango_layout_get_iter(lo);
+	PangoRectangle	 r;
+	struct row	 w;
+
+	do {
+		w.line = pango_layout_iter_get_line_readonly(it);
+		pango_layout_iter_get_line_extents(it, NULL, &r);
+		w.h = (double)r.height / PANGO_SCALE;
+		w.base = (double)(pango_layout_iter_get_baseline(it) - r.y) /
+		    PANGO_SCALE;
+		w.start = w.line->is_paragraph_start;
+		g_array_append_val(rows, w);
+	} while (pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+	return rows;
+}
+
+/*
+ * The height that must follow row i on its page: a paragraph leaves
+ * neither its first line nor its last alone on a page, and the last row
+ * keeps tail (the signature) with it.
+ */
+static double
+keep(const struct row *r, guint n, guint i, double tail)
+{
+	guint	 start = i, end = i + 1;
+
+	if (i + 1 == n)
+		return tail;
+	while (start > 0 && !r[start].start)
+		start--;
+	while (end < n && !r[end].start)
+		end++;
+	if ((i == start && end - start >= 2) ||
+	    (i + 2 == end && end - start >= 3))
+		return r[i + 1].h + (i + 2 == n ? tail : 0);
+	return 0;
+}
+
 /*
  * The lines of lo from x down the page, onto the next page where the
  * text must stop; an empty line at the top of a page is left out.
  */
 static void
-flow(struct pen *p, PangoLayout *lo, double x)
+flow(struct pen *p, PangoLayout *lo, double x, double tail)
 {
-	PangoLayoutIter	*it = pango_layout_get_iter(lo);
-	PangoLayoutLine	*line;
-	PangoRectangle	 r;
-	double		 h, base;
+	GArray		*rows = rows_of(lo);
+	const struct row *r = (const struct row *)(void *)rows->data;
+	guint		 i;
 
-	do {
-		line = pango_layout_iter_get_line_readonly(it);
-		pango_layout_iter_get_line_extents(it, NULL, &r);
-		h = (double)r.height / PANGO_SCALE;
-		base = (double)(pango_layout_iter_get_baseline(it) - r.y) /
-		    PANGO_SCALE;
-		if (p->y + h > BOTTOM)
+	for (i = 0; i < rows->len; i++) {
+		if (!p->fresh &&
+		    p->y + r[i].h + keep(r, rows->len, i, tail) > BOTTOM)
 			next_page(p);
-		if (p->fresh && line->length == 0 && p->page > 1)
+		if (p->fresh && r[i].line->length == 0 && p->page > 1)
 			continue;
 		if (p->draw) {
-			cairo_move_to(p->cr, x, p->y + base);
-			pango_cairo_show_layout_line(p->cr, line);
+			cairo_move_to(p->cr, x, p->y + r[i].base);
+			pango_cairo_show_layout_line(p->cr, r[i].line);
 		}
-		p->y += h;
+		p->y += r[i].h;
 		p->fresh = FALSE;
-	} while (pango_layout_iter_next_line(it));
-	pango_layout_iter_free(it);
+	}
+	g_array_unref(rows);
 }
 
 /* Text flowed from x, wrapped at width, its first bold bytes in bold. */
@@ -434,7 +483,7 @@ flow_text(struct pen *p, const char *text, size_t bold, double x,
 		pango_layout_set_attributes(lo, attrs);
 		pango_attr_list_unref(attrs);
 	}
-	flow(p, lo, x);
+	flow(p, lo, x, 0);
 	g_object_unref(lo);
 }
 
@@ -486,7 +535,7 @@ first_page(struct pen *p)
 	p->y = TOP;
 	if (t->sender != NULL) {
 		lo = new_layout(p, t->sender, SIZE_SENDER, SENDER_W);
-		flow(p, lo, LEFT);
+		flow(p, lo, LEFT, 0);
 		g_object_unref(lo);
 	}
 	p->y = MAX(p->y + GAP, FOLD);
@@ -509,40 +558,47 @@ first_page(struct pen *p)
 	p->y += GAP;
 }
 
-/* The signature on the right, kept whole on the last page. */
-static void
-signature(struct pen *p)
+/* The signature block's layout, or NULL; its height in *h. */
+static PangoLayout *
+signature(struct pen *p, double *h)
 {
 	PangoLayout	*lo;
 	PangoRectangle	 r;
 
+	*h = 0;
 	if (p->t->signature == NULL)
-		return;
+		return NULL;
 	lo = new_layout(p, p->t->signature, SIZE, WIN_W);
 	pango_layout_get_extents(lo, NULL, &r);
-	p->y += GAP;
-	if (p->y + (double)r.height / PANGO_SCALE > BOTTOM)
-		next_page(p);
-	flow(p, lo, WIN_X);
-	g_object_unref(lo);
+	*h = GAP + (double)r.height / PANGO_SCALE;
+	return lo;
 }
 
-/* The letter on s; draws «Page n/N» when pages is known.  Its pages. */
+/*
+ * The letter on s; draws «Page n/N» when pages is known.  Its pages.
+ * The signature, on the right, stays on the page of the body's last line.
+ */
 static int
 lay_out(cairo_surface_t *s, const struct text *t, int pages)
 {
 	struct pen	 p;
-	PangoLayout	*lo;
+	PangoLayout	*lo, *sig;
+	double		 tail;
 
 	pen_open(&p, s);
 	p.t = t;
 	p.pages = pages;
 	p.draw = pages > 0;
 	first_page(&p);
+	sig = signature(&p, &tail);
 	lo = new_layout(&p, t->body, SIZE, TEXT_W);
-	flow(&p, lo, LEFT);
+	flow(&p, lo, LEFT, tail);
 	g_object_unref(lo);
-	signature(&p);
+	if (sig != NULL) {
+		p.y += GAP;
+		flow(&p, sig, WIN_X, 0);
+		g_object_unref(sig);
+	}
 	end_page(&p);
 	pen_close(&p);
 	return p.page;

@@ -136,7 +136,8 @@ is "$?:$(cat "$d/err"):$(ls "$d" | grep -c '^no\.pdf')" \
     "such a letter is not rendered, and no file is left"
 
 # Three pages: every paragraph, in order, the pages numbered, the
-# reference on pages 2 and 3, the signature on the last.
+# reference on pages 2 and 3, no paragraph's last line alone at the top
+# of a page, the signature on the last with the last paragraph.
 : > "$d/long.txt"
 for i in $(seq 1 40); do
 	printf 'Paragraphe %d : une phrase assez longue pour occuper la ligne et un peu de la suivante, sur une lettre de trois pages.\n\n' "$i" >> "$d/long.txt"
@@ -153,7 +154,23 @@ p3=$(pdftotext -f 3 -l 3 "$d/3.pdf" - | sed 's/\xc2\xa0/ /g')
 like "$p2" 'Réf\. : REC-2026-0042' "page 2 repeats the reference"
 like "$p2" 'Page 2/3' "page 2 says Page 2/3"
 like "$p3" 'Page 3/3' "page 3 says Page 3/3"
-like "$p3" 'Marie Martin' "the signature is on the last page"
+like "$p3" 'Paragraphe 40 :.*' "the last paragraph is on the last page"
+like "$p3" 'Marie Martin' "the signature is on the last page, with it"
+first=$(for p in 2 3; do pdftotext -f $p -l $p "$d/3.pdf" - |
+    grep -v -e '^Réf' -e '^$' | head -1 | cut -c1-10; done | tr '\n' ' ')
+is "$first" "Paragraphe Paragraphe " \
+    "pages 2 and 3 start with a paragraph, not its last line alone"
+
+# The fewest one-line paragraphs that take two pages: the signature does
+# not go over alone, the last paragraph goes with it.
+k=2
+while [ $k -lt 80 ]; do
+	seq -f 'Ligne %g.' 1 $k | sed G > "$d/k.txt"
+	[ "$(letter "$d/k.pdf" "$address" "$d/k.txt" --pages)" = 2 ] && break
+	k=$((k + 1))
+done
+like "$(pdftotext -f 2 -l 2 "$d/k.pdf" - | tr '\n' ' ')" "Ligne $k\. +Marie Martin" \
+    "a signature pushed to page 2 takes the last paragraph with it ($k paragraphs)"
 
 # A 300-letter word (a URL would do the same) is wrapped, not cut.
 word=$(python3 -c 'print("".join(chr(97 + i % 26) for i in range(300)))')
