@@ -111,6 +111,7 @@ static void	 flow(struct pen *, PangoLayout *, double, double);
 static void	 flow_text(struct pen *, const char *, size_t, double, double);
 static void	 end_page(struct pen *);
 static void	 next_page(struct pen *);
+static void	 labelled(struct pen *, const char *, const char *);
 static void	 first_page(struct pen *);
 static PangoLayout *signature(struct pen *, double *);
 static int	 lay_out(cairo_surface_t *, const struct text *, int);
@@ -522,14 +523,25 @@ next_page(struct pen *p)
 	g_free(ref);
 }
 
+/* «Objet : value», the label in bold; nothing when value is NULL. */
+static void
+labelled(struct pen *p, const char *label, const char *value)
+{
+	char	*line;
+
+	if (value == NULL)
+		return;
+	line = g_strconcat(label, "\u00a0: ", value, NULL);
+	flow_text(p, line, strlen(label) + strlen("\u00a0:"), LEFT, TEXT_W);
+	g_free(line);
+}
+
 /* Address, sender, date, notice, subject and reference. */
 static void
 first_page(struct pen *p)
 {
 	const struct text *t = p->t;
 	PangoLayout	*lo;
-	char		*line;
-	size_t		 n;
 
 	draw_block(p, t->recipient, SIZE, WIN_X, WIN_Y);
 	p->y = TOP;
@@ -545,16 +557,8 @@ first_page(struct pen *p)
 	}
 	if (t->notice != NULL)
 		flow_text(p, t->notice, strlen(t->notice), LEFT, TEXT_W);
-	line = g_strconcat("Objet\u00a0: ", t->subject != NULL ?
-	    t->subject : "", NULL);
-	flow_text(p, line, strlen("Objet\u00a0:"), LEFT, TEXT_W);
-	g_free(line);
-	if (t->reference != NULL) {
-		line = g_strconcat("Réf.\u00a0: ", t->reference, NULL);
-		n = strlen("Réf.\u00a0:");
-		flow_text(p, line, n, LEFT, TEXT_W);
-		g_free(line);
-	}
+	labelled(p, "Objet", t->subject);
+	labelled(p, "Réf.", t->reference);
 	p->y += GAP;
 }
 
