@@ -31,13 +31,15 @@ GQuark		 paper_error_quark(void);
  * Blocks are lines separated by '\n'.
  */
 struct paper_letter {
-	const char	*sender;	/* block: organisation, address */
+	const char	*sender;	/* block: organisation, address; may
+					   be NULL */
 	const char	*recipient;	/* block, as paper_check_address() takes */
 	const char	*place;		/* "Six-Fours-les-Plages"; may be NULL */
-	GDateTime	*date;		/* the day, in its own time zone */
+	GDateTime	*date;		/* the day, in its own time zone;
+					   NULL for no date line */
 	const char	*notice;	/* "Lettre recommandée avec accusé de
 					   réception"; NULL for none */
-	const char	*subject;	/* after «Objet :» */
+	const char	*subject;	/* after «Objet :»; NULL for none */
 	const char	*reference;	/* after «Réf. :»; NULL for none */
 	/*
 	 * Paragraphs separated by blank lines.  The lines of a paragraph
@@ -46,7 +48,7 @@ struct paper_letter {
 	 * "--" or "-- " and what follows are the mail's signature, left out.
 	 */
 	const char	*body;
-	const char	*signature;	/* block: name, role */
+	const char	*signature;	/* block: name, role; may be NULL */
 };
 
 /*
