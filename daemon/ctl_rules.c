@@ -26,6 +26,11 @@
 static const char *action_name(enum case_action);
 static void	 print_decision(const struct setup *, int64_t, const char *,
 		    const struct msg *, const struct case_decision *, gboolean);
+static void	 decision_json(const char *, const struct msg *,
+		    const struct case_decision *, const char *, const char *);
+static void	 decision_text(const struct setup *, int64_t, const char *,
+		    const struct msg *, const struct case_decision *,
+		    const char *, const char *);
 static struct cal *deadline_calendar(struct ctl *, const char *);
 
 int
@@ -46,12 +51,15 @@ action_name(enum case_action a)
 	    a == CASE_ALREADY ? "already" : "none";
 }
 
+/*
+ * What rules test prints for one message: the missing items are quoted
+ * as in JSON in both forms.
+ */
 static void
 print_decision(const struct setup *setup, int64_t now, const char *file,
     const struct msg *m, const struct case_decision *d, gboolean json)
 {
 	char	*tag = d->tag != NULL ? g_strstrip(g_strdup(d->tag)) : NULL;
-	char	*f, *sub, *t, *tg, *c, *j, *a, *au, *miss;
 	GString	*list = g_string_new(NULL);
 	guint	 i;
 
@@ -61,82 +69,98 @@ print_decision(const struct setup *setup, int64_t now, const char *file,
 		g_string_append_printf(list, "%s%s", i ? ", " : "", one);
 		g_free(one);
 	}
-	if (json) {
-		f = report_json_str(file);
-		sub = report_json_str(m->subject);
-		t = report_json_str(d->type != NULL ? d->type->name : NULL);
-		tg = report_json_str(tag);
-		c = report_json_str(d->existing.ref);
-		j = report_json_str(d->joined_by);
-		a = report_json_str(d->admissibility);
-		au = report_json_str(d->automatic);
-		printf("{\"file\": %s, \"subject\": %s, \"action\": \"%s\", "
-		    "\"type\": %s, \"tag\": %s, \"case\": %s, \"joined_by\": %s, "
-		    "\"state\": \"%s\", \"missing\": [%s], \"admissibility\": %s, "
-		    "\"out_of_time\": %s, \"automatic\": %s, \"sender\": \"%s\", "
-		    "\"moves\": %s}\n", f, sub, action_name(d->action), t,
-		    tg, c, j, d->action == CASE_NONE ? "none" :
-		    case_state_name(d->state), list->str, a,
-		    d->out_of_time ? "true" : "false", au,
-		    case_sender_name(d->sender), case_moves(d) ? "true" :
-		    "false");
-		g_free(au);
-		g_free(f);
-		g_free(sub);
-		g_free(t);
-		g_free(tg);
-		g_free(c);
-		g_free(j);
-		g_free(a);
-	} else if (d->action == CASE_NONE)
+	if (json)
+		decision_json(file, m, d, tag, list->str);
+	else if (d->action == CASE_NONE)
 		printf("%s\n  subject:  %s\n  decision: keep it, in no case: "
 		    "automatic mail (%s)\n", file, m->subject, d->automatic);
-	else {
-		miss = g_strdup(list->str);
-		printf("%s\n  subject:  %s\n", file, m->subject);
-		if (d->action == CASE_OPEN)
-			printf("  decision: open a new %s case (%s, references "
-			    "%s-YYYY-NNNN)%s%s%s\n", d->type->name,
-			    d->type->label_fr, d->type->prefix,
-			    d->existing.ref != NULL ? ", linked to closed case " :
-			    "", d->existing.ref != NULL ? d->existing.ref : "",
-			    "");
-		else
-			printf("  decision: %s case %s: %s\n",
-			    d->action == CASE_JOIN ? "joins" : "already in",
-			    d->existing.ref, d->joined_by);
-		if (d->action != CASE_OPEN)
-			printf("  sender:   %s%s%s\n", d->automatic != NULL ?
-			    "automatic mail: " : case_sender_name(d->sender),
-			    d->automatic != NULL ? d->automatic : "",
-			    case_moves(d) ? "" : " (the case does not move)");
-		printf("  matched:  %s\n", tag != NULL ? tag : d->by_default ?
-		    "(the mailbox's default type)" : d->action == CASE_OPEN ?
-		    "(no tag: triage)" : "-");
-		printf("  state:    %s%s\n", case_state_name(d->state),
-		    d->closed_answer ? " (the case stays closed)" : "");
-		if (list->len > 0)
-			printf("  missing:  %s\n", miss);
-		if (d->admissibility != NULL)
-			printf("  admissibility: %s%s\n", d->admissibility,
-			    d->out_of_time ? "  [OUT OF TIME: flagged for staff]" :
-			    "");
-		for (i = 0; d->action == CASE_OPEN && i <
-		    d->type->deadlines->len; i++) {
-			const struct rules_deadline *dl = g_ptr_array_index(
-			    d->type->deadlines, i);
-			GDateTime *due = timer_due(setup, dl, now);
-			char	*at = cal_format(due);
-
-			printf("  deadline: %-10s due %s (met by %s)\n",
-			    dl->name, at, dl->met_by);
-			g_free(at);
-			g_date_time_unref(due);
-		}
-		g_free(miss);
-	}
+	else
+		decision_text(setup, now, file, m, d, tag, list->str);
 	g_free(tag);
 	g_string_free(list, TRUE);
+}
+
+static void
+decision_json(const char *file, const struct msg *m,
+    const struct case_decision *d, const char *tag, const char *missing)
+{
+	char	*f, *sub, *t, *tg, *c, *j, *a, *au;
+
+	f = report_json_str(file);
+	sub = report_json_str(m->subject);
+	t = report_json_str(d->type != NULL ? d->type->name : NULL);
+	tg = report_json_str(tag);
+	c = report_json_str(d->existing.ref);
+	j = report_json_str(d->joined_by);
+	a = report_json_str(d->admissibility);
+	au = report_json_str(d->automatic);
+	printf("{\"file\": %s, \"subject\": %s, \"action\": \"%s\", "
+	    "\"type\": %s, \"tag\": %s, \"case\": %s, \"joined_by\": %s, "
+	    "\"state\": \"%s\", \"missing\": [%s], \"admissibility\": %s, "
+	    "\"out_of_time\": %s, \"automatic\": %s, \"sender\": \"%s\", "
+	    "\"moves\": %s}\n", f, sub, action_name(d->action), t,
+	    tg, c, j, d->action == CASE_NONE ? "none" :
+	    case_state_name(d->state), missing, a,
+	    d->out_of_time ? "true" : "false", au,
+	    case_sender_name(d->sender), case_moves(d) ? "true" :
+	    "false");
+	g_free(au);
+	g_free(f);
+	g_free(sub);
+	g_free(t);
+	g_free(tg);
+	g_free(c);
+	g_free(j);
+	g_free(a);
+}
+
+static void
+decision_text(const struct setup *setup, int64_t now, const char *file,
+    const struct msg *m, const struct case_decision *d, const char *tag,
+    const char *missing)
+{
+	guint	 i;
+
+	printf("%s\n  subject:  %s\n", file, m->subject);
+	if (d->action == CASE_OPEN)
+		printf("  decision: open a new %s case (%s, references "
+		    "%s-YYYY-NNNN)%s%s%s\n", d->type->name,
+		    d->type->label_fr, d->type->prefix,
+		    d->existing.ref != NULL ? ", linked to closed case " :
+		    "", d->existing.ref != NULL ? d->existing.ref : "",
+		    "");
+	else
+		printf("  decision: %s case %s: %s\n",
+		    d->action == CASE_JOIN ? "joins" : "already in",
+		    d->existing.ref, d->joined_by);
+	if (d->action != CASE_OPEN)
+		printf("  sender:   %s%s%s\n", d->automatic != NULL ?
+		    "automatic mail: " : case_sender_name(d->sender),
+		    d->automatic != NULL ? d->automatic : "",
+		    case_moves(d) ? "" : " (the case does not move)");
+	printf("  matched:  %s\n", tag != NULL ? tag : d->by_default ?
+	    "(the mailbox's default type)" : d->action == CASE_OPEN ?
+	    "(no tag: triage)" : "-");
+	printf("  state:    %s%s\n", case_state_name(d->state),
+	    d->closed_answer ? " (the case stays closed)" : "");
+	if (*missing != '\0')
+		printf("  missing:  %s\n", missing);
+	if (d->admissibility != NULL)
+		printf("  admissibility: %s%s\n", d->admissibility,
+		    d->out_of_time ? "  [OUT OF TIME: flagged for staff]" :
+		    "");
+	for (i = 0; d->action == CASE_OPEN && i < d->type->deadlines->len;
+	    i++) {
+		const struct rules_deadline *dl = g_ptr_array_index(
+		    d->type->deadlines, i);
+		GDateTime *due = timer_due(setup, dl, now);
+		char	*at = cal_format(due);
+
+		printf("  deadline: %-10s due %s (met by %s)\n",
+		    dl->name, at, dl->met_by);
+		g_free(at);
+		g_date_time_unref(due);
+	}
 }
 
 /*

@@ -11,7 +11,6 @@
 #include <getopt.h>
 #include <gmime/gmime.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
