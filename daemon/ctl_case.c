@@ -30,6 +30,8 @@ static gboolean	 listed_fill(struct ctl *, const struct store_case *, int64_t,
 		    struct listed *, GError **);
 static int	 by_next_due(gconstpointer, gconstpointer);
 static void	 print_listed(struct ctl *, const struct listed *, gboolean);
+static void	 show_json(const struct store_case *, GArray *);
+static void	 show_text(struct ctl *, const struct store_case *, GArray *);
 static void	 print_timers(struct ctl *, int64_t);
 static int	 export_person(struct ctl *, const char *, const char *);
 
@@ -228,8 +230,6 @@ ctl_cmd_show(struct ctl *ctl, int argc, char **argv)
 	GArray		*evs;
 	GError		*err = NULL;
 	gboolean	 json = argc == 3 && strcmp(argv[2], "--json") == 0;
-	guint		 i;
-	char		*when;
 
 	if (argc != 2 && !json)
 		return ctl_usage(ctl);
@@ -240,80 +240,95 @@ ctl_cmd_show(struct ctl *ctl, int argc, char **argv)
 		return CTL_ERROR;
 	}
 	if ((evs = store_case_events(ctl->store, c.id, &err)) == NULL) {
-		fprintf(stderr, "recoursctl: %s\n", err->message);
-		g_error_free(err);
 		store_case_clear(&c);
-		return CTL_ERROR;
+		return ctl_fail(err);
 	}
-	when = ctl_local_time(ctl, c.opened_at);
-	if (json) {
-		char	*r = report_json_str(c.ref), *t = report_json_str(c.type);
-		char	*st = report_json_str(c.state), *sub = report_json_str(c.subject);
-
-		printf("{\"ref\": %s, \"type\": %s, \"state\": %s, "
-		    "\"subject\": %s, \"opened_at\": %" G_GINT64_FORMAT
-		    ", \"purged_at\": ", r, t, st, sub, c.opened_at);
-		if (c.purged_at > 0)
-			printf("%" G_GINT64_FORMAT, c.purged_at);
-		else
-			printf("null");
-		printf(", \"events\": [");
-		for (i = 0; i < evs->len; i++) {
-			const struct store_event *e = &g_array_index(evs,
-			    struct store_event, i);
-			char	*k = report_json_str(e->kind), *a = report_json_str(e->actor);
-			char	*dt = report_json_str(e->detail);
-
-			printf("%s{\"at\": %" G_GINT64_FORMAT ", \"kind\": %s, "
-			    "\"actor\": %s, \"detail\": %s}", i ? ", " : "",
-			    e->at, k, a, dt);
-			g_free(k);
-			g_free(a);
-			g_free(dt);
-		}
-		printf("]}\n");
-		g_free(r);
-		g_free(t);
-		g_free(st);
-		g_free(sub);
-	} else {
-		printf("%s  %s, %s\n", c.ref, c.type, c.state);
-		printf("  subject:     %s\n", c.subject ? c.subject : "");
-		printf("  complainant: %s <%s>%s%s\n", c.complainant_name ?
-		    c.complainant_name : "", c.complainant_addr ?
-		    c.complainant_addr : "", c.reply_to ? "  Reply-To: " : "",
-		    c.reply_to ? c.reply_to : "");
-		printf("  opened:      %s (mailbox %s)\n", when,
-		    c.mailbox ? c.mailbox : "-");
-		if (c.missing != NULL)
-			printf("  missing:     %s\n", c.missing);
-		if (c.out_of_time)
-			printf("  admissibility: lodged OUT OF TIME\n");
-		if (c.purged_at > 0) {
-			char	*p = ctl_local_time(ctl, c.purged_at);
-
-			printf("  purged:      %s: who wrote, what and to whom "
-			    "is erased (retention)\n", p);
-			g_free(p);
-		}
-		print_timers(ctl, c.id);
-		printf("\n");
-		for (i = 0; i < evs->len; i++) {
-			const struct store_event *e = &g_array_index(evs,
-			    struct store_event, i);
-			char	*at = ctl_local_time(ctl, e->at);
-
-			printf("  %s  %-12s %s\n", at, e->kind, *e->actor ?
-			    e->actor : "(erased)");
-			if (e->detail != NULL && *e->detail != '\0')
-				printf("                    %s\n", e->detail);
-			g_free(at);
-		}
-	}
-	g_free(when);
+	if (json)
+		show_json(&c, evs);
+	else
+		show_text(ctl, &c, evs);
 	g_array_unref(evs);
 	store_case_clear(&c);
 	return CTL_OK;
+}
+
+/* The case and its events as one JSON object. */
+static void
+show_json(const struct store_case *c, GArray *evs)
+{
+	char	*r = report_json_str(c->ref), *t = report_json_str(c->type);
+	char	*st = report_json_str(c->state);
+	char	*sub = report_json_str(c->subject);
+	guint	 i;
+
+	printf("{\"ref\": %s, \"type\": %s, \"state\": %s, "
+	    "\"subject\": %s, \"opened_at\": %" G_GINT64_FORMAT
+	    ", \"purged_at\": ", r, t, st, sub, c->opened_at);
+	if (c->purged_at > 0)
+		printf("%" G_GINT64_FORMAT, c->purged_at);
+	else
+		printf("null");
+	printf(", \"events\": [");
+	for (i = 0; i < evs->len; i++) {
+		const struct store_event *e = &g_array_index(evs,
+		    struct store_event, i);
+		char	*k = report_json_str(e->kind), *a = report_json_str(e->actor);
+		char	*dt = report_json_str(e->detail);
+
+		printf("%s{\"at\": %" G_GINT64_FORMAT ", \"kind\": %s, "
+		    "\"actor\": %s, \"detail\": %s}", i ? ", " : "",
+		    e->at, k, a, dt);
+		g_free(k);
+		g_free(a);
+		g_free(dt);
+	}
+	printf("]}\n");
+	g_free(r);
+	g_free(t);
+	g_free(st);
+	g_free(sub);
+}
+
+/* The case, its deadlines, then its timeline, for a person. */
+static void
+show_text(struct ctl *ctl, const struct store_case *c, GArray *evs)
+{
+	char	*when = ctl_local_time(ctl, c->opened_at);
+	guint	 i;
+
+	printf("%s  %s, %s\n", c->ref, c->type, c->state);
+	printf("  subject:     %s\n", c->subject ? c->subject : "");
+	printf("  complainant: %s <%s>%s%s\n", c->complainant_name ?
+	    c->complainant_name : "", c->complainant_addr ?
+	    c->complainant_addr : "", c->reply_to ? "  Reply-To: " : "",
+	    c->reply_to ? c->reply_to : "");
+	printf("  opened:      %s (mailbox %s)\n", when,
+	    c->mailbox ? c->mailbox : "-");
+	if (c->missing != NULL)
+		printf("  missing:     %s\n", c->missing);
+	if (c->out_of_time)
+		printf("  admissibility: lodged OUT OF TIME\n");
+	if (c->purged_at > 0) {
+		char	*p = ctl_local_time(ctl, c->purged_at);
+
+		printf("  purged:      %s: who wrote, what and to whom "
+		    "is erased (retention)\n", p);
+		g_free(p);
+	}
+	print_timers(ctl, c->id);
+	printf("\n");
+	for (i = 0; i < evs->len; i++) {
+		const struct store_event *e = &g_array_index(evs,
+		    struct store_event, i);
+		char	*at = ctl_local_time(ctl, e->at);
+
+		printf("  %s  %-12s %s\n", at, e->kind, *e->actor ?
+		    e->actor : "(erased)");
+		if (e->detail != NULL && *e->detail != '\0')
+			printf("                    %s\n", e->detail);
+		g_free(at);
+	}
+	g_free(when);
 }
 
 /* Each named deadline of the case on its own line, with its outcome. */
