@@ -148,11 +148,15 @@ purge_period(struct ctl *ctl, const char *text, struct cfg_period *age)
 		return 0;
 	mine = cfg_period_format(age);
 	theirs = cfg_period_format(keep);
-	fprintf(stderr, "recoursctl: --older-than %s is shorter than the "
-	    "retention (%s, %s%s%d): closed cases are kept that long; change "
-	    "retention.keep first\n", mine, theirs, ctl->conf->retention_line ?
-	    ctl->conf->path : "the default", ctl->conf->retention_line ? ":" :
-	    "", ctl->conf->retention_line);
+	if (ctl->conf->retention_line)
+		fprintf(stderr, "recoursctl: --older-than %s is shorter than "
+		    "the retention (%s, %s:%d): closed cases are kept that "
+		    "long; change retention.keep first\n", mine, theirs,
+		    ctl->conf->path, ctl->conf->retention_line);
+	else
+		fprintf(stderr, "recoursctl: --older-than %s is shorter than "
+		    "the retention (%s, the default): closed cases are kept "
+		    "that long; set retention.keep first\n", mine, theirs);
 	g_free(mine);
 	g_free(theirs);
 	return -1;
