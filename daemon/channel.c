@@ -7,7 +7,6 @@
 
 #include "ack.h"
 #include "channel.h"
-#include "classify.h"
 #include "compose.h"
 #include "letter.h"
 #include "log.h"
@@ -15,6 +14,7 @@
 #include "post.h"
 #include "staff.h"
 #include "staff_auth.h"
+#include "text.h"
 #include "staff_text.h"
 #include "timer.h"
 
@@ -82,39 +82,11 @@ channel_is_opening(const char *body)
 	return yes;
 }
 
-void
-channel_split_person(const char *text, char **name, char **addr)
-{
-	GMatchInfo *mi = NULL;
-
-	*name = *addr = NULL;
-	if (g_regex_match_simple("^[^\\s<>@]+@[^\\s<>@]+$", text, 0, 0)) {
-		*addr = g_strdup(text);
-		return;
-	}
-	if (g_regex_match_simple("<[^<>]*>\\s*$", text, 0, 0)) {
-		GRegex	*re = g_regex_new("^(.*?)\\s*<([^<>]*)>\\s*$", 0, 0,
-		    NULL);
-
-		if (g_regex_match(re, text, 0, &mi)) {
-			*name = g_match_info_fetch(mi, 1);
-			*addr = g_match_info_fetch(mi, 2);
-		}
-		g_match_info_free(mi);
-		g_regex_unref(re);
-	} else
-		*name = g_strdup(text);
-	if (*name != NULL && *g_strstrip(*name) == '\0')
-		g_clear_pointer(name, g_free);
-	if (*addr != NULL && *g_strstrip(*addr) == '\0')
-		g_clear_pointer(addr, g_free);
-}
-
 /* The type by name, French or English label, or tag, any case or accent. */
 static const struct rules_type *
 find_type(const struct setup *s, const char *word)
 {
-	char	*f = classify_fold(word), *l1, *l2;
+	char	*f = text_fold(word), *l1, *l2;
 	const struct rules_type *found = rules_type(s->rules, word);
 	guint	 i, j;
 
@@ -122,8 +94,8 @@ find_type(const struct setup *s, const char *word)
 		const struct rules_type *t = g_ptr_array_index(s->rules->types,
 		    i);
 
-		l1 = t->label_fr != NULL ? classify_fold(t->label_fr) : NULL;
-		l2 = t->label_en != NULL ? classify_fold(t->label_en) : NULL;
+		l1 = t->label_fr != NULL ? text_fold(t->label_fr) : NULL;
+		l2 = t->label_en != NULL ? text_fold(t->label_en) : NULL;
 		if (g_strcmp0(l1, f) == 0 || g_strcmp0(l2, f) == 0)
 			found = t;
 		for (j = 0; found == NULL && j < t->tags->len; j++)
@@ -188,7 +160,7 @@ read_one(const struct setup *s, const char *line, int64_t now,
 	else if (strncmp(line, "plaignant", n) == 0 && n == 9) {
 		g_free(o->name);
 		g_free(o->email);
-		channel_split_person(text, &o->name, &o->email);
+		post_split_person(text, &o->name, &o->email);
 		if (o->email != NULL && !g_regex_match_simple(
 		    "^[^@\\s<>\"]+@[^@\\s<>\"]+\\.[^@\\s<>\"]+$", o->email, 0, 0))
 			g_ptr_array_add(o->errors, g_strdup_printf("#plaignant : "

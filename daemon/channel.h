@@ -31,7 +31,7 @@
 
 #include <glib.h>
 
-#include "check.h"
+#include "setup.h"
 #include "msg.h"
 #include "store.h"
 
@@ -58,10 +58,6 @@ gboolean	 channel_is_opening(const char *body);
 /* Read and check the commands of body, at now, under s's rules. */
 void		 channel_read(const struct setup *, const char *body,
 		    int64_t now, struct channel_opening *);
-
-/* "Jean Dupont <jean@example.org>": either may be NULL; caller frees. */
-void		 channel_split_person(const char *, char **name,
-		    char **addr);
 
 /*
  * If m (inbound row inbound_id, message row) opens a case by commands:

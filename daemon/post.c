@@ -9,15 +9,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "channel.h"
 #include "compose.h"
 #include "log.h"
 #include "msg.h"
 #include "notify.h"
 #include "post.h"
 #include "spool.h"
-#include "staff_auth.h"
-#include "timer.h"
+#include "notice.h"
 
 /* La Poste (NF Z10-011): six lines of at most 38 characters. */
 #define ADDRESS_LINES	6
@@ -52,7 +50,8 @@ static gboolean	 record_posted(struct store *, const struct setup *,
 		    const char *, const char *, int64_t, GString *, GError **);
 static gboolean	 record_receipt(struct store *, const struct setup *,
 		    const struct store_case *, struct store_post *, gboolean,
-		    const char *, const char *, int64_t, GString *, GError **);
+		    const char *, const char *, int64_t, GString *, int64_t *,
+		    GError **);
 static gboolean	 record_party(struct store *, const struct setup *,
 		    const struct store_case *, const char *, const char *,
 		    const char *, int64_t, GString *, GError **);
@@ -443,7 +442,7 @@ tell_posters(struct store *st, const struct setup *s, enum letter_kind k,
 
 		if (g_strcmp0(m->role, s->conf->post.role) != 0)
 			continue;
-		id = staff_notice_ids(s->conf, c->ref, m->address, now,
+		id = notice_ids(s->conf, c->ref, m->address, now,
 		    &reply_to);
 		memset(&n, 0, sizeof(n));
 		n.kind = letter_name(waiting == NULL ? LETTER_POST :
@@ -585,13 +584,45 @@ post_route(struct store *st, const struct setup *s, enum letter_kind k,
 
 /* Commands. */
 
-static const char *const commands[] = { "poste", "recommande", "ar-recu",
-	"ar-retour", "plaignant", "adresse", NULL };
+void
+post_split_person(const char *text, char **name, char **addr)
+{
+	GMatchInfo *mi = NULL;
+
+	*name = *addr = NULL;
+	if (g_regex_match_simple("^[^\\s<>@]+@[^\\s<>@]+$", text, 0, 0)) {
+		*addr = g_strdup(text);
+		return;
+	}
+	if (g_regex_match_simple("<[^<>]*>\\s*$", text, 0, 0)) {
+		GRegex	*re = g_regex_new("^(.*?)\\s*<([^<>]*)>\\s*$", 0, 0,
+		    NULL);
+
+		if (g_regex_match(re, text, 0, &mi)) {
+			*name = g_match_info_fetch(mi, 1);
+			*addr = g_match_info_fetch(mi, 2);
+		}
+		g_match_info_free(mi);
+		g_regex_unref(re);
+	} else
+		*name = g_strdup(text);
+	if (*name != NULL && *g_strstrip(*name) == '\0')
+		g_clear_pointer(name, g_free);
+	if (*addr != NULL && *g_strstrip(*addr) == '\0')
+		g_clear_pointer(addr, g_free);
+}
 
 gboolean
-post_is_command(const char *name)
+post_or_mail(struct store *st, const struct setup *s, enum letter_kind k,
+    const struct store_case *c, const struct tpl_vars *v,
+    const char *auto_submitted, int64_t now, GError **err)
 {
-	return g_strv_contains(commands, name);
+	gboolean done;
+
+	if (!post_route(st, s, k, c, v, now, &done, err))
+		return FALSE;
+	return done || letter_to_complainant(st, s, k, c, v, auto_submitted,
+	    now, err);
 }
 
 /*
@@ -728,17 +759,13 @@ record_posted(struct store *st, const struct setup *s,
 	return ok;
 }
 
-/*
- * #ar-recu DATE, #ar-retour [DATE]: the registered letter is back.  The
- * deadlines that start with #ar-recu count from the date on the receipt.
- */
+/* #ar-recu DATE, #ar-retour [DATE]: the registered letter is back. */
 static gboolean
 record_receipt(struct store *st, const struct setup *s,
     const struct store_case *c, struct store_post *p, gboolean signed_for,
     const char *date, const char *actor, int64_t now, GString *receipt,
-    GError **err)
+    int64_t *receipt_at, GError **err)
 {
-	const struct rules_type *t = rules_type(s->rules, c->type);
 	char	*timer = timer_name(TIMER_RECEIPT, p->id), *detail, *day;
 	int64_t	 at;
 	gboolean ok, changed;
@@ -755,8 +782,8 @@ record_receipt(struct store *st, const struct setup *s,
 	ok = store_post_set(st, p, err) && store_timer_cancel_deadline(st,
 	    c->id, timer, now, &changed, err) && store_event_add(st, c->id,
 	    now, actor, signed_for ? "receipt" : "returned", detail, err);
-	if (ok && signed_for && t != NULL)
-		ok = timer_command(st, s, c, t, "ar-recu", NULL, at, err);
+	if (signed_for)
+		*receipt_at = at;
 	if (signed_for)
 		g_string_append_printf(receipt, "Avis de réception du courrier "
 		    "« %s » : remis le %s.\n", p->letter, day);
@@ -793,7 +820,7 @@ record_party(struct store *st, const struct setup *s,
 		g_free(joined);
 		return ok;
 	}
-	channel_split_person(text, &who, &addr);
+	post_split_person(text, &who, &addr);
 	ok = store_case_set_complainant(st, c->id, who, addr, err) &&
 	    store_event_add(st, c->id, now, actor, "complainant", text, err);
 	g_string_append_printf(receipt, "Plaignant : %s%s%s%s\n", who != NULL ?
@@ -807,12 +834,14 @@ record_party(struct store *st, const struct setup *s,
 gboolean
 post_command(struct store *st, const struct setup *s,
     const struct store_case *c, const char *name, const char *text,
-    const char *actor, int64_t now, GString *receipt, GError **err)
+    const char *actor, int64_t now, GString *receipt, int64_t *receipt_at,
+    GError **err)
 {
 	struct store_post p;
 	char	**w = g_strsplit_set(text, " \t", 3);
 	gboolean ok = TRUE;
 
+	*receipt_at = 0;
 	memset(&p, 0, sizeof(p));
 	if (strcmp(name, "plaignant") == 0 || strcmp(name, "adresse") == 0)
 		ok = record_party(st, s, c, name, text, actor, now, receipt,
@@ -825,7 +854,7 @@ post_command(struct store *st, const struct setup *s,
 			    w[0], now, receipt, err);
 	} else if (find_letter(st, c->id, "receipt", &p, err))
 		ok = record_receipt(st, s, c, &p, strcmp(name, "ar-recu") == 0,
-		    w[0], actor, now, receipt, err);
+		    w[0], actor, now, receipt, receipt_at, err);
 	store_post_clear(&p);
 	g_strfreev(w);
 	return ok && (err == NULL || *err == NULL);

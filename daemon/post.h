@@ -11,7 +11,7 @@
  * registered goes by registered letter with acknowledgement of receipt:
  * "#recommande NUMERO [DATE]" records it posted, "#ar-recu DATE" the
  * date on the returned receipt (deadlines with starts_with = "#ar-recu"
- * count from that date), "#ar-retour" its return unclaimed; with no
+ * count from that date: staff_post.c), "#ar-retour" its return unclaimed; with no
  * receipt after post.receipt_within, staff are reminded.  "#poste
  * [DATE]" records a simple letter posted.
  *
@@ -23,9 +23,8 @@
 
 #include <glib.h>
 
-#include "case.h"
-#include "check.h"
 #include "letter.h"
+#include "setup.h"
 #include "store.h"
 #include "template.h"
 
@@ -73,20 +72,31 @@ gboolean	 post_route(struct store *, const struct setup *,
 		    const struct tpl_vars *, int64_t now, gboolean *done,
 		    GError **);
 
-/*
- * Whether name is one of the post commands (poste, recommande, ar-recu,
- * ar-retour, plaignant, adresse).
- */
-gboolean	 post_is_command(const char *name);
 /* Why the command cannot run on case c (caller frees); NULL if it can. */
 char		*post_refusal(struct store *, const struct setup *,
 		    const struct store_case *, const char *name,
 		    const char *text, int64_t now, GError **);
-/* Run it; what it did goes to receipt. */
+/*
+ * Run it; what it did goes to receipt.  #ar-recu sets *receipt_at, the
+ * date on the receipt (the deadlines that start with it count from
+ * there: staff_post.c), else 0.
+ */
 gboolean	 post_command(struct store *, const struct setup *,
 		    const struct store_case *, const char *name,
 		    const char *text, const char *actor, int64_t now,
-		    GString *receipt, GError **);
+		    GString *receipt, int64_t *receipt_at, GError **);
+
+/*
+ * Letter k to the complainant of c: on paper when it must be
+ * (post_route()), else by email (letter_to_complainant()).
+ */
+gboolean	 post_or_mail(struct store *, const struct setup *,
+		    enum letter_kind, const struct store_case *,
+		    const struct tpl_vars *, const char *auto_submitted,
+		    int64_t now, GError **);
+
+/* "Jean Dupont <jean@example.org>": either may be NULL; caller frees. */
+void		 post_split_person(const char *, char **name, char **addr);
 
 /* Whether a timer of this deadline name is a letter's (post_fire()). */
 gboolean	 post_is_timer(const char *deadline);

@@ -283,7 +283,7 @@ fire_notice(struct store *st, const struct setup *s,
 	tpl_vars_set(v, "deadline.name", dl->name);
 	tpl_vars_set(v, "deadline.due", due);
 	ok = store_event_add(st, c->id, now, "recoursd", "notice", dl->name,
-	    err) && letter_to_complainant(st, s, LETTER_PROGRESS, c, v, NULL,
+	    err) && post_or_mail(st, s, LETTER_PROGRESS, c, v, NULL,
 	    now, err);
 	*queued = ok && s->conf->has_smtp;
 	tpl_vars_free(v);

@@ -1,5 +1,13 @@
 /*
- * recoursctl_open.c: see recoursctl_open.h.
+ * ctl_open.c: "recoursctl open", a case for a call, a letter, a visit,
+ * from the command line.
+ *
+ * The options become the opening commands of channel.h at the top of a
+ * message whose text is the first .txt FILE and whose attachments are
+ * the other files; the message is stored like an injected one, with the
+ * name of who ran recoursctl (store_opening_add()), which is what lets
+ * the daemon trust it.  The commands are checked here first, with the
+ * daemon's own code: a refusal stores nothing.
  */
 #include "config.h"
 
@@ -12,7 +20,7 @@
 #include "channel.h"
 #include "clock.h"
 #include "compose.h"
-#include "recoursctl_open.h"
+#include "ctl.h"
 
 struct open_args {
 	const char	*type, *channel, *received, *name, *email, *mailbox;
@@ -26,6 +34,8 @@ static GBytes	*message(const struct setup *, const struct open_args *,
 		    int, char **, GError **);
 static GBytes	*without_loop(GBytes *);
 static gboolean	 report(const struct setup *, const char *, int64_t);
+static int	 store_opening(struct store *, const struct setup *, int,
+		    char **, int64_t *);
 
 static int
 parse(int argc, char **argv, struct open_args *a)
@@ -55,7 +65,7 @@ parse(int argc, char **argv, struct open_args *a)
 		case 'a': g_ptr_array_add(a->address, optarg); break;
 		case 'm': a->mailbox = optarg; break;
 		case 's': a->subject = optarg; break;
-		default: return 2;
+		default: return CTL_USAGE;
 		}
 	}
 	if (a->type == NULL || a->channel == NULL || a->received == NULL ||
@@ -63,9 +73,9 @@ parse(int argc, char **argv, struct open_args *a)
 		fprintf(stderr, "usage: recoursctl open --type T --channel C "
 		    "--received YYYY-MM-DD --name N [--email E] [--address A]... "
 		    "[--mailbox M] [--subject S] [FILE...]\n");
-		return 2;
+		return CTL_USAGE;
 	}
-	return 0;
+	return CTL_OK;
 }
 
 /* The opening commands the options say (channel.h). */
@@ -192,8 +202,9 @@ report(const struct setup *s, const char *body, int64_t now)
 	return ok;
 }
 
-int
-ctl_open_store(struct store *st, const struct setup *s, int argc, char **argv,
+/* Parse argv, check, store; *id the inbound row.  CTL_*. */
+static int
+store_opening(struct store *st, const struct setup *s, int argc, char **argv,
     int64_t *id)
 {
 	struct open_args a = { .address = g_ptr_array_new() };
@@ -204,9 +215,9 @@ ctl_open_store(struct store *st, const struct setup *s, int argc, char **argv,
 	char	*cmds = NULL, *sum = NULL, *actor = NULL;
 	int	 rc;
 
-	if ((rc = parse(argc, argv, &a)) != 0)
+	if ((rc = parse(argc, argv, &a)) != CTL_OK)
 		goto out;
-	rc = 1;
+	rc = CTL_ERROR;
 	if (a.mailbox == NULL && s->conf->mailboxes->len > 0)
 		a.mailbox = ((const struct conf_mailbox *)g_ptr_array_index(
 		    s->conf->mailboxes, 0))->name;
@@ -237,7 +248,7 @@ ctl_open_store(struct store *st, const struct setup *s, int argc, char **argv,
 		store_rollback(st);
 		goto out;
 	}
-	rc = 0;
+	rc = CTL_OK;
 out:
 	if (err != NULL) {
 		fprintf(stderr, "recoursctl: %s\n", err->message);
@@ -250,4 +261,29 @@ out:
 	g_free(sum);
 	g_free(cmds);
 	return rc;
+}
+
+/* Stored, then the daemon opens the case at once. */
+int
+ctl_cmd_open(struct ctl *ctl, int argc, char **argv)
+{
+	char	*request, *reply = NULL;
+	int64_t	 id;
+	int	 rc;
+
+	if ((rc = store_opening(ctl->store, ctl->setup, argc, argv, &id)) !=
+	    CTL_OK)
+		return rc;
+	request = g_strdup_printf("inject %" G_GINT64_FORMAT, id);
+	rc = ctl_call_daemon(ctl, request, 60, &reply);
+	if (rc == 1)
+		ctl_print_injected(id, reply);
+	else
+		printf("inbound message %" G_GINT64_FORMAT ": recoursd %s\n", id,
+		    rc == -1 ? "is not running: it opens the case at its next "
+		    "start" : "did not take it: it opens the case within "
+		    "seconds");
+	g_free(request);
+	g_free(reply);
+	return CTL_OK;
 }
