@@ -16,10 +16,7 @@
 #include "post.h"
 #include "spool.h"
 #include "notice.h"
-
-/* La Poste (NF Z10-011): six lines of at most 38 characters. */
-#define ADDRESS_LINES	6
-#define ADDRESS_WIDTH	38
+#include "paper.h"
 
 #define TIMER_LETTER	"post-letter-"
 #define TIMER_RECEIPT	"post-receipt-"
@@ -28,8 +25,9 @@ static gboolean	 wanted(struct store *, const struct setup *, enum letter_kind,
 		    const struct store_case *, int64_t, char **, gboolean *,
 		    GError **);
 static gboolean	 listed(GPtrArray *, enum letter_kind);
-static char	*place_date(const struct setup *, int64_t);
-static GPtrArray *signature(const struct setup *, const struct store_case *);
+static char	*signature(const struct setup *, const struct store_case *);
+static GBytes	*render(const struct setup *, const struct paper_letter *,
+		    GError **);
 static gboolean	 keep_file(const struct setup *, GBytes *, char *, GError **);
 static gboolean	 keep_letter(struct store *, const struct setup *,
 		    const struct store_case *, const char *, const char *,
@@ -101,18 +99,6 @@ day_text(const struct setup *s, int64_t at)
 	return text;
 }
 
-/* «Six-Fours-les-Plages, le 4 décembre 2026»; caller frees. */
-static char *
-place_date(const struct setup *s, int64_t at)
-{
-	char	*day = day_text(s, at), *text;
-
-	text = s->conf->post.city != NULL ? g_strdup_printf("%s, le %s",
-	    s->conf->post.city, day) : g_strdup_printf("Le %s", day);
-	g_free(day);
-	return text;
-}
-
 GPtrArray *
 post_address_lines(const char *text)
 {
@@ -149,54 +135,49 @@ post_join(GPtrArray *lines)
 gboolean
 post_address_ok(GPtrArray *lines, char **why)
 {
-	guint	 i;
+	GString	*reason = g_string_new(NULL);
+	char	*block = post_join(lines);
+	gboolean ok;
 
 	*why = NULL;
-	if (lines->len == 0)
-		*why = g_strdup("l'adresse est vide");
-	else if (lines->len > ADDRESS_LINES)
-		*why = g_strdup_printf("%u lignes avec le nom : %d au plus pour "
-		    "la fenêtre de l'enveloppe", lines->len, ADDRESS_LINES);
-	for (i = 0; *why == NULL && i < lines->len; i++) {
-		const char *l = g_ptr_array_index(lines, i);
-
-		if (!g_utf8_validate(l, -1, NULL))
-			*why = g_strdup("une ligne n'est pas du texte UTF-8");
-		else if (g_utf8_strlen(l, -1) > ADDRESS_WIDTH)
-			*why = g_strdup_printf("la ligne « %s » a %ld caractères : "
-			    "%d au plus pour la fenêtre de l'enveloppe", l,
-			    (long)g_utf8_strlen(l, -1), ADDRESS_WIDTH);
-	}
-	return *why == NULL;
+	ok = block != NULL && paper_check_address(block, reason);
+	if (!ok)
+		*why = g_strdup_printf("l'adresse ne tient pas dans la fenêtre "
+		    "de l'enveloppe (%s)", block == NULL ? "elle est vide" :
+		    reason->str);
+	g_string_free(reason, TRUE);
+	g_free(block);
+	return ok;
 }
 
 /*
- * The seam to the renderer.  Until the PDF renderer is built in, the
- * letter is its laid-out text.
+ * The letter as a PDF (paper.c), rendered in the spool's temporary
+ * folder and read back: it is kept under its digest like an attachment.
  */
-GBytes *
-post_render(const struct post_page *p, const char **content_type,
-    const char **extension, GError **err)
+static GBytes *
+render(const struct setup *s, const struct paper_letter *l, GError **err)
 {
-	GString	*t = g_string_new(NULL);
-	guint	 i;
+	char	*dir = g_build_filename(s->conf->spool, "tmp", NULL);
+	char	*path = g_build_filename(dir, "post.XXXXXX", NULL), *data;
+	GBytes	*out = NULL;
+	gsize	 len;
+	int	 fd;
 
-	(void)err;
-	for (i = 0; i < p->sender->len; i++)
-		g_string_append_printf(t, "%s\n",
-		    (char *)g_ptr_array_index(p->sender, i));
-	g_string_append(t, "\n");
-	for (i = 0; i < p->recipient->len; i++)
-		g_string_append_printf(t, "\t\t\t\t%s\n",
-		    (char *)g_ptr_array_index(p->recipient, i));
-	g_string_append_printf(t, "\n\t\t\t\t%s\n\nObjet : %s\nRéf. : %s\n\n"
-	    "%s\n\n", p->place_date, p->subject, p->ref, p->body);
-	for (i = 0; i < p->signature->len; i++)
-		g_string_append_printf(t, "\t\t\t\t%s\n",
-		    (char *)g_ptr_array_index(p->signature, i));
-	*content_type = "text/plain";
-	*extension = "txt";
-	return g_string_free_to_bytes(t);
+	g_mkdir_with_parents(dir, 0750);
+	if ((fd = g_mkstemp(path)) == -1) {
+		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno),
+		    "%s: %s", path, g_strerror(errno));
+		goto out;
+	}
+	close(fd);
+	if (paper_render(l, path, err) &&
+	    g_file_get_contents(path, &data, &len, err))
+		out = g_bytes_new_take(data, len);
+	g_unlink(path);
+out:
+	g_free(path);
+	g_free(dir);
+	return out;
 }
 
 /* Whether the type lists letter k (by its template's name, or "ack"). */
@@ -253,12 +234,12 @@ wanted(struct store *st, const struct setup *s, enum letter_kind k,
 	return FALSE;
 }
 
-/* The staff member of the role the type names, and the role. */
-static GPtrArray *
+/* The staff member of the role the type names, the role, the organisation. */
+static char *
 signature(const struct setup *s, const struct store_case *c)
 {
 	const struct rules_type *t = rules_type(s->rules, c->type);
-	GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+	GString	*b = g_string_new(NULL);
 	guint	 i;
 
 	for (i = 0; t != NULL && t->signed_by != NULL &&
@@ -267,14 +248,13 @@ signature(const struct setup *s, const struct store_case *c)
 		    i);
 
 		if (g_strcmp0(m->role, t->signed_by) == 0) {
-			g_ptr_array_add(lines, g_strdup(m->name != NULL ?
-			    m->name : m->address));
-			g_ptr_array_add(lines, g_strdup(m->role));
+			g_string_append_printf(b, "%s\n%s\n", m->name != NULL ?
+			    m->name : m->address, m->role);
 			break;
 		}
 	}
-	g_ptr_array_add(lines, g_strdup(s->conf->org_name));
-	return lines;
+	g_string_append(b, s->conf->org_name);
+	return g_string_free(b, FALSE);
 }
 
 /* The file, durably, in the attachment store under its digest. */
@@ -422,8 +402,7 @@ tell_posters(struct store *st, const struct setup *s, enum letter_kind k,
 			if (i + 1 != att->len)
 				continue;	/* the letter is the latest */
 			f.filename = g_strdup(a->name);
-			f.content_type = g_str_has_suffix(a->name, ".pdf") ?
-			    "application/pdf" : "text/plain";
+			f.content_type = "application/pdf";
 			f.path = msg_attachment_path(dir, a->sha256);
 			g_array_append_val(files, f);
 			tpl_vars_set(v, "post.file", a->name);
@@ -499,37 +478,41 @@ post_letter(struct store *st, const struct setup *s, enum letter_kind k,
     const char *address, gboolean registered, int64_t now, GError **err)
 {
 	const struct rules_type *t = rules_type(s->rules, c->type);
-	struct post_page pg;
+	struct paper_letter l;
 	struct store_post p;
-	const char	*ctype, *ext;
-	char		*subject = NULL, *body = NULL, *pd, *filename, *recipient;
-	char		*detail, *name;
+	GPtrArray	*lines = post_address_lines(address);
+	char		*subject = NULL, *body = NULL, *filename = NULL;
+	char		*recipient, *sender, *sign, *detail;
+	GDateTime	*u = g_date_time_new_from_unix_utc(now), *day;
 	GBytes		*file = NULL;
 	int64_t		 message, id;
 	gboolean	 ok = FALSE;
 
-	memset(&pg, 0, sizeof(pg));
-	pg.recipient = post_address_lines(address);
 	if (c->complainant_name != NULL)
-		g_ptr_array_insert(pg.recipient, 0,
-		    g_strdup(c->complainant_name));
-	pg.sender = s->conf->post.sender;
-	pg.signature = signature(s, c);
-	pd = place_date(s, now);
-	pg.place_date = pd;
-	pg.ref = c->ref;
-	recipient = post_join(pg.recipient);
+		g_ptr_array_insert(lines, 0, g_strdup(c->complainant_name));
+	recipient = post_join(lines);
+	sender = post_join(s->conf->post.sender);
+	sign = signature(s, c);
+	day = g_date_time_to_timezone(u, cal_zone(s->cal));
+	memset(&l, 0, sizeof(l));
+	l.sender = sender != NULL ? sender : s->conf->org_name;
+	l.recipient = recipient;
+	l.place = s->conf->post.city;
+	l.date = day;
+	l.notice = registered ? "Lettre recommandée avec accusé de réception" :
+	    NULL;
+	l.reference = c->ref;
+	l.signature = sign;
 	if (!letter_render(s, k, k == LETTER_ACK && t != NULL ?
 	    t->ack_template : NULL, c->lang, v, &subject, &body, err))
 		goto out;
-	pg.subject = subject;
-	pg.body = body;
-	if ((file = post_render(&pg, &ctype, &ext, err)) == NULL)
+	l.subject = subject;
+	l.body = body;
+	if ((file = render(s, &l, err)) == NULL)
 		goto out;
-	name = g_strdup_printf("courrier-%s-%s.%s", c->ref, letter_name(k),
-	    ext);
-	filename = msg_safe_filename(name);
-	g_free(name);
+	detail = g_strdup_printf("courrier-%s-%s.pdf", c->ref, letter_name(k));
+	filename = msg_safe_filename(detail);
+	g_free(detail);
 	memset(&p, 0, sizeof(p));
 	p.case_id = c->id;
 	p.letter = (char *)(k == LETTER_ACK ? "ack" : letter_name(k));
@@ -537,7 +520,7 @@ post_letter(struct store *st, const struct setup *s, enum letter_kind k,
 	p.registered = registered;
 	p.created_at = now;
 	ok = keep_letter(st, s, c, subject, body, recipient, file, filename,
-	    ctype, now, &message, err);
+	    "application/pdf", now, &message, err);
 	p.message = message;
 	ok = ok && store_post_add(st, &p, &id, err);
 	detail = g_strdup_printf("%s on paper%s to %s: %s, to post",
@@ -552,14 +535,16 @@ post_letter(struct store *st, const struct setup *s, enum letter_kind k,
 	ok = ok && store_timer_add(st, c->id, detail, "remind", after(s, now,
 	    &s->conf->post.remind_every), err);
 	g_free(detail);
-	g_free(filename);
 out:
 	if (file != NULL)
 		g_bytes_unref(file);
-	g_ptr_array_unref(pg.recipient);
-	g_ptr_array_unref(pg.signature);
+	g_ptr_array_unref(lines);
+	g_date_time_unref(day);
+	g_date_time_unref(u);
+	g_free(filename);
 	g_free(recipient);
-	g_free(pd);
+	g_free(sender);
+	g_free(sign);
 	g_free(subject);
 	g_free(body);
 	return ok;

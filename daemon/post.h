@@ -3,17 +3,17 @@
  *
  * A letter to a complainant who gave no usable email address, or one
  * its type lists under paper (rules: paper = ( "decision" )), is not
- * mailed to them: it is rendered as a PDF (post_render(), the one seam
- * to the renderer), kept in the case as the attachment of an outgoing
- * message row, and mailed to the staff who post letters
- * (post.role in recoursd.conf), with a reminder every post.remind_every
- * until they record its posting.  A letter the type lists under
- * registered goes by registered letter with acknowledgement of receipt:
- * "#recommande NUMERO [DATE]" records it posted, "#ar-recu DATE" the
- * date on the returned receipt (deadlines with starts_with = "#ar-recu"
- * count from that date: staff_post.c), "#ar-retour" its return unclaimed; with no
- * receipt after post.receipt_within, staff are reminded.  "#poste
- * [DATE]" records a simple letter posted.
+ * mailed to them: it is rendered as an A4 PDF for a window envelope
+ * (paper.h), kept in the case as the attachment of an outgoing message
+ * row, and mailed to the staff who post letters (post.role in
+ * recoursd.conf), with a reminder every post.remind_every until they
+ * record its posting.  A letter the type lists under registered goes by
+ * registered letter with acknowledgement of receipt: "#recommande NUMERO
+ * [DATE]" records it posted, "#ar-recu DATE" the date on the returned
+ * receipt (deadlines with starts_with = "#ar-recu" count from that date:
+ * staff_post.c), "#ar-retour" its return unclaimed; with no receipt after
+ * post.receipt_within, staff are reminded.  "#poste [DATE]" records a
+ * simple letter posted.
  *
  * The reminders are timers of the case named "post-letter-ID" and
  * "post-receipt-ID"; closing the case leaves them.
@@ -27,25 +27,6 @@
 #include "setup.h"
 #include "store.h"
 #include "template.h"
-
-/* A letter as the renderer lays it out. */
-struct post_page {
-	GPtrArray	*sender;	/* the sender block, lines */
-	const char	*place_date;	/* "Six-Fours-les-Plages, le 4 ..." */
-	GPtrArray	*recipient;	/* name, then the address lines */
-	const char	*subject;	/* after "Objet :" */
-	const char	*ref;		/* after "Réf. :" */
-	const char	*body;
-	GPtrArray	*signature;	/* name, role */
-};
-
-/*
- * The letter as a file, *content_type and *extension telling what it
- * is; caller unrefs.
- */
-GBytes		*post_render(const struct post_page *,
-		    const char **content_type, const char **extension,
-		    GError **);
 
 /*
  * Whether address (lines) fits a window envelope; why not in *why

@@ -99,12 +99,12 @@ refused "#ouvrir reclamation
 #canal courrier
 #recu-le 2026-12-02
 #plaignant Jean Dupont
-#adresse Résidence Les Pins ; Bâtiment B ; Escalier 3 ; Appartement 12 ; 12 rue des Lilas ; 83140 Six-Fours-les-Plages" "an address of 7 lines with the name" "7 lignes"
+#adresse Résidence Les Pins ; Bâtiment B ; Escalier 3 ; Appartement 12 ; 12 rue des Lilas ; 83140 Six-Fours-les-Plages" "an address of 7 lines with the name" "fenêtre de l'enveloppe"
 refused "#ouvrir reclamation
 #canal courrier
 #recu-le 2026-12-02
 #plaignant Jean Dupont
-#adresse 12 avenue du Maréchal-de-Lattre-de-Tassigny prolongée ; 83140 Six-Fours-les-Plages" "an address line too long for the window" "caractères"
+#adresse 12 avenue du Maréchal-de-Lattre-de-Tassigny prolongée ; 83140 Six-Fours-les-Plages" "an address line too long for the window" "Maréchal-de-Lattre.*fenêtre|fenêtre.*Maréchal-de-Lattre"
 refused "#ouvrir reclamation
 #canal pigeon
 #recu-le 2026-12-02
@@ -145,7 +145,7 @@ is "$(sql "$db" "SELECT count(*) FROM attachment a JOIN message m ON m.id = a.me
     "the scanned letter is kept"
 wait_found manager "^\[REC-$year-0002\] Courrier à poster" "the acknowledgement goes on paper to the staff who post letters"
 like "$mail" "12 rue des Lilas" "with the address"
-like "$(cat "$d/found.eml")" "courrier-REC-$year-0002-accuse-reception" "and the letter attached"
+like "$(cat "$d/found.eml")" "courrier-REC-$year-0002-accuse-reception.pdf" "and the letter attached as a PDF"
 is "$(sql "$db" "SELECT letter || ' ' || registered || ' ' || coalesce(posted_at, 0) FROM post")" "ack 0 0" "a letter waits to be posted"
 post_id=$(msgid)
 is "$(testbed_mail_count alice)" 0 "nothing is mailed to anyone else"
