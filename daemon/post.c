@@ -21,6 +21,11 @@
 #define TIMER_LETTER	"post-letter-"
 #define TIMER_RECEIPT	"post-receipt-"
 
+static gboolean	 post_letter(struct store *, const struct setup *,
+		    enum letter_kind, const struct store_case *,
+		    const struct tpl_vars *, const char *, const char *, gboolean,
+		    int64_t, GError **);
+static char	*party_address(struct store *, int64_t, GError **);
 static gboolean	 wanted(struct store *, const struct setup *, enum letter_kind,
 		    const struct store_case *, int64_t, char **, gboolean *,
 		    GError **);
@@ -474,7 +479,7 @@ tell_posters(struct store *st, const struct setup *s, enum letter_kind k,
 /* Render, keep and hand over letter k to the recipient on paper. */
 static gboolean
 post_letter(struct store *st, const struct setup *s, enum letter_kind k,
-    const struct store_case *c, const struct tpl_vars *v,
+    const struct store_case *c, const struct tpl_vars *v, const char *name,
     const char *address, gboolean registered, int64_t now, GError **err)
 {
 	const struct rules_type *t = rules_type(s->rules, c->type);
@@ -488,8 +493,8 @@ post_letter(struct store *st, const struct setup *s, enum letter_kind k,
 	int64_t		 message, id;
 	gboolean	 ok = FALSE;
 
-	if (c->complainant_name != NULL)
-		g_ptr_array_insert(lines, 0, g_strdup(c->complainant_name));
+	if (name != NULL)
+		g_ptr_array_insert(lines, 0, g_strdup(name));
 	recipient = post_join(lines);
 	sender = post_join(s->conf->post.sender);
 	sign = signature(s, c);
@@ -561,7 +566,8 @@ post_route(struct store *st, const struct setup *s, enum letter_kind k,
 	*done = FALSE;
 	if (!wanted(st, s, k, c, now, &address, &registered, err))
 		return err == NULL || *err == NULL;
-	ok = post_letter(st, s, k, c, v, address, registered, now, err);
+	ok = post_letter(st, s, k, c, v, c->complainant_name, address,
+	    registered, now, err);
 	*done = ok;
 	g_free(address);
 	return ok;
@@ -595,6 +601,49 @@ post_split_person(const char *text, char **name, char **addr)
 		g_clear_pointer(name, g_free);
 	if (*addr != NULL && *g_strstrip(*addr) == '\0')
 		g_clear_pointer(addr, g_free);
+}
+
+/* The other party's postal address (#adresse-partie, the last); NULL. */
+static char *
+party_address(struct store *st, int64_t case_id, GError **err)
+{
+	GArray	*events = store_case_events(st, case_id, err);
+	char	*address = NULL;
+	guint	 i;
+
+	for (i = 0; events != NULL && i < events->len; i++) {
+		const struct store_event *e = &g_array_index(events,
+		    struct store_event, i);
+
+		if (strcmp(e->kind, "adresse-partie") == 0 && e->detail != NULL) {
+			g_free(address);
+			address = g_strdup(e->detail);
+		}
+	}
+	if (events != NULL)
+		g_array_unref(events);
+	return address;
+}
+
+gboolean
+post_party(struct store *st, const struct setup *s, enum letter_kind k,
+    const struct store_case *c, const struct tpl_vars *v, int64_t now,
+    gboolean *done, GError **err)
+{
+	const struct rules_type *t = rules_type(s->rules, c->type);
+	char	*address;
+	gboolean ok = TRUE;
+
+	*done = FALSE;
+	if (t == NULL || !listed(t->paper, k))
+		return TRUE;
+	if ((address = party_address(st, c->id, err)) == NULL)
+		return err == NULL || *err == NULL;
+	ok = post_letter(st, s, k, c, v, NULL, address, listed(t->registered,
+	    k), now, err);
+	*done = ok;
+	g_free(address);
+	return ok;
 }
 
 gboolean
@@ -673,15 +722,15 @@ post_refusal(struct store *st, const struct setup *s,
 		date = w[0] != NULL ? w[1] : NULL;
 	else if (strcmp(name, "poste") == 0 || strncmp(name, "ar-", 3) == 0)
 		date = w[0];
-	if (strcmp(name, "plaignant") == 0 || strcmp(name, "adresse") == 0) {
-		if (strcmp(name, "adresse") == 0) {
-			lines = post_address_lines(text);
-			if (c->complainant_name != NULL)
-				g_ptr_array_insert(lines, 0,
-				    g_strdup(c->complainant_name));
-			post_address_ok(lines, &why);
-			g_ptr_array_unref(lines);
-		}
+	if (strcmp(name, "plaignant") == 0)
+		;
+	else if (strncmp(name, "adresse", 7) == 0) {
+		lines = post_address_lines(text);
+		if (strcmp(name, "adresse") == 0 && c->complainant_name != NULL)
+			g_ptr_array_insert(lines, 0,
+			    g_strdup(c->complainant_name));
+		post_address_ok(lines, &why);
+		g_ptr_array_unref(lines);
 	} else if (strcmp(name, "recommande") == 0 && (w[0] == NULL ||
 	    !g_regex_match_simple("^[A-Za-z0-9]{6,24}$", w[0], 0, 0)))
 		why = g_strdup("le numéro du recommandé s'écrit en lettres et "
@@ -828,7 +877,10 @@ post_command(struct store *st, const struct setup *s,
 
 	*receipt_at = 0;
 	memset(&p, 0, sizeof(p));
-	if (strcmp(name, "plaignant") == 0 || strcmp(name, "adresse") == 0)
+	if (strcmp(name, "adresse-partie") == 0)
+		g_string_append(receipt, "Les courriers sur papier à l'autre "
+		    "partie iront à cette adresse.\n");
+	else if (strcmp(name, "plaignant") == 0 || strcmp(name, "adresse") == 0)
 		ok = record_party(st, s, c, name, text, actor, now, receipt,
 		    err);
 	else if (strcmp(name, "poste") == 0 || strcmp(name, "recommande") == 0) {
@@ -843,6 +895,30 @@ post_command(struct store *st, const struct setup *s,
 	store_post_clear(&p);
 	g_strfreev(w);
 	return ok && (err == NULL || *err == NULL);
+}
+
+gboolean
+post_notified_on(struct store *st, const char *ref, int64_t *at, GError **err)
+{
+	struct store_case c;
+	GArray	*rows;
+	guint	 i;
+
+	*at = 0;
+	if (!store_case_by_ref(st, ref, &c, err))
+		return FALSE;
+	rows = store_post_list(st, c.id, err);
+	for (i = 0; rows != NULL && i < rows->len; i++) {
+		const struct store_post *p = &g_array_index(rows,
+		    struct store_post, i);
+
+		if (p->receipt_at != 0)
+			*at = p->receipt_at;
+	}
+	if (rows != NULL)
+		g_array_unref(rows);
+	store_case_clear(&c);
+	return *at != 0;
 }
 
 /* Timers. */

@@ -76,8 +76,26 @@ gboolean	 post_or_mail(struct store *, const struct setup *,
 		    const struct tpl_vars *, const char *auto_submitted,
 		    int64_t now, GError **);
 
+/*
+ * Letter k to the other party of c on paper, when the type lists it
+ * under paper and staff gave its postal address (#adresse-partie): then
+ * *done.
+ */
+gboolean	 post_party(struct store *, const struct setup *,
+		    enum letter_kind, const struct store_case *,
+		    const struct tpl_vars *, int64_t now, gboolean *done,
+		    GError **);
+
 /* "Jean Dupont <jean@example.org>": either may be NULL; caller frees. */
 void		 post_split_person(const char *, char **name, char **addr);
+
+/*
+ * The date on the receipt of the last registered letter of case ref that
+ * came back signed (#ar-recu): when its addressee was notified.  FALSE
+ * when there is none (or on error).
+ */
+gboolean	 post_notified_on(struct store *, const char *ref, int64_t *at,
+		    GError **);
 
 /* Whether a timer of this deadline name is a letter's (post_fire()). */
 gboolean	 post_is_timer(const char *deadline);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "approval.h"
+#include "post.h"
 #include "staff_int.h"
 #include "text.h"
 #include "undelivered.h"
@@ -97,11 +98,14 @@ staff_check_address(const struct staff_check *k, const char *text,
 char *
 staff_check_day(const struct staff_check *k, const char *text, GError **err)
 {
-	(void)k;
-	(void)err;
-	if (!text_parse_day(text, NULL))
-		return g_strdup("la date doit s'écrire JJ/MM/AAAA");
-	return NULL;
+	int64_t	 at;
+
+	if (text_parse_day(text, NULL) || post_notified_on(k->st, text, &at,
+	    err))
+		return NULL;
+	return g_strdup("la date doit s'écrire JJ/MM/AAAA, ou être celle de "
+	    "l'avis de réception (#ar-recu) du recommandé d'un dossier : "
+	    "#notification-decision REFERENCE");
 }
 
 /* "TEXT" or "TEXT échéance JJ/MM/AAAA": a due date, if any, is a date. */

@@ -43,8 +43,8 @@ const struct staff_cmd staff_cmds[] = {
 	    "plaignant)" },
 	{ "notification-decision", TEXT, ANY,	STAY,		NO_LETTER,
 	    .check = staff_check_day, .run = staff_do_notified,
-	    .help = "JJ/MM/AAAA : date de notification de la décision "
-	    "contestée" },
+	    .help = "JJ/MM/AAAA | REF : date de notification de la décision "
+	    "contestée (REF : l'avis de réception de son recommandé)" },
 	{ "implique",		TEXT | ADDRESS, ANY, STAY,	NO_LETTER,
 	    .check = staff_check_address,
 	    .help = "ADRESSE : personne impliquée (ne pourra pas approuver)" },
@@ -107,6 +107,9 @@ const struct staff_cmd staff_cmds[] = {
 	    .check = staff_check_postal, .prepare = staff_do_post,
 	    .help = "LIGNE ; LIGNE : son adresse postale (courriers sur "
 	    "papier)" },
+	{ "adresse-partie",	TEXT,	ANY,	STAY,		NO_LETTER,
+	    .check = staff_check_party_postal, .prepare = staff_do_post,
+	    .help = "LIGNE ; LIGNE : l'adresse postale de l'autre partie" },
 	{ "clore",		0,	ANY,	CASE_CLOSED,	NO_LETTER,
 	    .allowed = staff_allowed_closing, .run = staff_do_close,
 	    .help = "clore le dossier (annule les échéances)" },

@@ -91,16 +91,23 @@ staff_do_notified(struct staff_run *r, struct staff_step *step, GError **err)
 	GDateTime	*start, *due;
 	GDate		 day;
 	char		*limit, *detail;
+	int64_t		 at;
 	gboolean	 late, ok;
 
-	if (t == NULL || !t->has_admissibility || !text_parse_day(step->text,
-	    &day)) {
+	if (t == NULL || !t->has_admissibility) {
 		g_string_append(r->receipt, "(ce type n'a pas de délai de "
 		    "recevabilité)\n");
 		return TRUE;
 	}
-	start = g_date_time_new(cal_zone(r->s->cal), g_date_get_year(&day),
-	    g_date_get_month(&day), g_date_get_day(&day), 0, 0, 0);
+	/* Or the date on the receipt of that case's registered letter. */
+	if (text_parse_day(step->text, &day))
+		start = g_date_time_new(cal_zone(r->s->cal),
+		    g_date_get_year(&day), g_date_get_month(&day),
+		    g_date_get_day(&day), 0, 0, 0);
+	else if (post_notified_on(r->st, step->text, &at, err))
+		start = g_date_time_new_from_unix_utc(at);
+	else
+		return err == NULL || *err == NULL;
 	due = cal_due(r->s->cal, start, &t->admissibility.within, NULL);
 	late = c->opened_at >= g_date_time_to_unix(due);
 	limit = cal_format(due);

@@ -266,10 +266,18 @@ tell_party(struct staff_run *r, const struct store_case *c,
 {
 	const struct rules_type *type = rules_type(r->s->rules, c->type);
 	char	*party;
-	gboolean ok = TRUE;
+	gboolean ok = TRUE, paper;
 
 	if (type == NULL || !type->inform_party)
 		return TRUE;
+	if (!post_party(r->st, r->s, LETTER_OUTCOME_PARTY, c, v, r->now, &paper,
+	    err))
+		return FALSE;
+	if (paper) {
+		g_string_append(r->receipt, "La décision part aussi sur papier "
+		    "à l'autre partie (#adresse-partie).\n");
+		return TRUE;
+	}
 	if ((party = staff_other_party(r->st, c->id, err)) == NULL) {
 		g_string_append(r->receipt, "Attention : aucune autre partie "
 		    "n'est enregistrée (#partie ADRESSE) : elle n'a pas reçu la "

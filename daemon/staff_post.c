@@ -57,6 +57,13 @@ staff_check_postal(const struct staff_check *k, const char *text,
 	return refusal(k, "adresse", text, err);
 }
 
+char *
+staff_check_party_postal(const struct staff_check *k, const char *text,
+    GError **err)
+{
+	return refusal(k, "adresse-partie", text, err);
+}
+
 gboolean
 staff_do_post(struct staff_run *r, struct staff_step *step, GError **err)
 {
