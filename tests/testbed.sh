@@ -155,6 +155,19 @@ sys.stdout.write(part.get_content() if part is not None else "")
 ' "$1"
 }
 
+# testbed_letter FILE: the text of the letter on paper attached to the
+# mail FILE (courrier-*.pdf, through pdftotext -layout).
+testbed_letter() {
+	python3 - "$1" <<'PY' | pdftotext -layout - -
+import sys, email, email.policy
+m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+for part in m.iter_attachments():
+    if (part.get_filename() or "").startswith("courrier-"):
+        sys.stdout.buffer.write(part.get_payload(decode=True))
+        break
+PY
+}
+
 # Dovecot logs every login attempt, good or bad, with user=<NAME>.
 testbed_dovecot_saw_user() {
 	grep -q "user=<$1>" "$TESTBED_DIR/log/dovecot.log" 2>/dev/null

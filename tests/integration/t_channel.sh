@@ -41,25 +41,6 @@ send() {
 }
 cases() { sql "$db" "SELECT count(*) FROM cases"; }
 msgid() { sed -n 's/^Message-Id: <\(.*\)>\r*$/\1/p' "$d/found.eml"; }
-# letter: the text of the letter attached to $d/found.eml (pdftotext for a
-# PDF), in $d/letter.txt.
-letter() {
-	python3 - "$d/found.eml" "$d/letter" <<'PY'
-import sys, email, email.policy
-m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
-for part in m.iter_attachments():
-    if part.get_filename().startswith("courrier-"):
-        ext = part.get_filename().rsplit(".", 1)[-1]
-        open(sys.argv[2] + "." + ext, "wb").write(part.get_payload(decode=True))
-        print(ext)
-PY
-}
-letter_text() {
-	case $(letter) in
-	pdf)	pdftotext -layout "$d/letter.pdf" "$d/letter.txt" ;;
-	esac
-	cat "$d/letter.txt"
-}
 
 # --- Refused openings: no case, each says why.
 send alice@example.test "$pass" "#ouvrir reclamation
@@ -181,7 +162,7 @@ send staff1@example.test "$pass" "#decision Le passage du technicien est reprogr
 wait_found manager "^\[REC-$year-0002\] Courrier à poster en recommandé" "the decision goes by registered letter"
 dec_id=$(msgid)
 like "$(cat "$d/found.eml")" "courrier-REC-$year-0002-decision" "the decision's letter is attached"
-text=$(letter_text)
+text=$(testbed_letter "$d/found.eml")
 like "$text" "Paul Durand" "signed by the role the rules name"
 like "$text" "Six-Fours-les-Plages, le 9 décembre 2026" "dated from the sender's town"
 like "$text" "Réf\. : REC-$year-0002" "with the reference"

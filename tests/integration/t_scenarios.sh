@@ -37,7 +37,9 @@ start() {
 	cp -r "$top_srcdir/contrib/profiles/$1/rules" "$d/rules"
 	clock_at "$start_at"
 	testbed_conf "alerts = { admin = \"staff1@example.test\"; };
-template_overrides = \"$top_srcdir/contrib/profiles/$1/templates\";"
+template_overrides = \"$top_srcdir/contrib/profiles/$1/templates\";
+post = { role = \"secretariat\"; city = \"Six-Fours-les-Plages\";
+    sender = ( \"Organisme\", \"1 place du Port\", \"83140 Six-Fours-les-Plages\" ); };"
 	sed -i -e "s/name = \"client\"; host/name = \"$2\"; role = \"$2\"; host/" \
 	    -e "s/user = \"client\"; password/user = \"$2\"; password/" \
 	    -e "s/reply_address = \"client@/reply_address = \"$2@/" \
@@ -114,6 +116,56 @@ write "staff1@example.test" "Re: [$ref] Plainte" "#recevable
 wait_found manager "Transmission du dossier" "the certified client is asked to handle it, with the case file"
 wait_found bob "Décision concernant votre plainte" "and the complainant is told of the decision"
 is "$(state "$ref")" decided "its admissibility, then its decision, are recorded ($ref)"
+
+# A client with no email appeals by registered letter: staff enter it;
+# the acknowledgement goes on paper, the decision by registered letter,
+# from its posting to the date on its receipt.
+# The clock stands months after the start: the letter came 3 days ago,
+# against a decision of the day before.
+came=$(clock_date %Y-%m-%d "@$(($(clock_now) - 3 * 86400))")
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" open --type appeal --channel recommande --received "$came" \
+    --name "Bâtir Provence" --address "Zone artisanale du Brusc ; 83140 Six-Fours-les-Plages" \
+    --subject "Appel de la décision du $(clock_date %d/%m/%Y "@$(($(clock_now) - 4 * 86400))")" 2>&1)
+ref=$(echo "$out" | grep -oE "APP-[0-9]{4}-[0-9]+")
+like "$ref" "^APP-[0-9]{4}-" "an appeal received by registered letter is entered with recoursctl open" || echo "$out" | sed 's/^/#   /'
+is "$(sql "$db" "SELECT channel || ' ' || out_of_time FROM cases WHERE ref = '$ref'")" "recommande 0" \
+    "its channel recorded, in time from the day it was received"
+wait_found staff1 "^\[$ref\] Courrier à poster : accuse-reception" "the acknowledgement goes on paper to the staff who post letters"
+like "$(testbed_letter "$d/found.eml")" "Zone artisanale du Brusc" "a PDF letter to the client's address"
+write "staff1@example.test" "Re: [$ref] Courrier" "#poste" "$(msgid)"
+wait_for 20 eval '[ "$(sql "$db" "SELECT count(*) FROM post WHERE letter = '"'ack'"' AND posted_at > 0")" = 1 ]'
+ok $? "$profile: its posting is recorded (#poste)"
+wait_found staff1 "^\[$ref\] Nouveau dossier \(appel\)" "staff are notified of it"
+write "staff1@example.test" "Re: [$ref] Appel" "#implique staff1@example.test
+#decision La suspension est levée après examen par un membre du comité." "$(msgid)"
+wait_found staff2 "^\[$ref\] Décision à approuver" "its decision waits for an uninvolved approver"
+write "staff2@example.test" "Re: [$ref] Appel" "#approuver
+#clore" "$(msgid)"
+wait_found staff1 "^\[$ref\] Courrier à poster en recommandé avec AR : decision" "the decision goes by registered letter with receipt"
+letter=$(testbed_letter "$d/found.eml")
+like "$letter" "Lettre recommandée avec accusé de réception" "the letter says it is registered"
+like "$letter" "La suspension est levée" "with the decision"
+like "$letter" "Réf\. : $ref" "and the reference"
+dec=$(msgid)
+write "staff1@example.test" "Re: [$ref] Courrier" "#recommande 1A00012345678" "$dec"
+wait_for 20 eval '[ "$(sql "$db" "SELECT tracking FROM post WHERE letter = '"'decision'"'")" = 1A00012345678 ]'
+ok $? "$profile: its posting is recorded with the tracking number (#recommande)"
+is "$(state "$ref")" closed "the case is closed, the receipt still awaited"
+clock_at "@$(($(clock_now) + 20 * 86400))"
+kill -USR1 $pid
+wait_found staff1 "^\[$ref\] Rappel : aucun avis de réception" "no receipt after 15 days: staff are reminded"
+write "staff1@example.test" "Re: [$ref] Courrier" "#ar-recu $(clock_date %Y-%m-%d "@$(($(clock_now) - 16 * 86400))")" "$(msgid)"
+wait_for 20 eval '[ "$(sql "$db" "SELECT count(*) FROM post WHERE letter = '"'decision'"' AND receipt_at > 0")" = 1 ]'
+ok $? "$profile: the date on the receipt is recorded (#ar-recu)"
+# A further appeal is checked against the date on that receipt.
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" open --type appeal --channel telephone \
+    --received "$(clock_date %Y-%m-%d)" --name "Bâtir Provence" --address "Zone artisanale du Brusc ; 83140 Six-Fours-les-Plages" 2>&1)
+ref2=$(echo "$out" | grep -oE "APP-[0-9]{4}-[0-9]+")
+wait_found staff1 "^\[$ref2\] Nouveau dossier" "a call appealing again is entered"
+write "staff1@example.test" "Re: [$ref2] Appel" "#notification-decision $ref" "$(msgid)"
+wait_found staff1 "^\[$ref2\] Compte rendu" "the appeal window is checked against the receipt of $ref's registered letter"
+like "$mail" "Recevabilité : HORS DÉLAI" "5 working days after the receipt: out of time"
+clock_at "$start_at"
 
 # --- CESI: an appeal acknowledged within 8 jours ouvrés, progress notice.
 start cesi client
@@ -312,6 +364,34 @@ clock_at "$start_at"
 write "Luc <bob@example.test>" "Problème avec un bureau d'études" "Le bureau ne répond plus."
 wait_found staff1 "À qualifier" "mail without the tag opens a triage case for staff"
 is "$(sql "$db" "SELECT type FROM cases WHERE ref LIKE 'TRI-%'")" triage "not a claim"
+# A claim by post from a complainant with no email, entered by staff:
+# the outcome on paper to both parties, one of them by registered letter.
+printf 'Entreprise concernée : Techni-Etudes, Lyon\nFaits : le rapport n'"'"'a jamais été remis.\nTéléphone : 04 72 11 22 33\nDémarches entreprises : deux relances.\n' > "$d/claim.txt"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" open --type claim --channel courrier --received "$(clock_date %Y-%m-%d)" \
+    --name "Claire Petit" --address "8 rue Royale ; 69001 Lyon" --mailbox secretariat "$d/claim.txt" 2>&1)
+ref=$(echo "$out" | grep -o "REC-$year-[0-9]*")
+like "$ref" "^REC-$year-" "a claim received by post is entered with recoursctl open"
+wait_found staff1 "^\[$ref\] Courrier à poster : accuse-reception" "its acknowledgement goes on paper"
+write "staff1@example.test" "Re: [$ref] Courrier" "#poste" "$(msgid)"
+wait_found staff1 "^\[$ref\] Nouveau dossier" "staff are notified"
+write "staff1@example.test" "Re: [$ref] Réclamation" "#partie bob@example.test
+#adresse-partie Techni-Etudes ; 5 quai Perrache ; 69002 Lyon
+#decision avertissement Un avertissement est adressé à l'entreprise.
+#clore" "$(msgid)"
+wait_found staff1 "^\[$ref\] Courrier à poster : decision$" "the outcome goes on paper to the complainant"
+like "$(testbed_letter "$d/found.eml")" "Avertissement au qualifié ou certifié" "naming the outcome"
+dec=$(msgid)
+wait_found staff1 "^\[$ref\] Courrier à poster : decision-partie" "and to the firm"
+like "$(testbed_letter "$d/found.eml")" "5 quai Perrache" "at the address staff gave"
+write "staff1@example.test" "Re: [$ref] Courrier" "#recommande 1A00098765432" "$dec"
+wait_for 20 eval '[ "$(sql "$db" "SELECT registered || tracking FROM post WHERE letter = '"'decision'"'")" = 11A00098765432 ]'
+ok $? "$profile: staff post the complainant's letter registered (#recommande)"
+write "staff1@example.test" "Re: [$ref] Courrier" "#ar-recu $(clock_date %Y-%m-%d)" "$dec"
+wait_for 20 eval '[ "$(sql "$db" "SELECT count(*) FROM post WHERE letter = '"'decision'"' AND receipt_at > 0")" = 1 ]'
+ok $? "$profile: and record the date on its receipt (#ar-recu)"
+is "$("$RECOURSCTL" -f "$d/recoursd.conf" stats --year "$year" --channels | grep courrier)" "$year,courrier,1" \
+    "recoursctl stats counts the claim received by post"
+
 # No staff token ever reached the complainant, a party or the insurer.
 outside_headers
 grep -c '^Message-I[dD]:' "$d/outside-headers" | { read -r n; [ "$n" -ge 20 ]; }
