@@ -137,6 +137,16 @@ notify_member(struct store *st, const struct conf *c, const char *kind,
     int64_t case_id, const char *ref, const struct conf_staff *to,
     const char *subject, const char *body, int64_t now, GError **err)
 {
+	return notify_member_files(st, c, kind, case_id, ref, to, subject,
+	    body, NULL, 0, now, err);
+}
+
+gboolean
+notify_member_files(struct store *st, const struct conf *c, const char *kind,
+    int64_t case_id, const char *ref, const struct conf_staff *to,
+    const char *subject, const char *body, const struct compose_file *files,
+    guint nfiles, int64_t now, GError **err)
+{
 	struct notify_mail n;
 	char	*reply_to, *id = notice_ids(c, ref, to->address, now,
 	    &reply_to);
@@ -152,6 +162,8 @@ notify_member(struct store *st, const struct conf *c, const char *kind,
 	n.message_id = id;
 	n.reply_to_us = TRUE;
 	n.reply_to = reply_to;
+	n.files = files;
+	n.nfiles = nfiles;
 	ok = notify_send(st, c, &n, now, NULL, err);
 	g_free(reply_to);
 	g_free(id);

@@ -67,5 +67,11 @@ gboolean	 notify_member(struct store *, const struct conf *,
 		    const char *kind, int64_t case_id, const char *ref,
 		    const struct conf_staff *to, const char *subject,
 		    const char *body, int64_t now, GError **);
+/* The same with files attached (read when the mail is composed). */
+gboolean	 notify_member_files(struct store *, const struct conf *,
+		    const char *kind, int64_t case_id, const char *ref,
+		    const struct conf_staff *to, const char *subject,
+		    const char *body, const struct compose_file *, guint nfiles,
+		    int64_t now, GError **);
 
 #endif

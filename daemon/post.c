@@ -15,7 +15,6 @@
 #include "notify.h"
 #include "post.h"
 #include "spool.h"
-#include "notice.h"
 #include "paper.h"
 
 #define TIMER_LETTER	"post-letter-"
@@ -418,36 +417,20 @@ tell_posters(struct store *st, const struct setup *s, enum letter_kind k,
 	}
 	ok = ok && letter_render(s, waiting == NULL ? LETTER_POST :
 	    LETTER_POST_REMINDER, NULL, lang, v, &subject, &body, err);
-	for (i = 0; ok && i < s->conf->staff->len; i++) {
+	/* Without a staff key, no token: the administrator gets it. */
+	for (i = 0; ok && s->conf->staff_key != NULL &&
+	    i < s->conf->staff->len; i++) {
 		const struct conf_staff *m = g_ptr_array_index(s->conf->staff,
 		    i);
-		struct notify_mail n;
-		char	*id, *reply_to;
 
 		if (g_strcmp0(m->role, s->conf->post.role) != 0)
 			continue;
-		id = notice_ids(s->conf, c->ref, m->address, now,
-		    &reply_to);
-		memset(&n, 0, sizeof(n));
-		n.kind = letter_name(waiting == NULL ? LETTER_POST :
-		    LETTER_POST_REMINDER);
-		n.case_id = c->id;
-		n.to = m->address;
-		n.to_name = m->name;
-		n.subject = subject;
-		n.body = body;
-		n.message_id = id;
-		n.reply_to_us = TRUE;
-		n.reply_to = reply_to;
-		if (files != NULL) {
-			n.files = (const struct compose_file *)(void *)
-			    files->data;
-			n.nfiles = files->len;
-		}
-		ok = notify_send(st, s->conf, &n, now, NULL, err);
+		ok = notify_member_files(st, s->conf, letter_name(waiting ==
+		    NULL ? LETTER_POST : LETTER_POST_REMINDER), c->id, c->ref, m,
+		    subject, body, files != NULL ? (const struct compose_file *)
+		    (void *)files->data : NULL, files != NULL ? files->len : 0,
+		    now, err);
 		sent = TRUE;
-		g_free(reply_to);
-		g_free(id);
 	}
 	if (ok && !sent) {
 		gboolean queued;
@@ -607,22 +590,7 @@ post_split_person(const char *text, char **name, char **addr)
 static char *
 party_address(struct store *st, int64_t case_id, GError **err)
 {
-	GArray	*events = store_case_events(st, case_id, err);
-	char	*address = NULL;
-	guint	 i;
-
-	for (i = 0; events != NULL && i < events->len; i++) {
-		const struct store_event *e = &g_array_index(events,
-		    struct store_event, i);
-
-		if (strcmp(e->kind, "adresse-partie") == 0 && e->detail != NULL) {
-			g_free(address);
-			address = g_strdup(e->detail);
-		}
-	}
-	if (events != NULL)
-		g_array_unref(events);
-	return address;
+	return store_case_last_detail(st, case_id, "adresse-partie", err);
 }
 
 gboolean

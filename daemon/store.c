@@ -3238,6 +3238,24 @@ store_opening_actor(struct store *st, int64_t inbound_id, GError **err)
 	return actor;
 }
 
+char *
+store_case_last_detail(struct store *st, int64_t case_id, const char *kind,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+	char		*detail = NULL;
+
+	if ((s = prepare_once(st, "SELECT detail FROM event WHERE case_id = ?1 "
+	    "AND kind = ?2 ORDER BY id DESC LIMIT 1", err)) == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, kind);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		detail = dup_column(s, 0);
+	sqlite3_finalize(s);
+	return detail;
+}
+
 static void
 count_clear(gpointer p)
 {

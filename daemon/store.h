@@ -521,6 +521,10 @@ gboolean	 store_opening_add(struct store *, int64_t inbound_id,
 char		*store_opening_actor(struct store *, int64_t inbound_id,
 		    GError **);
 
+/* The detail of the case's last event of kind; NULL: none; caller frees. */
+char		*store_case_last_detail(struct store *, int64_t case_id,
+		    const char *kind, GError **);
+
 struct store_count {
 	char		*name;
 	int64_t		 n;
