@@ -95,8 +95,9 @@ test)
 	# The sanitizer pass: the unit tests, the integration tests that run
 	# the daemon and recoursctl through a whole life (fetch, cases, staff,
 	# letters, timers, purge), and the fault tests (bad input, failing
-	# timers, a full disk, a held lock, broken connections, kill -9), and
-	# the letters on paper (Pango, Cairo and fontconfig).
+	# timers, a full disk, a held lock, broken connections, kill -9), the
+	# letters on paper (Pango, Cairo and fontconfig) and the cases staff
+	# open for a call or a letter.
 	# A leak in a process the tests do not read the exit status of (the
 	# daemon) only shows in its report: the reports go to files, and any
 	# report is a failure.
@@ -105,7 +106,7 @@ test)
 	    tests/integration/t_scenarios.sh tests/integration/t_isolation.sh
 	    tests/integration/t_timer_faults.sh tests/integration/t_faults.sh
 	    tests/integration/t_netfaults.sh tests/integration/t_crash_send.sh
-	    tests/integration/t_paper.sh'
+	    tests/integration/t_paper.sh tests/integration/t_channel.sh'
 	# The libraries' own leaks are suppressed, each said why in lsan.supp.
 	rm -rf _build-asan/sanitizer && mkdir -p _build-asan/sanitizer
 	ASAN_OPTIONS=detect_leaks=1:log_path=$top/_build-asan/sanitizer/asan \
