@@ -1,5 +1,6 @@
 /*
- * post.c: see post.h.
+ * post.c: see post.h.  Letters on paper: when, rendered, kept, handed to
+ * the staff who post them; what becomes of them is post_track.c.
  */
 #include "config.h"
 
@@ -13,12 +14,10 @@
 #include "log.h"
 #include "msg.h"
 #include "notify.h"
-#include "post.h"
-#include "spool.h"
 #include "paper.h"
-
-#define TIMER_LETTER	"post-letter-"
-#define TIMER_RECEIPT	"post-receipt-"
+#include "post.h"
+#include "post_int.h"
+#include "spool.h"
 
 static gboolean	 post_letter(struct store *, const struct setup *,
 		    enum letter_kind, const struct store_case *,
@@ -37,26 +36,6 @@ static gboolean	 keep_letter(struct store *, const struct setup *,
 		    const struct store_case *, const char *, const char *,
 		    const char *, GBytes *, const char *, const char *,
 		    int64_t, int64_t *, GError **);
-static gboolean	 tell_posters(struct store *, const struct setup *,
-		    enum letter_kind, const struct store_case *,
-		    const struct store_post *, const char *, int64_t,
-		    GError **);
-static int64_t	 after(const struct setup *, int64_t,
-		    const struct cal_duration *);
-static char	*timer_name(const char *, int64_t);
-static gboolean	 find_letter(struct store *, int64_t, const char *,
-		    struct store_post *, GError **);
-static char	*day_text(const struct setup *, int64_t);
-static gboolean	 record_posted(struct store *, const struct setup *,
-		    const struct store_case *, struct store_post *,
-		    const char *, const char *, int64_t, GString *, GError **);
-static gboolean	 record_receipt(struct store *, const struct setup *,
-		    const struct store_case *, struct store_post *, gboolean,
-		    const char *, const char *, int64_t, GString *, int64_t *,
-		    GError **);
-static gboolean	 record_party(struct store *, const struct setup *,
-		    const struct store_case *, const char *, const char *,
-		    const char *, int64_t, GString *, GError **);
 
 static const char *const months_fr[] = { "janvier", "février", "mars",
 	"avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -88,8 +67,8 @@ post_parse_day(const struct setup *s, const char *text, int64_t *at)
 }
 
 /* "4 décembre 2026", in the calendar's zone; caller frees. */
-static char *
-day_text(const struct setup *s, int64_t at)
+char *
+post_day_text(const struct setup *s, int64_t at)
 {
 	GDateTime *u = g_date_time_new_from_unix_utc(at);
 	GDateTime *l = g_date_time_to_timezone(u, cal_zone(s->cal));
@@ -342,8 +321,8 @@ keep_letter(struct store *st, const struct setup *s,
 }
 
 /* at + d, by the calendar (working days skip holidays). */
-static int64_t
-after(const struct setup *s, int64_t at, const struct cal_duration *d)
+int64_t
+post_after(const struct setup *s, int64_t at, const struct cal_duration *d)
 {
 	GDateTime *t = g_date_time_new_from_unix_utc(at);
 	GDateTime *due = cal_due(s->cal, t, d, NULL);
@@ -354,8 +333,8 @@ after(const struct setup *s, int64_t at, const struct cal_duration *d)
 	return r;
 }
 
-static char *
-timer_name(const char *prefix, int64_t id)
+char *
+post_timer_name(const char *prefix, int64_t id)
 {
 	return g_strdup_printf("%s%" G_GINT64_FORMAT, prefix, id);
 }
@@ -365,8 +344,8 @@ timer_name(const char *prefix, int64_t id)
  * token: their reply records the posting), else to the administrator.
  * waiting: why this is a reminder, or NULL.
  */
-static gboolean
-tell_posters(struct store *st, const struct setup *s, enum letter_kind k,
+gboolean
+post_tell_posters(struct store *st, const struct setup *s, enum letter_kind k,
     const struct store_case *c, const struct store_post *p,
     const char *waiting, int64_t now, GError **err)
 {
@@ -386,7 +365,7 @@ tell_posters(struct store *st, const struct setup *s, enum letter_kind k,
 		g_free(dir);
 		return FALSE;
 	}
-	posted = p->posted_at != 0 ? day_text(s, p->posted_at) : NULL;
+	posted = p->posted_at != 0 ? post_day_text(s, p->posted_at) : NULL;
 	tpl_vars_set(v, "post.letter", p->letter);
 	tpl_vars_set(v, "post.recipient", p->recipient);
 	tpl_vars_set(v, "post.registered", p->registered ? "oui" : NULL);
@@ -518,9 +497,9 @@ post_letter(struct store *st, const struct setup *s, enum letter_kind k,
 	    err);
 	g_free(detail);
 	p.letter = (char *)letter_name(k);
-	ok = ok && tell_posters(st, s, k, c, &p, NULL, now, err);
-	detail = timer_name(TIMER_LETTER, id);
-	ok = ok && store_timer_add(st, c->id, detail, "remind", after(s, now,
+	ok = ok && post_tell_posters(st, s, k, c, &p, NULL, now, err);
+	detail = post_timer_name(TIMER_LETTER, id);
+	ok = ok && store_timer_add(st, c->id, detail, "remind", post_after(s, now,
 	    &s->conf->post.remind_every), err);
 	g_free(detail);
 out:
@@ -625,322 +604,4 @@ post_or_mail(struct store *st, const struct setup *s, enum letter_kind k,
 		return FALSE;
 	return done || letter_to_complainant(st, s, k, c, v, auto_submitted,
 	    now, err);
-}
-
-/*
- * The letter a command is about: the oldest not yet posted ("posted"
- * NULL), or the latest registered one posted and not yet back
- * ("receipt").  FALSE when none (or on error).
- */
-static gboolean
-find_letter(struct store *st, int64_t case_id, const char *want,
-    struct store_post *out, GError **err)
-{
-	GArray	*rows = store_post_list(st, case_id, err);
-	gboolean found = FALSE;
-	guint	 i;
-
-	for (i = 0; rows != NULL && i < rows->len; i++) {
-		struct store_post *p = &g_array_index(rows, struct store_post,
-		    i);
-		gboolean match = strcmp(want, "unposted") == 0 ?
-		    p->posted_at == 0 : (p->registered && p->posted_at != 0 &&
-		    p->receipt_at == 0 && p->returned_at == 0);
-
-		if (!match)
-			continue;
-		if (found)
-			store_post_clear(out);
-		*out = *p;
-		memset(p, 0, sizeof(*p));	/* moved to out */
-		found = TRUE;
-		if (strcmp(want, "unposted") == 0)
-			break;
-	}
-	if (rows != NULL)
-		g_array_unref(rows);
-	return found;
-}
-
-/* The optional date word: today when absent; FALSE when not a date. */
-static gboolean
-date_or_today(const struct setup *s, const char *text, int64_t now,
-    int64_t *at)
-{
-	if (text == NULL || *text == '\0') {
-		*at = now;
-		return TRUE;
-	}
-	return post_parse_day(s, text, at);
-}
-
-char *
-post_refusal(struct store *st, const struct setup *s,
-    const struct store_case *c, const char *name, const char *text,
-    int64_t now, GError **err)
-{
-	struct store_post p;
-	char	**w = g_strsplit_set(text, " \t", 3), *why = NULL;
-	const char *date = NULL;
-	int64_t	 at = 0;
-	GPtrArray *lines;
-
-	memset(&p, 0, sizeof(p));
-	if (strcmp(name, "recommande") == 0)
-		date = w[0] != NULL ? w[1] : NULL;
-	else if (strcmp(name, "poste") == 0 || strncmp(name, "ar-", 3) == 0)
-		date = w[0];
-	if (strcmp(name, "plaignant") == 0)
-		;
-	else if (strncmp(name, "adresse", 7) == 0) {
-		lines = post_address_lines(text);
-		if (strcmp(name, "adresse") == 0 && c->complainant_name != NULL)
-			g_ptr_array_insert(lines, 0,
-			    g_strdup(c->complainant_name));
-		post_address_ok(lines, &why);
-		g_ptr_array_unref(lines);
-	} else if (strcmp(name, "recommande") == 0 && (w[0] == NULL ||
-	    !g_regex_match_simple("^[A-Za-z0-9]{6,24}$", w[0], 0, 0)))
-		why = g_strdup("le numéro du recommandé s'écrit en lettres et "
-		    "chiffres, sans espace : #recommande 1A23456789012 "
-		    "[AAAA-MM-JJ]");
-	else if (!date_or_today(s, date, now, &at) || (strcmp(name, "ar-recu")
-	    == 0 && date == NULL))
-		why = g_strdup("la date s'écrit AAAA-MM-JJ (ou JJ/MM/AAAA)");
-	else if (at > now)
-		why = g_strdup("cette date est dans le futur");
-	else if (!find_letter(st, c->id, strncmp(name, "ar-", 3) == 0 ?
-	    "receipt" : "unposted", &p, err))
-		why = g_strdup(strncmp(name, "ar-", 3) == 0 ? "aucun recommandé "
-		    "posté n'attend son avis de réception dans ce dossier" :
-		    "aucun courrier de ce dossier n'attend d'être posté");
-	else if (at + 86400 <= (strncmp(name, "ar-", 3) == 0 ? p.posted_at :
-	    p.created_at))	/* the whole day before */
-		why = g_strdup("cette date précède l'envoi du courrier");
-	store_post_clear(&p);
-	g_strfreev(w);
-	return why;
-}
-
-/* #poste, #recommande: the letter is posted; the receipt awaited. */
-static gboolean
-record_posted(struct store *st, const struct setup *s,
-    const struct store_case *c, struct store_post *p, const char *number,
-    const char *date, int64_t now, GString *receipt, GError **err)
-{
-	char	*timer = timer_name(TIMER_LETTER, p->id), *detail, *day;
-	gboolean ok, changed;
-
-	date_or_today(s, date, now, &p->posted_at);
-	if (number != NULL) {
-		p->registered = TRUE;
-		g_free(p->tracking);
-		p->tracking = g_strdup(number);
-	}
-	day = day_text(s, p->posted_at);
-	detail = g_strdup_printf("%s posted on %s%s%s", p->letter, day,
-	    number != NULL ? ", registered with receipt, number " : "",
-	    number != NULL ? number : "");
-	ok = store_post_set(st, p, err) && store_timer_cancel_deadline(st,
-	    c->id, timer, now, &changed, err) && store_event_add(st, c->id,
-	    now, "recoursd", number != NULL ? "registered-posted" : "posted",
-	    detail, err);
-	g_free(timer);
-	if (ok && number != NULL) {
-		timer = timer_name(TIMER_RECEIPT, p->id);
-		ok = store_timer_add(st, c->id, timer, "remind", after(s,
-		    MAX(p->posted_at, now - 86400),
-		    &s->conf->post.receipt_within), err);
-		g_free(timer);
-	}
-	g_string_append_printf(receipt, "Le courrier « %s » est posté le %s%s%s."
-	    "\n", p->letter, day, number != NULL ? " en recommandé n° " : "",
-	    number != NULL ? number : "");
-	g_free(day);
-	g_free(detail);
-	return ok;
-}
-
-/* #ar-recu DATE, #ar-retour [DATE]: the registered letter is back. */
-static gboolean
-record_receipt(struct store *st, const struct setup *s,
-    const struct store_case *c, struct store_post *p, gboolean signed_for,
-    const char *date, const char *actor, int64_t now, GString *receipt,
-    int64_t *receipt_at, GError **err)
-{
-	char	*timer = timer_name(TIMER_RECEIPT, p->id), *detail, *day;
-	int64_t	 at;
-	gboolean ok, changed;
-
-	date_or_today(s, date, now, &at);
-	if (signed_for)
-		p->receipt_at = at;
-	else
-		p->returned_at = at;
-	day = day_text(s, at);
-	detail = g_strdup_printf("%s, registered number %s: %s %s", p->letter,
-	    p->tracking != NULL ? p->tracking : "?", signed_for ?
-	    "receipt signed on" : "returned unclaimed on", day);
-	ok = store_post_set(st, p, err) && store_timer_cancel_deadline(st,
-	    c->id, timer, now, &changed, err) && store_event_add(st, c->id,
-	    now, actor, signed_for ? "receipt" : "returned", detail, err);
-	if (signed_for)
-		*receipt_at = at;
-	if (signed_for)
-		g_string_append_printf(receipt, "Avis de réception du courrier "
-		    "« %s » : remis le %s.\n", p->letter, day);
-	else
-		g_string_append_printf(receipt, "Le courrier « %s » est revenu "
-		    "non réclamé (%s) : joignez le destinataire autrement.\n",
-		    p->letter, day);
-	g_free(day);
-	g_free(detail);
-	g_free(timer);
-	return ok;
-}
-
-/* #plaignant NAME <ADDRESS>, #adresse LINES: what the opening lacked. */
-static gboolean
-record_party(struct store *st, const struct setup *s,
-    const struct store_case *c, const char *name, const char *text,
-    const char *actor, int64_t now, GString *receipt, GError **err)
-{
-	GPtrArray *lines;
-	char	*joined, *who = NULL, *addr = NULL;
-	gboolean ok;
-
-	(void)s;
-	if (strcmp(name, "adresse") == 0) {
-		lines = post_address_lines(text);
-		joined = post_join(lines);
-		g_ptr_array_unref(lines);
-		ok = store_case_set_channel(st, c->id, NULL, joined, 0, err) &&
-		    store_event_add(st, c->id, now, actor, "address", joined,
-		    err);
-		g_string_append_printf(receipt, "Adresse postale :\n%s\n",
-		    joined);
-		g_free(joined);
-		return ok;
-	}
-	post_split_person(text, &who, &addr);
-	ok = store_case_set_complainant(st, c->id, who, addr, err) &&
-	    store_event_add(st, c->id, now, actor, "complainant", text, err);
-	g_string_append_printf(receipt, "Plaignant : %s%s%s%s\n", who != NULL ?
-	    who : "", addr != NULL ? " <" : "", addr != NULL ? addr : "",
-	    addr != NULL ? ">" : "");
-	g_free(who);
-	g_free(addr);
-	return ok;
-}
-
-gboolean
-post_command(struct store *st, const struct setup *s,
-    const struct store_case *c, const char *name, const char *text,
-    const char *actor, int64_t now, GString *receipt, int64_t *receipt_at,
-    GError **err)
-{
-	struct store_post p;
-	char	**w = g_strsplit_set(text, " \t", 3);
-	gboolean ok = TRUE;
-
-	*receipt_at = 0;
-	memset(&p, 0, sizeof(p));
-	if (strcmp(name, "adresse-partie") == 0)
-		g_string_append(receipt, "Les courriers sur papier à l'autre "
-		    "partie iront à cette adresse.\n");
-	else if (strcmp(name, "plaignant") == 0 || strcmp(name, "adresse") == 0)
-		ok = record_party(st, s, c, name, text, actor, now, receipt,
-		    err);
-	else if (strcmp(name, "poste") == 0 || strcmp(name, "recommande") == 0) {
-		if (find_letter(st, c->id, "unposted", &p, err))
-			ok = record_posted(st, s, c, &p, strcmp(name,
-			    "recommande") == 0 ? w[0] : NULL, strcmp(name,
-			    "recommande") == 0 ? (w[0] != NULL ? w[1] : NULL) :
-			    w[0], now, receipt, err);
-	} else if (find_letter(st, c->id, "receipt", &p, err))
-		ok = record_receipt(st, s, c, &p, strcmp(name, "ar-recu") == 0,
-		    w[0], actor, now, receipt, receipt_at, err);
-	store_post_clear(&p);
-	g_strfreev(w);
-	return ok && (err == NULL || *err == NULL);
-}
-
-gboolean
-post_notified_on(struct store *st, const char *ref, int64_t *at, GError **err)
-{
-	struct store_case c;
-	GArray	*rows;
-	guint	 i;
-
-	*at = 0;
-	if (!store_case_by_ref(st, ref, &c, err))
-		return FALSE;
-	rows = store_post_list(st, c.id, err);
-	for (i = 0; rows != NULL && i < rows->len; i++) {
-		const struct store_post *p = &g_array_index(rows,
-		    struct store_post, i);
-
-		if (p->receipt_at != 0)
-			*at = p->receipt_at;
-	}
-	if (rows != NULL)
-		g_array_unref(rows);
-	store_case_clear(&c);
-	return *at != 0;
-}
-
-/* Timers. */
-
-gboolean
-post_is_timer(const char *deadline)
-{
-	return g_str_has_prefix(deadline, TIMER_LETTER) ||
-	    g_str_has_prefix(deadline, TIMER_RECEIPT);
-}
-
-gboolean
-post_fire(struct store *st, const struct setup *s, const struct store_timer *t,
-    const struct store_case *c, int64_t now, gboolean *queued, GError **err)
-{
-	gboolean letter = g_str_has_prefix(t->deadline, TIMER_LETTER);
-	struct store_post p;
-	GArray	*rows;
-	int64_t	 id = g_ascii_strtoll(t->deadline + strlen(letter ?
-	    TIMER_LETTER : TIMER_RECEIPT), NULL, 10);
-	gboolean waits = FALSE, changed, ok;
-	char	*why;
-	guint	 i;
-
-	memset(&p, 0, sizeof(p));
-	if ((rows = store_post_list(st, c->id, err)) == NULL)
-		return FALSE;
-	for (i = 0; i < rows->len; i++) {
-		struct store_post *o = &g_array_index(rows, struct store_post, i);
-
-		if (o->id != id)
-			continue;
-		waits = letter ? o->posted_at == 0 : o->receipt_at == 0 &&
-		    o->returned_at == 0;
-		p = *o;
-		memset(o, 0, sizeof(*o));
-	}
-	g_array_unref(rows);
-	ok = store_timer_set(st, t->id, waits ? "sent" : "cancelled", now,
-	    &changed, err);
-	if (!ok || !waits || !changed) {
-		store_post_clear(&p);
-		return ok;
-	}
-	why = letter ? g_strdup_printf("le courrier « %s » n'est pas encore "
-	    "enregistré comme posté", p.letter) : g_strdup_printf("aucun avis "
-	    "de réception n'est enregistré pour le recommandé « %s »",
-	    p.letter);
-	ok = store_event_add(st, c->id, now, "recoursd", "post-reminder",
-	    t->deadline, err) && tell_posters(st, s, LETTER_POST_REMINDER, c,
-	    &p, why, now, err) && store_timer_add(st, c->id, t->deadline,
-	    "remind", after(s, now, &s->conf->post.remind_every), err);
-	*queued = ok && s->conf->has_smtp;
-	g_free(why);
-	store_post_clear(&p);
-	return ok;
 }
