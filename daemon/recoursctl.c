@@ -1355,7 +1355,7 @@ cmd_dashboard(struct ctl *ctl, int argc, char **argv)
 	}
 	if ((rows = report_rows(ctl->store, ctl->setup->rules, year, NULL,
 	    cal_zone(ctl->setup->cal), &err)) == NULL ||
-	    (causes = store_cause_counts(ctl->store, year, NULL, &err)) == NULL) {
+	    (causes = report_cause_counts(ctl->store, year, NULL, &err)) == NULL) {
 		fprintf(stderr, "recoursctl: %s\n", err->message);
 		g_error_free(err);
 		if (rows != NULL)

@@ -573,7 +573,7 @@ check_commands(struct store *st, const struct setup *s, GPtrArray *cmds,
 			why = "l'échéance doit s'écrire « échéance JJ/MM/AAAA »";
 		else if ((strcmp(cmd->name, "efficacite") == 0 ||
 		    strcmp(cmd->name, "action-soldee") == 0) && !acted &&
-		    store_case_reached(st, c->id, "#action-corrective",
+		    store_event_first(st, c->id, "action-corrective",
 		    err) <= 0)
 			why = "aucune action corrective n'est enregistrée";
 		else if (strcmp(cmd->name, "approuver") == 0 &&
@@ -983,11 +983,10 @@ run_one(struct store *st, const struct setup *s, const struct command *cmd,
 		return FALSE;
 	to = target(type, cmd, proposal != NULL ? proposal : text);
 	if (ok && to != CASE_NSTATES) {
-		move = g_strdup_printf("%s -> %s", c->state,
-		    case_state_name(to));
+		move = case_state_move_text(c->state, case_state_name(to));
 		ok = store_case_set_state(st, c->id, case_state_name(to),
-		    now, err) && store_event_add(st, c->id, now, actor, "state",
-		    move, err);
+		    to == CASE_CLOSED, now, err) && store_event_add(st, c->id,
+		    now, actor, "state", move, err);
 		g_free(move);
 	}
 	if (ok && strcmp(cmd->name, "notification-decision") == 0)
