@@ -1,6 +1,7 @@
 #!/bin/bash
 # t_manpages.sh: the manual pages stay true to the code.  mandoc finds no
-# warning in them; every recoursctl command is an entry of recoursctl(8);
+# warning in them; every recoursctl command is an entry of recoursctl(8)
+# and a word of its bash completion;
 # every key the configuration and rule loaders accept, and every staff
 # command, is named in recoursd.conf(5) or recoursd.rules(5).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -23,6 +24,11 @@ is "${missing:-none}" none "every recoursctl command has its entry in recoursctl
 n=$("$RECOURSCTL" -h | grep -c '^  [a-z]')
 [ "$n" -ge 15 ]
 ok $? "recoursctl -h lists the commands ($n)"
+# The completion offers the same commands: those of its "commands" list.
+listed=$("$RECOURSCTL" -h | sed -n 's/^  \([a-z][a-z]*\) .*/\1/p; s/^  \([a-z][a-z]*\)$/\1/p' | sort -u)
+completed=$(sed -n '/local commands="/,/"/p' "$top_srcdir/contrib/recoursctl.bash-completion" |
+    sed 's/.*commands="//; s/".*//' | tr -s ' \t' '\n' | grep . | sort -u)
+is "$(echo $completed)" "$(echo $listed)" "contrib/recoursctl.bash-completion offers every recoursctl command, and no other"
 
 # Keys: the tables the loaders check every group against.
 keys() {	# keys FILE: every string of its *_keys[] tables
