@@ -296,7 +296,7 @@ store_case_last_in(struct store *st, int64_t id, GError **err)
 	if ((s = store_stmt(st, S_CASE_LAST_IN, err)) == NULL)
 		return NULL;
 	sqlite3_bind_int64(s, 1, id);
-	/* As before: a failed step reads as none. */
+	/* A failed step reads as none: the letter is then not threaded. */
 	store_row(st, s, store_read_text, &msgid, sizeof(msgid), "case", NULL);
 	return msgid;
 }
