@@ -49,9 +49,14 @@ for pair in conf.c:recoursd.conf.5 rules.c:recoursd.rules.5; do
 	is "${missing:-none}" none "every key $src accepts is named in $page"
 done
 
-# Staff commands: the table staff.c runs them from.
+# Staff commands: the table staff_cmd.c runs them from (one row each,
+# starting '{ "name",'); reading none would check nothing.
+cmds=$(sed -n 's/^	{ "\([a-z-]*\)",.*/\1/p' "$man/staff_cmd.c")
+n=$(echo $cmds | wc -w)
+[ "$n" -ge 20 ]
+ok $? "the staff command table is read ($n commands)"
 missing=
-for c in $(sed -n 's/^	{ "\([a-z-]*\)", CASE_.*/\1/p' "$man/staff.c"); do
+for c in $cmds; do
 	grep -q "#$c\b" "$man/recoursd.conf.5" || missing="$missing #$c"
 done
 is "${missing:-none}" none "every staff command is described in recoursd.conf.5"
