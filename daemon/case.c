@@ -494,7 +494,7 @@ apply_open(struct store *st, struct case_decision *d, const struct msg *m,
 {
 	struct store_case c;
 	char		*actor = actor_of(m, d), *detail, *tag;
-	int64_t		 linked = d->existing.id;
+	int64_t		 linked = d->existing.id, seq;
 	gboolean	 ok;
 
 	memset(&c, 0, sizeof(c));
@@ -514,7 +514,10 @@ apply_open(struct store *st, struct case_decision *d, const struct msg *m,
 	c.missing = join_labels(d->missing);
 	c.out_of_time = d->out_of_time;
 	c.lang = (char *)d->lang;
-	ok = store_case_open(st, &c, err) &&
+	ok = (seq = store_case_number(st, c.prefix, c.year, err)) >= 0;
+	if (ok)
+		c.ref = case_ref(c.prefix, c.year, seq);
+	ok = ok && store_case_open(st, &c, seq, err) &&
 	    store_message_set_case(st, message_row, c.id, err);
 	if (d->opened_by != NULL)
 		tag = g_strdup_printf("entered by %s", d->opened_by);
@@ -566,8 +569,9 @@ apply_join(struct store *st, struct case_decision *d, const struct msg *m,
 		    "the case stays closed (rules: on_closed = answer)", err);
 	if (ok && d->state_changes) {
 		ok = store_case_set_state(st, d->existing.id,
-		    case_state_name(d->state), now, err);
-		detail = g_strdup_printf("%s -> %s", d->existing.state,
+		    case_state_name(d->state), d->state == CASE_CLOSED, now,
+		    err);
+		detail = case_state_move_text(d->existing.state,
 		    case_state_name(d->state));
 		ok = ok && store_event_add(st, d->existing.id, now, "recoursd",
 		    d->completes ? "complete" : "state", detail, err);
@@ -595,4 +599,42 @@ case_apply(struct store *st, struct case_decision *d, const struct msg *m,
 	if (d->action == CASE_OPEN)
 		return apply_open(st, d, m, message_row, mailbox, now, err);
 	return apply_join(st, d, m, message_row, mailbox, now, err);
+}
+
+char *
+case_ref(const char *prefix, int year, int64_t number)
+{
+	return g_strdup_printf("%s-%d-%04" G_GINT64_FORMAT, prefix, year,
+	    number);
+}
+
+int64_t
+case_entered(struct store *st, int64_t case_id, const char *state,
+    GError **err)
+{
+	GArray	*events = store_case_events(st, case_id, err);
+	int64_t	 at = 0, opened = 0;
+	gboolean incomplete = FALSE;
+	guint	 i;
+
+	if (events == NULL)
+		return -1;
+	for (i = 0; i < events->len; i++) {
+		const struct store_event *e = &g_array_index(events,
+		    struct store_event, i);
+
+		if ((strcmp(e->kind, "state") == 0 ||
+		    strcmp(e->kind, "complete") == 0) &&
+		    case_state_move_into(e->detail, state))
+			at = at == 0 ? e->at : MIN(at, e->at);
+		else if (strcmp(e->kind, "opened") == 0)
+			opened = opened == 0 ? e->at : MIN(opened, e->at);
+		else if (strcmp(e->kind, "incomplete") == 0)
+			incomplete = TRUE;
+	}
+	g_array_unref(events);
+	if (opened != 0 && !incomplete &&
+	    strcmp(state, case_state_name(CASE_RECEIVED)) == 0)
+		at = at == 0 ? opened : MIN(at, opened);
+	return at;
 }

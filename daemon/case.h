@@ -103,4 +103,14 @@ gboolean	 case_apply(struct store *, struct case_decision *,
 		    const struct msg *, int64_t message_row, const char *mailbox,
 		    int64_t now, GError **);
 
+/* A case's reference, "<PREFIX>-<YEAR>-<NNNN>" (REC-2026-0042); g_free. */
+char		*case_ref(const char *prefix, int year, int64_t number);
+
+/*
+ * When the case first went into state, from its events (0: never, -1 on
+ * a store error).  A case opened complete was received when it opened.
+ */
+int64_t		 case_entered(struct store *, int64_t case_id,
+		    const char *state, GError **);
+
 #endif

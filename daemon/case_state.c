@@ -19,6 +19,7 @@ static const char *const names[CASE_NSTATES] = {
 };
 
 #define S(x)	(1u << (x))
+#define MOVE_ARROW	" -> "
 
 /* The moves out of each state. */
 static const guint moves[CASE_NSTATES] = {
@@ -55,6 +56,26 @@ case_state_parse(const char *text, enum case_state *out)
 			return TRUE;
 		}
 	return FALSE;
+}
+
+char *
+case_state_move_text(const char *from, const char *to)
+{
+	return g_strdup_printf("%s%s%s", from, MOVE_ARROW, to);
+}
+
+/* The text ends in " -> state", in any ASCII case (as SQL's LIKE read it). */
+gboolean
+case_state_move_into(const char *text, const char *state)
+{
+	size_t	 n, k, a = strlen(MOVE_ARROW);
+
+	if (text == NULL)
+		return FALSE;
+	n = strlen(text);
+	k = strlen(state);
+	return n >= a + k && strncmp(text + n - k - a, MOVE_ARROW, a) == 0 &&
+	    g_ascii_strcasecmp(text + n - k, state) == 0;
 }
 
 gboolean

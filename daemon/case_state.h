@@ -33,5 +33,12 @@ gboolean	 case_state_parse(const char *, enum case_state *);
 /* Is from -> to a move of the state machine, in a type using states? */
 gboolean	 case_state_move_ok(enum case_state from, enum case_state to,
 		    guint states);
+/*
+ * A move as its event records it (kinds "state" and "complete"):
+ * "from -> to"; caller frees.
+ */
+char		*case_state_move_text(const char *from, const char *to);
+/* Whether the text of a move's event says it went into state. */
+gboolean	 case_state_move_into(const char *text, const char *state);
 
 #endif

@@ -140,7 +140,8 @@ ctl_cmd_dashboard(struct ctl *ctl, int argc, char **argv)
 		return ctl_usage(ctl);
 	if ((rows = report_rows(ctl->store, ctl->setup->rules, year, NULL,
 	    cal_zone(ctl->setup->cal), &err)) == NULL ||
-	    (causes = store_cause_counts(ctl->store, year, NULL, &err)) == NULL) {
+	    (causes = report_cause_counts(ctl->store, year, NULL,
+	    &err)) == NULL) {
 		fprintf(stderr, "recoursctl: %s\n", err->message);
 		g_error_free(err);
 		if (rows != NULL)
@@ -159,7 +160,7 @@ ctl_cmd_dashboard(struct ctl *ctl, int argc, char **argv)
 		g_array_unref(causes);
 		return CTL_ERROR;
 	}
-	channels = store_channel_counts(ctl->store, year, NULL, NULL);
+	channels = store_channel_counts(ctl->store, year, NULL, "triage", NULL);
 	dashboard_write(fp, ctl->conf->org_name, year, rows, causes, channels);
 	if (channels != NULL)
 		g_array_unref(channels);

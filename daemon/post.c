@@ -605,3 +605,16 @@ post_or_mail(struct store *st, const struct setup *s, enum letter_kind k,
 	return done || letter_to_complainant(st, s, k, c, v, auto_submitted,
 	    now, err);
 }
+
+int64_t
+post_ack_sent(struct store *st, int64_t case_id, GError **err)
+{
+	int64_t	 mail, paper;
+
+	if ((mail = store_outbox_first_sent(st, case_id, "ack", err)) < 0 ||
+	    (paper = store_post_first_posted(st, case_id, "ack", err)) < 0)
+		return -1;
+	if (mail == 0 || paper == 0)
+		return MAX(mail, paper);
+	return MIN(mail, paper);
+}

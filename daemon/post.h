@@ -97,6 +97,16 @@ void		 post_split_person(const char *, char **name, char **addr);
 gboolean	 post_notified_on(struct store *, const char *ref, int64_t *at,
 		    GError **);
 
+/*
+ * When the acknowledgement of the case was first sent: by mail (the
+ * outbox kind "ack") or posted on paper, whichever came first; 0 never,
+ * -1 on error.
+ */
+int64_t		 post_ack_sent(struct store *, int64_t case_id, GError **);
+
+/* What the names of the letters' timers start with. */
+#define POST_TIMERS	"post-"
+
 /* Whether a timer of this deadline name is a letter's (post_fire()). */
 gboolean	 post_is_timer(const char *deadline);
 /* Fire such a timer: remind staff while it still waits. */

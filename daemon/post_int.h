@@ -10,8 +10,8 @@
 #include "post.h"
 
 /* The reminders' timers: "post-letter-ID", "post-receipt-ID". */
-#define TIMER_LETTER	"post-letter-"
-#define TIMER_RECEIPT	"post-receipt-"
+#define TIMER_LETTER	POST_TIMERS "letter-"
+#define TIMER_RECEIPT	POST_TIMERS "receipt-"
 
 /* "4 décembre 2026", in the calendar's zone; caller frees. */
 char		*post_day_text(const struct setup *, int64_t);

@@ -12,6 +12,17 @@
 #include "purge.h"
 #include "spool.h"
 
+/*
+ * What a purged case keeps of its events: what recoursd did (its own
+ * name as actor), and the details that are made by recoursd, name no one,
+ * and are read by the indicators (state changes, deadlines met, the
+ * cause staff chose, a category).
+ */
+static const char *const kept_details[] = { "state", "complete",
+    "deadline-met", "deadline-missed", "reminder", "notice",
+    "deadlines-restarted", "ack", "cause", NULL };
+static const struct store_keep kept = { "recoursd", kept_details };
+
 static gboolean	 purge_one(struct store *, int64_t, gboolean, const char *,
 		    const char *, int64_t, struct purge_report *, GError **);
 static GDateTime *cutoff(const struct conf *, const struct rules_type *,
@@ -38,7 +49,7 @@ purge_one(struct store *st, int64_t id, gboolean delete, const char *actor,
 
 	if (!store_case_by_id(st, id, &c, err))
 		return FALSE;
-	ok = store_purge_case(st, id, delete, now, &r->erased, err);
+	ok = store_purge_case(st, id, delete, &kept, now, &r->erased, err);
 	detail = g_strdup_printf("%s after %s closed: %" G_GINT64_FORMAT
 	    " message(s), %" G_GINT64_FORMAT " attachment(s), %" G_GINT64_FORMAT
 	    " letter(s), %" G_GINT64_FORMAT " event(s); server copies queued "

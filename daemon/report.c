@@ -6,7 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "case_state.h"
 #include "report.h"
+
+/* What the indicators are made of, per case (0: never). */
+struct facts {
+	const char	*type;
+	int64_t		 opened_at;
+	int64_t		 ack_at;	/* acknowledgement sent */
+	int64_t		 decided_at;
+	int		 admissible, inadmissible, founded, closed;
+	int		 met, missed;	/* deadlines */
+	int		 actions, closed_actions, checked; /* corrective:
+					   opened, done, efficacy checked */
+};
 
 /* A row while it is being counted: the times, to take medians of. */
 struct tally {
@@ -21,7 +34,10 @@ static double	 maximum(GArray *);
 static void	 tally_free(gpointer);
 static void	 row_free(gpointer);
 static struct tally *tally_for(GHashTable *, const char *, int);
-static void	 add_fact(struct tally *, const struct store_facts *);
+static void	 count_event(struct facts *, const struct store_event *);
+static gboolean	 case_facts(struct store *, const struct store_case *,
+		    struct facts *, GError **);
+static void	 add_fact(struct tally *, const struct facts *);
 static void	 finish(struct report_row *, struct tally *,
 		    const struct rules_type *);
 static void	 put(FILE *, const char *, double, gboolean);
@@ -96,8 +112,56 @@ tally_for(GHashTable *tallies, const char *type, int month)
 	return t;
 }
 
+/*
+ * What one event of the case adds to its facts: the moves of its state,
+ * the deadlines (timer.c) and what staff said (their commands' events).
+ */
 static void
-add_fact(struct tally *t, const struct store_facts *f)
+count_event(struct facts *f, const struct store_event *e)
+{
+	const char *k = e->kind;
+
+	if (strcmp(k, "state") == 0) {
+		if (case_state_move_into(e->detail,
+		    case_state_name(CASE_DECIDED)) &&
+		    (f->decided_at == 0 || e->at < f->decided_at))
+			f->decided_at = e->at;
+		f->admissible |= case_state_move_into(e->detail,
+		    case_state_name(CASE_ADMISSIBLE));
+		f->inadmissible |= case_state_move_into(e->detail,
+		    case_state_name(CASE_INADMISSIBLE));
+	}
+	f->founded |= strcmp(k, "fondee") == 0;
+	f->met += strcmp(k, "deadline-met") == 0;
+	f->missed += strcmp(k, "deadline-missed") == 0;
+	f->actions += strcmp(k, "action-corrective") == 0;
+	f->closed_actions += strcmp(k, "action-soldee") == 0;
+	f->checked += strcmp(k, "efficacite") == 0;
+}
+
+/* The facts of case c, from its record. */
+static gboolean
+case_facts(struct store *st, const struct store_case *c, struct facts *f,
+    GError **err)
+{
+	GArray	*events;
+	guint	 i;
+
+	memset(f, 0, sizeof(*f));
+	f->type = c->type;
+	f->opened_at = c->opened_at;
+	f->closed = strcmp(c->state, case_state_name(CASE_CLOSED)) == 0;
+	if ((f->ack_at = store_outbox_first_sent(st, c->id, "ack", err)) < 0 ||
+	    (events = store_case_events(st, c->id, err)) == NULL)
+		return FALSE;
+	for (i = 0; i < events->len; i++)
+		count_event(f, &g_array_index(events, struct store_event, i));
+	g_array_unref(events);
+	return TRUE;
+}
+
+static void
+add_fact(struct tally *t, const struct facts *f)
 {
 	struct report_row *r = &t->row;
 	double		 v;
@@ -159,22 +223,28 @@ report_rows(struct store *st, const struct rules *rules, int year,
 {
 	GHashTable	*tallies;
 	GPtrArray	*rows;
-	GArray		*facts;
+	GArray		*cases;
 	GList		*keys, *k;
 	guint		 i;
 
-	if ((facts = store_case_facts(st, year, type, err)) == NULL)
+	if ((cases = store_case_list(st, type, NULL, year, err)) == NULL)
 		return NULL;
 	tallies = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    tally_free);
-	for (i = 0; i < facts->len; i++) {
-		const struct store_facts *f = &g_array_index(facts,
-		    struct store_facts, i);
-		GDateTime	*u = g_date_time_new_from_unix_utc(f->opened_at);
-		GDateTime	*l = g_date_time_to_timezone(u, tz);
+	for (i = 0; i < cases->len; i++) {
+		struct facts	 f;
+		GDateTime	*u, *l;
 
-		add_fact(tally_for(tallies, f->type, g_date_time_get_month(l)),
-		    f);
+		if (!case_facts(st, &g_array_index(cases, struct store_case, i),
+		    &f, err)) {
+			g_hash_table_unref(tallies);
+			g_array_unref(cases);
+			return NULL;
+		}
+		u = g_date_time_new_from_unix_utc(f.opened_at);
+		l = g_date_time_to_timezone(u, tz);
+		add_fact(tally_for(tallies, f.type, g_date_time_get_month(l)),
+		    &f);
 		g_date_time_unref(l);
 		g_date_time_unref(u);
 	}
@@ -189,7 +259,7 @@ report_rows(struct store *st, const struct rules *rules, int year,
 	}
 	g_list_free(keys);
 	g_hash_table_unref(tallies);
-	g_array_unref(facts);
+	g_array_unref(cases);
 	return rows;
 }
 
@@ -296,7 +366,7 @@ gboolean
 report_causes(struct store *st, int year, const char *type, gboolean json,
     FILE *fp, GError **err)
 {
-	GArray	*rows = store_cause_counts(st, year, type, err);
+	GArray	*rows = report_cause_counts(st, year, type, err);
 	guint	 i;
 
 	if (rows == NULL)
@@ -329,7 +399,8 @@ gboolean
 report_channels(struct store *st, int year, const char *type, gboolean json,
     FILE *fp, GError **err)
 {
-	GArray	*rows = store_channel_counts(st, year, type, err);
+	/* Triage cases are not yet of a type: not counted. */
+	GArray	*rows = store_channel_counts(st, year, type, "triage", err);
 	guint	 i;
 
 	if (rows == NULL)
@@ -347,6 +418,13 @@ report_channels(struct store *st, int year, const char *type, gboolean json,
 	}
 	g_array_unref(rows);
 	return TRUE;
+}
+
+GArray *
+report_cause_counts(struct store *st, int year, const char *type,
+    GError **err)
+{
+	return store_cause_counts(st, year, type, "cause", err);
 }
 
 /* A CSV field, quoted when it must be (RFC 4180). */

@@ -57,6 +57,9 @@ char		*report_json_str(const char *);
  */
 gboolean	 report_causes(struct store *, int year, const char *type,
 		    gboolean json, FILE *, GError **);
+/* The same counts (struct store_cause), most frequent first; unref. */
+GArray		*report_cause_counts(struct store *, int year,
+		    const char *type, GError **);
 
 /*
  * The cases of year per channel they came by (email, courrier,

@@ -129,7 +129,10 @@ static void
 settle_in_doubt(struct smtp_sender *s)
 {
 	GError	*err = NULL;
-	int	 n = store_outbox_in_doubt(s->store, &err);
+	int	 n = store_outbox_in_doubt(s->store, "in doubt: recoursd stopped "
+	    "while the mail server had it, and may have delivered it: look "
+	    "for its Message-ID in the server's log; recoursctl outbox retry "
+	    "sends it again", &err);
 
 	if (n < 0) {
 		log_warnx("smtp: %s", err->message);

@@ -142,8 +142,8 @@ staff_allowed_action(const struct staff_check *k, const char *text,
     GError **err)
 {
 	(void)text;
-	if (!staff_given(k, "action-corrective") && store_case_reached(k->st,
-	    k->c->id, "#action-corrective", err) <= 0)
+	if (!staff_given(k, "action-corrective") && store_event_first(k->st,
+	    k->c->id, "action-corrective", err) <= 0)
 		return g_strdup("aucune action corrective n'est enregistrée");
 	return NULL;
 }

@@ -129,7 +129,9 @@ staff_do_notified(struct staff_run *r, struct staff_step *step, GError **err)
 gboolean
 staff_do_close(struct staff_run *r, struct staff_step *step, GError **err)
 {
-	return store_timers_cancel(r->st, step->c->id, r->now, err);
+	/* A letter on paper still waits to be posted, or its receipt. */
+	return store_timers_cancel(r->st, step->c->id, POST_TIMERS, r->now,
+	    err);
 }
 
 /*

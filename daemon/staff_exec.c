@@ -118,13 +118,12 @@ static gboolean
 move(struct staff_run *r, const struct store_case *c, enum case_state to,
     GError **err)
 {
-	char	*what = g_strdup_printf("%s -> %s", c->state,
-	    case_state_name(to));
+	char	*what = case_state_move_text(c->state, case_state_name(to));
 	gboolean ok;
 
-	ok = store_case_set_state(r->st, c->id, case_state_name(to), r->now,
-	    err) && store_event_add(r->st, c->id, r->now, r->actor, "state",
-	    what, err);
+	ok = store_case_set_state(r->st, c->id, case_state_name(to),
+	    to == CASE_CLOSED, r->now, err) && store_event_add(r->st, c->id,
+	    r->now, r->actor, "state", what, err);
 	g_free(what);
 	return ok;
 }

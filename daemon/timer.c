@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "case.h"
 #include "letter.h"
 #include "log.h"
 #include "notify.h"
@@ -29,6 +30,7 @@ static gboolean	 fire_remind(struct store *, const struct setup *,
 		    const struct store_timer *, const struct store_case *,
 		    const struct rules_deadline *, int64_t, gboolean *,
 		    GError **);
+static int64_t	 reached(struct store *, int64_t, const char *, GError **);
 static char	*when(const struct setup *, int64_t);
 static int64_t	 opening(const struct setup *, int64_t);
 static gboolean	 schedule_one(struct store *, const struct setup *, int64_t,
@@ -222,6 +224,21 @@ staff_letter(struct store *st, const struct setup *s, enum letter_kind kind,
 	return ok;
 }
 
+/*
+ * When the case first reached a deadline's met_by: its acknowledgement
+ * sent ("ack", the outbox kind ack.c queues), a staff command given
+ * ("#name": the event it records), or a state.
+ */
+static int64_t
+reached(struct store *st, int64_t case_id, const char *met_by, GError **err)
+{
+	if (strcmp(met_by, "ack") == 0)
+		return post_ack_sent(st, case_id, err);
+	if (met_by[0] == '#')
+		return store_event_first(st, case_id, met_by + 1, err);
+	return case_entered(st, case_id, met_by, err);
+}
+
 /* At its due time: met or missed, from the record; a miss escalates. */
 static gboolean
 fire_due(struct store *st, const struct setup *s, const struct store_timer *t,
@@ -229,12 +246,12 @@ fire_due(struct store *st, const struct setup *s, const struct store_timer *t,
     gboolean *queued, GError **err)
 {
 	const struct rules_type *type = rules_type(s->rules, c->type);
-	int64_t	 reached = store_case_reached(st, c->id, dl->met_by, err);
-	gboolean met = reached > 0 && reached <= t->due_at, changed;
+	int64_t	 at = reached(st, c->id, dl->met_by, err);
+	gboolean met = at > 0 && at <= t->due_at, changed;
 	char	*due = when(s, t->due_at), *detail;
 	gboolean ok;
 
-	if (reached < 0 || !store_timer_set(st, t->id, met ? "met" : "missed",
+	if (at < 0 || !store_timer_set(st, t->id, met ? "met" : "missed",
 	    now, &changed, err)) {
 		g_free(due);
 		return FALSE;
@@ -266,13 +283,13 @@ fire_notice(struct store *st, const struct setup *s,
     const struct rules_deadline *dl, int64_t now, gboolean *queued,
     GError **err)
 {
-	int64_t	 reached = store_case_reached(st, c->id, dl->met_by, err);
-	gboolean skip = reached > 0 || strcmp(c->state, "closed") == 0, changed;
+	int64_t	 at = reached(st, c->id, dl->met_by, err);
+	gboolean skip = at > 0 || strcmp(c->state, "closed") == 0, changed;
 	struct tpl_vars *v;
 	char	*due;
 	gboolean ok;
 
-	if (reached < 0 || !store_timer_set(st, t->id, skip ? "cancelled" :
+	if (at < 0 || !store_timer_set(st, t->id, skip ? "cancelled" :
 	    "sent", now, &changed, err))
 		return FALSE;
 	if (skip || !changed)
@@ -299,13 +316,13 @@ fire_remind(struct store *st, const struct setup *s,
     GError **err)
 {
 	const struct rules_type *type = rules_type(s->rules, c->type);
-	int64_t	 reached = store_case_reached(st, c->id, dl->met_by, err);
-	gboolean skip = reached > 0 || strcmp(c->state, "closed") == 0, changed;
+	int64_t	 at = reached(st, c->id, dl->met_by, err);
+	gboolean skip = at > 0 || strcmp(c->state, "closed") == 0, changed;
 	int64_t	 due_at = 0;
 	GArray	*timers;
 	guint	 i;
 
-	if (reached < 0 || !store_timer_set(st, t->id, skip ? "cancelled" :
+	if (at < 0 || !store_timer_set(st, t->id, skip ? "cancelled" :
 	    "sent", now, &changed, err))
 		return FALSE;
 	if (skip || !changed)

@@ -121,10 +121,39 @@ undelivered_report(struct store *st, const struct setup *s, int64_t now,
 	return n;
 }
 
+/*
+ * The detail of the last mail the complainant did not get, unless staff
+ * said since how they were informed (#informe); NULL when none, or on a
+ * store error (then set).
+ */
+static char *
+last_undelivered(struct store *st, int64_t case_id, GError **err)
+{
+	GArray		*events = store_case_events(st, case_id, err);
+	const char	*last = NULL;
+	char		*detail;
+	guint		 i;
+
+	if (events == NULL)
+		return NULL;
+	for (i = 0; i < events->len; i++) {
+		const struct store_event *e = &g_array_index(events,
+		    struct store_event, i);
+
+		if (strcmp(e->kind, "undelivered") == 0)
+			last = e->detail;
+		else if (strcmp(e->kind, "informe") == 0)
+			last = NULL;
+	}
+	detail = g_strdup(last);
+	g_array_unref(events);
+	return detail;
+}
+
 char *
 undelivered_blocks_closing(struct store *st, int64_t case_id, GError **err)
 {
-	char	*detail = store_case_undelivered(st, case_id, err), *why;
+	char	*detail = last_undelivered(st, case_id, err), *why;
 
 	if (detail == NULL)
 		return NULL;

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "case.h"
 #include "check.h"
 #include "store.h"
 #include "timer.h"
@@ -41,6 +42,7 @@ open_cases(struct store *st, const struct setup *s, int n, int64_t start,
 
 	for (i = 0; i < n; i++) {
 		struct store_case c;
+		int64_t		 number;
 
 		if (i % 1000 == 0 && !store_begin(st, &err))
 			g_error("%s", err->message);
@@ -52,7 +54,11 @@ open_cases(struct store *st, const struct setup *s, int n, int64_t start,
 		c.subject = "bench";
 		c.complainant_addr = "a@example.test";
 		c.opened_at = start;
-		if (!store_case_open(st, &c, &err) ||
+		if ((number = store_case_number(st, c.prefix, c.year,
+		    &err)) < 0)
+			g_error("case %d: %s", *seq, err->message);
+		c.ref = case_ref(c.prefix, c.year, number);
+		if (!store_case_open(st, &c, number, &err) ||
 		    !timer_schedule(st, s, c.id, t, start, &err))
 			g_error("case %d: %s", *seq, err->message);
 		g_free(c.ref);
