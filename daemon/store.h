@@ -477,4 +477,12 @@ void		 store_automatic_clear(struct store_automatic *);
 /* Oldest first; g_array_unref() (each row cleared). */
 GArray		*store_automatic_list(struct store *, GError **);
 
+/*
+ * The next rows to process: ids of rows in state 'new' above after,
+ * oldest first, at most limit of them and, past the first, no more than
+ * max_bytes of messages in all (int64_t; g_array_unref()).
+ */
+GArray		*store_inbound_new_after(struct store *, int64_t after,
+		    int limit, int64_t max_bytes, GError **);
+
 #endif
