@@ -446,10 +446,10 @@ process_pending(struct ingest *in, GError **err)
 		next = submit_next(in, &after, &e);
 		if ((ok = record_batch(in, b, err)))
 			n += (int)b->ids->len;
-		ingest_parser_release(in->parser, b);
+		ingest_batch_free(b);
 	} while (ok && next != NULL);
 	if (next != NULL)
-		ingest_parser_release(in->parser, ingest_parser_wait(in->parser));
+		ingest_batch_free(ingest_parser_wait(in->parser));
 	if (ok && e != NULL) {
 		g_propagate_error(err, e);
 		return -1;

@@ -31,29 +31,29 @@ void		 ingest_prepared_clear(struct ingest_prepared *);
 
 /* Rows handed to the parse thread, and what it made of them. */
 struct ingest_batch {
-	const struct conf	*conf;	/* borrowed until released */
+	const struct conf	*conf;	/* borrowed until freed */
 	GArray			*ids;	/* int64_t */
 	struct ingest_prepared	*p;	/* p[i] for ids[i], all of them */
 	GError			*error;	/* a store error: p is not usable */
-	gboolean		 done;	/* released: free it */
 };
 
 /*
  * The parse thread, with a read-only connection of its own to database:
- * it parses the batches in the order submitted, and frees the released
- * ones, so that the main thread only records.
+ * it parses the batches in the order submitted while the main thread
+ * records the one before.
  */
 struct ingest_parser;
 
 struct ingest_parser *ingest_parser_start(const char *database, GError **);
 void		 ingest_parser_stop(struct ingest_parser *);
-/* Parse ids (taken) with conf (borrowed until the batch is released). */
+/* Parse ids (taken) with conf (borrowed until the batch is freed). */
 struct ingest_batch *ingest_parser_submit(struct ingest_parser *,
 		    const struct conf *, GArray *ids);
-/* Wait for the oldest batch submitted and not yet waited for. */
+/*
+ * Wait for the oldest batch submitted and not yet waited for; from then
+ * on it is the caller's, to free with ingest_batch_free().
+ */
 struct ingest_batch *ingest_parser_wait(struct ingest_parser *);
-/* Done with b: the parse thread frees it and its messages. */
-void		 ingest_parser_release(struct ingest_parser *,
-		    struct ingest_batch *b);
+void		 ingest_batch_free(struct ingest_batch *);
 
 #endif

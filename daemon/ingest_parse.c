@@ -7,7 +7,9 @@
  * The thread only reads the store (its own connection, query_only) and
  * writes attachment files, which are content-addressed and need no lock.
  * GMime objects are never shared: a batch belongs to one thread at a
- * time, handed over through the queues, and is freed where it was made.
+ * time, handed over through the queues.  The main thread frees it once
+ * recorded: it has time to spare while the next batch is parsed, and the
+ * parse thread has none.
  */
 #include "config.h"
 
@@ -19,7 +21,7 @@
 struct ingest_parser {
 	struct store	*store;		/* the parse thread's own */
 	GThread		*thread;
-	GAsyncQueue	*todo;		/* to parse or to free, in order */
+	GAsyncQueue	*todo;		/* to parse, in order */
 	GAsyncQueue	*parsed;
 };
 
@@ -28,7 +30,6 @@ static struct ingest_batch stop_marker;
 
 static gpointer	 parser_main(gpointer);
 static void	 parse_batch(struct store *, struct ingest_batch *);
-static void	 batch_free(struct ingest_batch *);
 static char	*quarantine_reason(struct store *, const struct conf *,
 		    const struct store_inbound_row *, struct msg **);
 
@@ -48,7 +49,7 @@ ingest_parser_start(const char *database, GError **err)
 	return ps;
 }
 
-/* Every batch submitted must have been waited for and released. */
+/* Every batch submitted must have been waited for. */
 void
 ingest_parser_stop(struct ingest_parser *ps)
 {
@@ -83,12 +84,18 @@ ingest_parser_wait(struct ingest_parser *ps)
 }
 
 void
-ingest_parser_release(struct ingest_parser *ps, struct ingest_batch *b)
+ingest_batch_free(struct ingest_batch *b)
 {
+	guint	 i;
+
 	if (b == NULL)
 		return;
-	b->done = TRUE;
-	g_async_queue_push(ps->todo, b);
+	for (i = 0; i < b->ids->len; i++)
+		ingest_prepared_clear(&b->p[i]);
+	g_free(b->p);
+	g_array_unref(b->ids);
+	g_clear_error(&b->error);
+	g_free(b);
 }
 
 static gpointer
@@ -98,10 +105,6 @@ parser_main(gpointer data)
 	struct ingest_batch *b;
 
 	while ((b = g_async_queue_pop(ps->todo)) != &stop_marker) {
-		if (b->done) {
-			batch_free(b);
-			continue;
-		}
 		parse_batch(ps->store, b);
 		g_async_queue_push(ps->parsed, b);
 	}
@@ -117,19 +120,6 @@ parse_batch(struct store *st, struct ingest_batch *b)
 	for (i = 0; i < b->ids->len && b->error == NULL; i++)
 		ingest_prepare(st, b->conf, g_array_index(b->ids, int64_t, i),
 		    &b->p[i], &b->error);
-}
-
-static void
-batch_free(struct ingest_batch *b)
-{
-	guint	 i;
-
-	for (i = 0; i < b->ids->len; i++)
-		ingest_prepared_clear(&b->p[i]);
-	g_free(b->p);
-	g_array_unref(b->ids);
-	g_clear_error(&b->error);
-	g_free(b);
 }
 
 void
