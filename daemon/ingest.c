@@ -72,8 +72,7 @@ static gboolean	 route_case(struct store *, const struct setup *,
 static void	 log_route(const struct ingest_prepared *,
 		    const struct case_decision *, gboolean);
 static int	 process_pending(struct ingest *, GError **);
-static struct ingest_batch *submit_next(struct ingest *, int64_t *,
-		    GError **);
+static gboolean	 submit_next(struct ingest *, int64_t *, GError **);
 static gboolean	 record_batch(struct ingest *, struct ingest_batch *,
 		    GError **);
 
@@ -417,14 +416,17 @@ apply_alone(struct store *st, const struct setup *s,
 
 /*
  * A batch: at most BATCH rows, and BATCH_BYTES of messages past the
- * first, so that the two batches in flight stay small in memory.
+ * first.  AHEAD batches are handed to the parse thread ahead of the one
+ * being recorded, so that a slow message does not leave either thread
+ * idle; the batches in flight stay small in memory.
  */
 #define BATCH		64
 #define BATCH_BYTES	(8 << 20)
+#define AHEAD		2
 
 /*
  * Every 'new' row, in a pipeline of batches: the parse thread reads and
- * parses batch n + 1 while this thread records batch n in one
+ * parses the next batches while this thread records one in a single
  * transaction, each message on its own (apply_alone()) while the commit
  * and its fsync are shared.  A store error leaves the rest 'new' for the
  * next call.  Nothing is in flight on return.
@@ -432,24 +434,26 @@ apply_alone(struct store *st, const struct setup *s,
 static int
 process_pending(struct ingest *in, GError **err)
 {
-	struct ingest_batch *b, *next;
+	struct ingest_batch *b;
 	GError		*e = NULL;
 	int64_t		 after = 0;
+	guint		 inflight = 0;
 	int		 n = 0;
-	gboolean	 ok;
+	gboolean	 ok = TRUE, more = TRUE;
 
-	if ((next = submit_next(in, &after, err)) == NULL)
-		return err == NULL || *err == NULL ? 0 : -1;
-	do {
+	for (;;) {
+		/* The rows in flight are still 'new', but none above after. */
+		while (ok && more && inflight <= AHEAD)
+			if ((more = submit_next(in, &after, &e)))
+				inflight++;
+		if (inflight == 0)
+			break;
 		b = ingest_parser_wait(in->parser);
-		/* The rows of b are still 'new', but none is above after. */
-		next = submit_next(in, &after, &e);
-		if ((ok = record_batch(in, b, err)))
+		inflight--;
+		if (ok && (ok = record_batch(in, b, err)))
 			n += (int)b->ids->len;
 		ingest_batch_free(b);
-	} while (ok && next != NULL);
-	if (next != NULL)
-		ingest_batch_free(ingest_parser_wait(in->parser));
+	}
 	if (ok && e != NULL) {
 		g_propagate_error(err, e);
 		return -1;
@@ -458,21 +462,22 @@ process_pending(struct ingest *in, GError **err)
 	return ok ? n : -1;
 }
 
-/* The next batch above *after, handed to the parse thread; NULL: none. */
-static struct ingest_batch *
+/* The next batch above *after, handed to the parse thread; FALSE: none. */
+static gboolean
 submit_next(struct ingest *in, int64_t *after, GError **err)
 {
 	GArray	*ids;
 
 	if ((ids = store_inbound_new_after(in->store, *after, BATCH,
 	    BATCH_BYTES, err)) == NULL)
-		return NULL;
+		return FALSE;
 	if (ids->len == 0) {
 		g_array_unref(ids);
-		return NULL;
+		return FALSE;
 	}
 	*after = g_array_index(ids, int64_t, ids->len - 1);
-	return ingest_parser_submit(in->parser, in->conf, ids);
+	ingest_parser_submit(in->parser, in->conf, ids);
+	return TRUE;
 }
 
 /* One transaction for the batch, one savepoint for each message in it. */

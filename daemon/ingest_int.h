@@ -47,7 +47,7 @@ struct ingest_parser;
 struct ingest_parser *ingest_parser_start(const char *database, GError **);
 void		 ingest_parser_stop(struct ingest_parser *);
 /* Parse ids (taken) with conf (borrowed until the batch is freed). */
-struct ingest_batch *ingest_parser_submit(struct ingest_parser *,
+void		 ingest_parser_submit(struct ingest_parser *,
 		    const struct conf *, GArray *ids);
 /*
  * Wait for the oldest batch submitted and not yet waited for; from then

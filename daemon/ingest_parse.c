@@ -63,7 +63,7 @@ ingest_parser_stop(struct ingest_parser *ps)
 	g_free(ps);
 }
 
-struct ingest_batch *
+void
 ingest_parser_submit(struct ingest_parser *ps, const struct conf *conf,
     GArray *ids)
 {
@@ -74,7 +74,6 @@ ingest_parser_submit(struct ingest_parser *ps, const struct conf *conf,
 	b->ids = ids;
 	b->p = g_new0(struct ingest_prepared, ids->len);
 	g_async_queue_push(ps->todo, b);
-	return b;
 }
 
 struct ingest_batch *
