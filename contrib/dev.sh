@@ -19,11 +19,14 @@ cd "$top"
 
 packages="build-essential autoconf automake libtool pkg-config
 	libetpan-dev libgmime-3.0-dev libsqlite3-dev libconfig-dev
-	libsystemd-dev libgnutls28-dev libytnef0-dev libsasl2-modules sqlite3
+	libsystemd-dev libgnutls28-dev libytnef0-dev libpango1.0-dev
+	libcairo2-dev fonts-dejavu-core libsasl2-modules sqlite3
 	dovecot-imapd dovecot-lmtpd postfix openssl python3 procps mandoc
-	publicsuffix chromium clang libclang-rt-14-dev"
+	publicsuffix chromium clang libclang-rt-14-dev poppler-utils"
 # publicsuffix: DMARC alignment of staff mail; chromium: the dashboard test
-# renders the page in a real browser; clang: the fuzz targets (libFuzzer).
+# renders the page in a real browser; clang: the fuzz targets (libFuzzer);
+# fonts-dejavu-core: the font of letters on paper; poppler-utils: the
+# paper test reads the PDFs back (pdftotext, pdftoppm, pdfinfo).
 
 deps() {
 	missing=
@@ -92,7 +95,8 @@ test)
 	# The sanitizer pass: the unit tests, the integration tests that run
 	# the daemon and recoursctl through a whole life (fetch, cases, staff,
 	# letters, timers, purge), and the fault tests (bad input, failing
-	# timers, a full disk, a held lock, broken connections, kill -9).
+	# timers, a full disk, a held lock, broken connections, kill -9), and
+	# the letters on paper (Pango, Cairo and fontconfig).
 	# A leak in a process the tests do not read the exit status of (the
 	# daemon) only shows in its report: the reports go to files, and any
 	# report is a failure.
@@ -100,9 +104,12 @@ test)
 	    tests/integration/t_staff.sh tests/integration/t_purge.sh
 	    tests/integration/t_scenarios.sh tests/integration/t_isolation.sh
 	    tests/integration/t_timer_faults.sh tests/integration/t_faults.sh
-	    tests/integration/t_netfaults.sh tests/integration/t_crash_send.sh'
+	    tests/integration/t_netfaults.sh tests/integration/t_crash_send.sh
+	    tests/integration/t_paper.sh'
+	# The libraries' own leaks are suppressed, each said why in lsan.supp.
 	rm -rf _build-asan/sanitizer && mkdir -p _build-asan/sanitizer
 	ASAN_OPTIONS=detect_leaks=1:log_path=$top/_build-asan/sanitizer/asan \
+	    LSAN_OPTIONS=suppressions=$top/tests/fuzz/lsan.supp \
 	    run_check _build-asan TESTS="$(echo $sanitized)" || rc=1
 	reports=$(grep -l 'ERROR: [A-Za-z]*Sanitizer' _build-asan/sanitizer/* \
 	    2>/dev/null | wc -l)

@@ -13,8 +13,8 @@
 #include <glib.h>
 
 #include "case.h"
-#include "check.h"
 #include "msg.h"
+#include "setup.h"
 #include "store.h"
 
 /* NULL if m may be answered, else why not (static string): automatic

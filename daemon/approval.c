@@ -7,7 +7,7 @@
 
 #include "approval.h"
 #include "letter.h"
-#include "staff.h"
+#include "notify.h"
 
 /* What the events of a case say about who is involved in it. */
 struct involved {
@@ -188,8 +188,8 @@ approval_propose(struct store *st, const struct setup *s,
 			g_free(why);
 			continue;
 		}
-		ok = staff_mail(st, s->conf, c->id, c->ref,
-		    letter_name(LETTER_APPROVAL), who, subject, body, now, err);
+		ok = notify_member(st, s->conf, letter_name(LETTER_APPROVAL),
+		    c->id, c->ref, who, subject, body, now, err);
 	}
 	involved_clear(&inv);
 	g_free(subject);

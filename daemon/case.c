@@ -308,7 +308,7 @@ same_address(const char *a, const char *b)
 /*
  * 1 when addr was recorded with #partie on the case (any of them, not
  * only the last), 0 when not, -1 on a store error.  The address is the
- * command's first word, as staff.c checks it.
+ * command's first word, as staff_check.c checks it.
  */
 static int
 is_party(struct store *st, int64_t case_id, const char *addr, GError **err)

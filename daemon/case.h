@@ -24,9 +24,9 @@
 
 #include "calendar.h"
 #include "case_state.h"
-#include "check.h"
 #include "msg.h"
 #include "rules.h"
+#include "setup.h"
 #include "store.h"
 
 enum case_action {

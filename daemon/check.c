@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "letter.h"
-#include "staff.h"
+#include "letter_tpl.h"
+#include "staff_cmd.h"
 
 static struct setup *load(const char *,
 		    struct conf *(*)(const char *, GString *), GString *);
@@ -24,7 +24,7 @@ check_command(const struct rules_type *t, const struct rules_deadline *dl,
     const char *key, const char *value, GString *errors)
 {
 	if (value != NULL && value[0] == '#' &&
-	    !staff_command_exists(value + 1))
+	    !staff_cmd_exists(value + 1))
 		g_string_append_printf(errors, "%s:%d: type %s, deadline %s: "
 		    "%s %s is not a staff command\n", t->file, t->line, t->name,
 		    dl->name, key, value);
@@ -44,7 +44,7 @@ check_commands(const struct setup *s, GString *errors)
 			    g_ptr_array_index(t->deadlines, k);
 
 			if (dl->met_by[0] == '#' &&
-			    !staff_command_exists(dl->met_by + 1))
+			    !staff_cmd_exists(dl->met_by + 1))
 				g_string_append_printf(errors, "%s:%d: type %s, "
 				    "deadline %s: met_by %s is not a staff "
 				    "command\n", t->file, t->line, t->name,
@@ -57,21 +57,6 @@ check_commands(const struct setup *s, GString *errors)
 			    errors);
 		}
 	}
-}
-
-const struct tpl *
-check_template(const struct setup *s, const char *lang, const char *name)
-{
-	const struct tpl *t;
-	char	*key = g_strdup_printf("%s/%s", lang, name);
-
-	if ((t = g_hash_table_lookup(s->templates, key)) == NULL) {
-		g_free(key);
-		key = g_strdup_printf("fr/%s", name);
-		t = g_hash_table_lookup(s->templates, key);
-	}
-	g_free(key);
-	return t;
 }
 
 struct setup *
@@ -108,18 +93,6 @@ load(const char *path, struct conf *(*load_conf)(const char *, GString *),
 	}
 	s->cal = check_calendar(s->conf);
 	return s;
-}
-
-void
-setup_free(struct setup *s)
-{
-	if (s == NULL)
-		return;
-	conf_free(s->conf);
-	rules_free(s->rules);
-	cal_free(s->cal);
-	g_hash_table_unref(s->templates);
-	g_free(s);
 }
 
 struct cal *

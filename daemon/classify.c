@@ -6,31 +6,13 @@
 #include <string.h>
 
 #include "classify.h"
-
-char *
-classify_fold(const char *s)
-{
-	char	*ascii, *p;
-	GString	*out = g_string_new(" ");
-
-	ascii = g_str_to_ascii(s != NULL ? s : "", "C");
-	for (p = ascii; *p != '\0'; p++) {
-		if (g_ascii_isalnum(*p))
-			g_string_append_c(out, g_ascii_tolower(*p));
-		else if (out->str[out->len - 1] != ' ')
-			g_string_append_c(out, ' ');
-	}
-	if (out->str[out->len - 1] != ' ')
-		g_string_append_c(out, ' ');
-	g_free(ascii);
-	return g_string_free(out, FALSE);
-}
+#include "text.h"
 
 void
 classify_subject(const struct rules *r, const char *subject, const char *role,
     struct classify_result *out)
 {
-	char		*folded = classify_fold(subject);
+	char		*folded = text_fold(subject);
 	const char	*best_at = NULL, *at;
 	guint		 i, j;
 

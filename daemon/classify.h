@@ -1,7 +1,7 @@
 /*
  * classify.h: a message's type from its subject.  Pure.
  *
- * Subjects and tags are folded the same way: accents and case removed,
+ * Subjects and tags are folded the same way (text_fold()): accents and case removed,
  * every run of characters that is not a letter or a digit turned into one
  * space.  A tag matches where its folded words stand as whole words in
  * the folded subject: "[Réclamation]", "RECLAMATION :", "Re: TR: ma
@@ -17,9 +17,6 @@
 #include <glib.h>
 
 #include "rules.h"
-
-/* " reclamation dossier 12 " (spaces at both ends); caller frees. */
-char		*classify_fold(const char *);
 
 struct classify_result {
 	const struct rules_type	*type;		/* NULL: no tag (triage) */

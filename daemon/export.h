@@ -8,7 +8,7 @@
 
 #include <glib.h>
 
-#include "check.h"
+#include "setup.h"
 #include "store.h"
 
 /* Write the case ref into dir (created; must not exist). */

@@ -13,8 +13,8 @@
 
 #include <glib.h>
 
-#include "check.h"
 #include "imap.h"
+#include "setup.h"
 #include "store.h"
 
 struct ingest;

@@ -9,9 +9,9 @@
 
 #include "compose.h"
 #include "log.h"
+#include "notice.h"
 #include "notify.h"
 #include "outbox.h"
-#include "staff_auth.h"
 
 static char	*message_id(const struct conf *, const struct notify_mail *);
 
@@ -24,7 +24,7 @@ message_id(const struct conf *c, const struct notify_mail *n)
 {
 	if (n->message_id == NULL)
 		return g_mime_utils_generate_message_id(c->org_domain);
-	if (staff_auth_id_for(c, n->message_id, n->to))
+	if (notice_id_for(c, n->message_id, n->to))
 		return g_strdup(n->message_id);
 	log_warnx("notify: %s to %s: a staff token bound to another address: "
 	    "a new Message-ID instead", n->kind, n->to);
@@ -54,8 +54,8 @@ notify_send(struct store *st, const struct conf *c,
 	m.auto_submitted = n->auto_submitted != NULL ? n->auto_submitted :
 	    "auto-generated";
 	/* A staff token is never quoted: it would reach whoever is copied. */
-	in_reply_to = staff_auth_public_ids(c, n->in_reply_to);
-	refs = staff_auth_public_ids(c, n->references);
+	in_reply_to = notice_public_ids(c, n->in_reply_to);
+	refs = notice_public_ids(c, n->references);
 	m.in_reply_to = in_reply_to;
 	m.references = refs;
 	m.domain = c->org_domain;
@@ -121,7 +121,7 @@ notify_staff(struct store *st, const struct conf *c, const char *kind,
 	n.subject = subject;
 	n.body = body;
 	if (ref != NULL && c->staff_key != NULL) {
-		id = staff_notice_ids(c, ref, to, now, &reply_to);
+		id = notice_ids(c, ref, to, now, &reply_to);
 		n.message_id = id;
 		n.reply_to_us = TRUE;
 		n.reply_to = reply_to;
@@ -130,4 +130,30 @@ notify_staff(struct store *st, const struct conf *c, const char *kind,
 	g_free(reply_to);
 	g_free(id);
 	return *queued;
+}
+
+gboolean
+notify_member(struct store *st, const struct conf *c, const char *kind,
+    int64_t case_id, const char *ref, const struct conf_staff *to,
+    const char *subject, const char *body, int64_t now, GError **err)
+{
+	struct notify_mail n;
+	char	*reply_to, *id = notice_ids(c, ref, to->address, now,
+	    &reply_to);
+	gboolean ok;
+
+	memset(&n, 0, sizeof(n));
+	n.kind = kind;
+	n.case_id = case_id;
+	n.to = to->address;
+	n.to_name = to->name;
+	n.subject = subject;
+	n.body = body;
+	n.message_id = id;
+	n.reply_to_us = TRUE;
+	n.reply_to = reply_to;
+	ok = notify_send(st, c, &n, now, NULL, err);
+	g_free(reply_to);
+	g_free(id);
+	return ok;
 }

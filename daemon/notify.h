@@ -52,12 +52,20 @@ gboolean	 notify_queue(struct store *, const struct conf *,
 		    gboolean *queued, GError **);
 /*
  * The same about case (case_id, ref), with a token bound to its
- * recipient (staff_notice_ids()): a reply to it may carry commands.
+ * recipient (notice_ids()): a reply to it may carry commands.
  * NULL ref: as notify_queue().
  */
 gboolean	 notify_staff(struct store *, const struct conf *,
 		    const char *kind, int64_t case_id, const char *ref,
 		    const char *to, const char *subject, const char *body,
 		    int64_t now, gboolean *queued, GError **);
+/*
+ * The same to a member of staff, named, always with a token: the caller
+ * has checked that there is SMTP and a staff key.
+ */
+gboolean	 notify_member(struct store *, const struct conf *,
+		    const char *kind, int64_t case_id, const char *ref,
+		    const struct conf_staff *to, const char *subject,
+		    const char *body, int64_t now, GError **);
 
 #endif

@@ -8,8 +8,8 @@
 
 #include "case_state.h"
 #include "cfg.h"
-#include "classify.h"
 #include "rules.h"
+#include "text.h"
 
 #define RULES(l)	((struct rules *)(l)->owner)
 
@@ -456,7 +456,7 @@ load_type(struct cfg *l, const config_setting_t *s, gboolean triage)
 	if ((tags = cfg_str_list(l, s, "tags")) != NULL) {
 		for (i = 0; i < tags->len; i++)
 			g_ptr_array_add(t->tags,
-			    classify_fold(g_ptr_array_index(tags, i)));
+			    text_fold(g_ptr_array_index(tags, i)));
 		g_ptr_array_unref(tags);
 	}
 	if ((t->roles = cfg_str_list(l, s, "roles")) == NULL)

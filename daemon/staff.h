@@ -10,7 +10,8 @@
  * the signature cut off, is relayed to the complainant under the
  * organisation's name, unless #note makes the reply internal.  Every
  * reply gets a receipt listing what was done; an unknown or invalid
- * command changes nothing and the receipt says why.
+ * command changes nothing and the receipt says why.  The commands are
+ * one table (staff_cmd.h).
  */
 #ifndef RECOURSD_STAFF_H
 #define RECOURSD_STAFF_H
@@ -18,24 +19,9 @@
 #include <glib.h>
 
 #include "case.h"
-#include "check.h"
 #include "msg.h"
+#include "setup.h"
 #include "store.h"
-
-#include "staff_text.h"
-
-/*
- * Queue a mail of kind to a member of staff about case (id, ref), with
- * a token of their own (staff_notice_ids()): their reply carries
- * commands.
- */
-gboolean	 staff_mail(struct store *, const struct conf *, int64_t case_id,
-		    const char *ref, const char *kind,
-		    const struct conf_staff *to, const char *subject,
-		    const char *body, int64_t now, GError **);
-
-/* Whether #name is a staff command (for met_by in the rules). */
-gboolean	 staff_command_exists(const char *name);
 
 /*
  * Notify staff (the type's notify address) of the case d opened, or of a

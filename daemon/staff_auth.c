@@ -7,32 +7,9 @@
 
 #include "staff_auth.h"
 
-#define MAC_LEN		16	/* hex digits of HMAC-SHA256 kept */
-#define NONCE_LEN	8
 /* Debian's publicsuffix package. */
 #define PSL_PATH	"/usr/share/publicsuffix/public_suffix_list.dat"
 
-/* A staff notice's local part, split: "n.REF.DAY.NONCE.MAC" (or v1). */
-struct notice {
-	char		**parts;
-	const char	*ref;
-	const char	*day;		/* NULL: the former form */
-	const char	*nonce;
-	const char	*mac;
-};
-
-static char	*notice_mac(const char *, const char *, const char *,
-		    const char *, const char *);
-static char	*notice_mac_v1(const char *, const char *, const char *);
-static int64_t	 day_of(int64_t);
-static gboolean	 all_of(const char *, size_t, const char *);
-static gboolean	 notice_parse(const char *, struct notice *);
-static void	 notice_clear(struct notice *);
-static gboolean	 notice_key_ok(const char *, const struct notice *,
-		    const char *);
-static enum staff_auth notice_check(const struct conf *, const char *,
-		    const char *, const char *, int64_t);
-static char	*our_local(const struct conf *, const char *);
 static GPtrArray *candidates(const struct conf *, const struct msg *);
 static void	 subaddresses(const struct msg *, GPtrArray *);
 static char	*ar_uncomment(const char *);
@@ -47,186 +24,6 @@ static GHashTable *psl(void);
 static gboolean	 psl_has(GHashTable *, const char *, const char *);
 static const char *org_domain(GHashTable *, const char *);
 
-/* 16 hex digits of HMAC-SHA256(key, "v2|REF|address|DAY|NONCE"). */
-static char *
-notice_mac(const char *key, const char *ref, const char *address,
-    const char *day, const char *nonce)
-{
-	char	*r = g_ascii_strup(ref, -1), *a = g_ascii_strdown(address, -1);
-	char	*n = g_ascii_strdown(nonce, -1), *input, *mac, *tok;
-
-	input = g_strdup_printf("v2|%s|%s|%s|%s", r, a, day, n);
-	mac = g_compute_hmac_for_string(G_CHECKSUM_SHA256, (const guchar *)key,
-	    strlen(key), input, -1);
-	tok = g_strndup(mac, MAC_LEN);
-	g_free(mac);
-	g_free(input);
-	g_free(n);
-	g_free(a);
-	g_free(r);
-	return tok;
-}
-
-/* The former token, HMAC(key, "REF|address"): only to say it expired. */
-static char *
-notice_mac_v1(const char *key, const char *ref, const char *address)
-{
-	char	*a = g_ascii_strdown(address, -1), *input, *mac, *tok;
-
-	input = g_strdup_printf("%s|%s", ref, a);
-	mac = g_compute_hmac_for_string(G_CHECKSUM_SHA256, (const guchar *)key,
-	    strlen(key), input, -1);
-	tok = g_strndup(mac, MAC_LEN);
-	g_free(mac);
-	g_free(input);
-	g_free(a);
-	return tok;
-}
-
-/* Days since 1970-01-01, UTC: the token's unit of time. */
-static int64_t
-day_of(int64_t t)
-{
-	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-}
-
-/* Whether s is 1 to max characters, all of them in set. */
-static gboolean
-all_of(const char *s, size_t max, const char *set)
-{
-	size_t	 n = strlen(s);
-
-	return n > 0 && n <= max && strspn(s, set) == n;
-}
-
-gboolean
-staff_auth_equal(const char *a, const char *b, size_t n)
-{
-	volatile unsigned char diff = 0;
-	size_t	 i;
-
-	/* No early exit: the time says nothing of where they differ. */
-	for (i = 0; i < n; i++)
-		diff |= (unsigned char)a[i] ^ (unsigned char)b[i];
-	return diff == 0;
-}
-
-char *
-staff_notice_ids(const struct conf *c, const char *ref, const char *address,
-    int64_t now, char **reply_to)
-{
-	const char	*at = strrchr(c->reply_address, '@');
-	char		 day[24], nonce[NONCE_LEN + 1], *mac, *tok, *id;
-
-	g_snprintf(day, sizeof(day), "%" G_GINT64_FORMAT, (gint64)day_of(now));
-	g_snprintf(nonce, sizeof(nonce), "%08x", g_random_int());
-	mac = notice_mac(c->staff_key, ref, address, day, nonce);
-	tok = g_strdup_printf("n.%s.%s.%s.%s", ref, day, nonce, mac);
-	id = g_strdup_printf("%s@%s", tok, c->org_domain);
-	*reply_to = c->reply_subaddress && at != NULL ? g_strdup_printf(
-	    "%.*s+%s%s", (int)(at - c->reply_address), c->reply_address, tok,
-	    at) : NULL;
-	g_free(tok);
-	g_free(mac);
-	return id;
-}
-
-/* Split local, "n.REF.DAY.NONCE.MAC" or the former "n.REF.MAC[.RANDOM]". */
-static gboolean
-notice_parse(const char *local, struct notice *n)
-{
-	static const char hex[] = "0123456789abcdefABCDEF";
-	guint	 k;
-
-	memset(n, 0, sizeof(*n));
-	n->parts = g_strsplit(local, ".", 6);
-	k = g_strv_length(n->parts);
-	if (k < 3 || k > 5 || g_ascii_strcasecmp(n->parts[0], "n") != 0 ||
-	    !g_regex_match_simple("^[A-Za-z]{2,6}-[0-9]{4}-[0-9]{4,}$",
-	    n->parts[1], 0, 0))
-		return FALSE;
-	n->ref = n->parts[1];
-	if (k == 5) {
-		n->day = n->parts[2];
-		n->nonce = n->parts[3];
-		n->mac = n->parts[4];
-		return all_of(n->day, 7, "0123456789") &&
-		    all_of(n->nonce, NONCE_LEN, hex) &&
-		    strlen(n->mac) == MAC_LEN && all_of(n->mac, MAC_LEN, hex);
-	}
-	n->mac = n->parts[2];
-	n->nonce = k == 4 ? n->parts[3] : NULL;
-	return strlen(n->mac) == MAC_LEN && all_of(n->mac, MAC_LEN, hex);
-}
-
-static void
-notice_clear(struct notice *n)
-{
-	g_strfreev(n->parts);
-	memset(n, 0, sizeof(*n));
-}
-
-/* Whether n's MAC is key's for address: compared in constant time. */
-static gboolean
-notice_key_ok(const char *key, const struct notice *n, const char *address)
-{
-	char	*want, *got = g_ascii_strdown(n->mac, -1);
-	gboolean ok;
-
-	want = n->day != NULL ? notice_mac(key, n->ref, address, n->day,
-	    n->nonce) : notice_mac_v1(key, n->ref, address);
-	ok = staff_auth_equal(want, got, MAC_LEN);
-	g_free(want);
-	g_free(got);
-	return ok;
-}
-
-/*
- * What the notice local part says of a reply from address about ref: a
- * valid token (staff_key, or staff_key_previous in its grace period),
- * an expired one, or none.
- */
-static enum staff_auth
-notice_check(const struct conf *c, const char *local, const char *ref,
-    const char *address, int64_t now)
-{
-	struct notice	 n;
-	enum staff_auth	 v = STAFF_AUTH_NO_TOKEN;
-	int64_t		 today = day_of(now), day;
-
-	if (!notice_parse(local, &n) || g_ascii_strcasecmp(n.ref, ref) != 0)
-		goto out;
-	if (!notice_key_ok(c->staff_key, &n, address) &&
-	    (c->staff_key_previous == NULL ||
-	    today > c->staff_key_previous_until ||
-	    !notice_key_ok(c->staff_key_previous, &n, address)))
-		goto out;
-	if (n.day == NULL) {
-		v = STAFF_AUTH_EXPIRED;		/* the former form never expired */
-		goto out;
-	}
-	day = g_ascii_strtoll(n.day, NULL, 10);
-	if (day > today + 1)
-		goto out;			/* from the future: forged */
-	v = today - day >= c->staff_token_days ? STAFF_AUTH_EXPIRED :
-	    STAFF_AUTH_OK;
-out:
-	notice_clear(&n);
-	return v;
-}
-
-/* id's local part when id is at our domain; caller frees; else NULL. */
-static char *
-our_local(const struct conf *c, const char *id)
-{
-	const char	*at = id != NULL ? strrchr(id, '@') : NULL;
-
-	if (at == NULL || c->org_domain == NULL ||
-	    g_ascii_strcasecmp(at + 1, c->org_domain) != 0)
-		return NULL;
-	return g_strndup(id, (gsize)(at - id));
-}
-
 /*
  * The local parts that may hold m's token: In-Reply-To and References
  * at our domain, and with reply_subaddress the subaddress it was sent
@@ -239,10 +36,10 @@ candidates(const struct conf *c, const struct msg *m)
 	char		*local;
 	guint		 i;
 
-	if ((local = our_local(c, m->in_reply_to)) != NULL)
+	if ((local = notice_local(c, m->in_reply_to)) != NULL)
 		g_ptr_array_add(out, local);
 	for (i = 0; i < m->references->len; i++)
-		if ((local = our_local(c, g_ptr_array_index(m->references,
+		if ((local = notice_local(c, g_ptr_array_index(m->references,
 		    i))) != NULL)
 			g_ptr_array_add(out, local);
 	if (c->reply_subaddress)
@@ -291,7 +88,8 @@ staff_authenticate(const struct conf *c, const struct msg *m,
     const char *ref, int64_t now)
 {
 	GPtrArray	*cands, *results;
-	enum staff_auth	 v = STAFF_AUTH_NO_TOKEN, one;
+	enum staff_auth	 v = STAFF_AUTH_NO_TOKEN;
+	enum notice_token one;
 	guint		 i;
 
 	if (c->staff_key == NULL || m->from.addr == NULL)
@@ -299,8 +97,9 @@ staff_authenticate(const struct conf *c, const struct msg *m,
 	cands = candidates(c, m);
 	for (i = 0; v != STAFF_AUTH_OK && i < cands->len; i++)
 		if ((one = notice_check(c, g_ptr_array_index(cands, i), ref,
-		    m->from.addr, now)) != STAFF_AUTH_NO_TOKEN)
-			v = one;
+		    m->from.addr, now)) != NOTICE_NONE)
+			v = one == NOTICE_VALID ? STAFF_AUTH_OK :
+			    STAFF_AUTH_EXPIRED;
 	g_ptr_array_unref(cands);
 	if (v == STAFF_AUTH_NO_TOKEN)
 		return v;
@@ -619,70 +418,3 @@ staff_auth_aligned(const char *a, const char *b)
 	return ok;
 }
 
-gboolean
-staff_auth_is_notice(const struct conf *c, const char *id)
-{
-	char		*local = our_local(c, id);
-	struct notice	 n;
-	gboolean	 is;
-
-	if (local == NULL)
-		return FALSE;
-	is = notice_parse(local, &n);
-	notice_clear(&n);
-	g_free(local);
-	return is;
-}
-
-char *
-staff_auth_public_ids(const struct conf *c, const char *ids)
-{
-	GString		*out;
-	GHashTable	*seen;
-	char		**list, *local, *pub;
-	struct notice	 n;
-	guint		 i;
-
-	if (ids == NULL)
-		return NULL;
-	out = g_string_new(NULL);
-	seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	list = g_strsplit(ids, " ", -1);
-	for (i = 0; list[i] != NULL; i++) {
-		if (*list[i] == '\0')
-			continue;
-		local = our_local(c, list[i]);
-		if (local != NULL && notice_parse(local, &n))
-			pub = g_strdup_printf("p.%s.%s@%s", n.ref, n.nonce != NULL ?
-			    n.nonce : "0", c->org_domain);
-		else
-			pub = g_strdup(list[i]);
-		if (local != NULL)
-			notice_clear(&n);
-		/* Twice the same notice is one public id. */
-		if (g_hash_table_add(seen, pub))
-			g_string_append_printf(out, "%s%s", out->len ? " " : "",
-			    pub);
-		g_free(local);
-	}
-	g_hash_table_unref(seen);
-	g_strfreev(list);
-	return g_string_free(out, FALSE);
-}
-
-gboolean
-staff_auth_id_for(const struct conf *c, const char *id, const char *address)
-{
-	char		*local = our_local(c, id);
-	struct notice	 n;
-	gboolean	 ok = TRUE;
-
-	if (local == NULL)
-		return TRUE;
-	if (notice_parse(local, &n))
-		ok = n.day != NULL && c->staff_key != NULL &&
-		    notice_key_ok(c->staff_key, &n, address);
-	notice_clear(&n);
-	g_free(local);
-	return ok;
-}

@@ -16,8 +16,8 @@
 
 #include <glib.h>
 
-#include "check.h"
 #include "rules.h"
+#include "setup.h"
 #include "store.h"
 
 /*

@@ -10,7 +10,7 @@
 
 #include <glib.h>
 
-#include "check.h"
+#include "setup.h"
 #include "store.h"
 
 /*

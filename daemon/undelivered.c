@@ -9,7 +9,10 @@
 #include "notify.h"
 #include "undelivered.h"
 
-/* Mail to the complainant: the outbox kinds of ack.c, staff.c, letter.c. */
+/*
+ * Mail to the complainant: the outbox kinds of ack.c, staff_notify.c,
+ * letter.c.
+ */
 static const char *const to_complainant[] = { "ack", "relay",
     "demande-complements", "avis-complexite", "avis-avancement",
     "irrecevabilite", "decision", "depassement", NULL };

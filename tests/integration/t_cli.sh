@@ -119,6 +119,9 @@ printf 'From: Alice <alice@example.test>\r\nTo: client@example.test\r\nSubject: 
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" inject "$mail" --mailbox client 2>&1); rc=$?
 is "$rc" 0 "inject queues a message"
 like "$out" "queued .* as inbound message 1" "and prints its id"
+out=$("$RECOURSCTL" -f "$d/recoursd.conf" purge --older-than 1y 2>&1); rc=$?
+is "$rc" 1 "purge shorter than the default retention is refused"
+like "$out" "retention \(5y, the default\): .*set retention.keep first" "naming the default, with what to do"
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" inject "$mail" --mailbox nosuch 2>&1); rc=$?
 is "$rc" 1 "inject into an unknown mailbox fails"
 out=$("$RECOURSCTL" -f "$d/recoursd.conf" status 2>&1)

@@ -1,6 +1,7 @@
 #!/bin/bash
 # t_manpages.sh: the manual pages stay true to the code.  mandoc finds no
-# warning in them; every recoursctl command is an entry of recoursctl(8);
+# warning in them; every recoursctl command is an entry of recoursctl(8)
+# and a word of its bash completion;
 # every key the configuration and rule loaders accept, and every staff
 # command, is named in recoursd.conf(5) or recoursd.rules(5).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -23,6 +24,11 @@ is "${missing:-none}" none "every recoursctl command has its entry in recoursctl
 n=$("$RECOURSCTL" -h | grep -c '^  [a-z]')
 [ "$n" -ge 15 ]
 ok $? "recoursctl -h lists the commands ($n)"
+# The completion offers the same commands: those of its "commands" list.
+listed=$("$RECOURSCTL" -h | sed -n 's/^  \([a-z][a-z]*\) .*/\1/p; s/^  \([a-z][a-z]*\)$/\1/p' | sort -u)
+completed=$(sed -n '/local commands="/,/"/p' "$top_srcdir/contrib/recoursctl.bash-completion" |
+    sed 's/.*commands="//; s/".*//' | tr -s ' \t' '\n' | grep . | sort -u)
+is "$(echo $completed)" "$(echo $listed)" "contrib/recoursctl.bash-completion offers every recoursctl command, and no other"
 
 # Keys: the tables the loaders check every group against.
 keys() {	# keys FILE: every string of its *_keys[] tables
@@ -43,9 +49,14 @@ for pair in conf.c:recoursd.conf.5 rules.c:recoursd.rules.5; do
 	is "${missing:-none}" none "every key $src accepts is named in $page"
 done
 
-# Staff commands: the table staff.c runs them from.
+# Staff commands: the table staff_cmd.c runs them from (one row each,
+# starting '{ "name",'); reading none would check nothing.
+cmds=$(sed -n 's/^	{ "\([a-z-]*\)",.*/\1/p' "$man/staff_cmd.c")
+n=$(echo $cmds | wc -w)
+[ "$n" -ge 20 ]
+ok $? "the staff command table is read ($n commands)"
 missing=
-for c in $(sed -n 's/^	{ "\([a-z-]*\)", CASE_.*/\1/p' "$man/staff.c"); do
+for c in $cmds; do
 	grep -q "#$c\b" "$man/recoursd.conf.5" || missing="$missing #$c"
 done
 is "${missing:-none}" none "every staff command is described in recoursd.conf.5"

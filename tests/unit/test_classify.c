@@ -146,15 +146,6 @@ test_references(void)
 	g_free(ref);
 }
 
-static void
-test_fold(void)
-{
-	char	*f = classify_fold("Re: [RÉCLAMATION]  N°12 — écrite");
-
-	g_assert_cmpstr(f, ==, " re reclamation n 12 ecrite ");
-	g_free(f);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -171,7 +162,6 @@ main(int argc, char *argv[])
 	g_test_add_func("/classify/subjects", test_subjects);
 	g_test_add_func("/classify/huge-subject", test_huge_subject);
 	g_test_add_func("/classify/references", test_references);
-	g_test_add_func("/classify/fold", test_fold);
 	rc = g_test_run();
 	rules_free(rules);
 	g_free(dir);

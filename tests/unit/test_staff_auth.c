@@ -11,6 +11,7 @@
 #include <glib.h>
 #include <gmime/gmime.h>
 
+#include "notice.h"
 #include "staff_auth.h"
 #include "testutil.h"
 
@@ -70,7 +71,7 @@ test_token_bound(void)
 	char		*rt, *id;
 
 	conf_init(&c);
-	id = staff_notice_ids(&c, "REC-2026-0001", "Staff1@example.test", T0,
+	id = notice_ids(&c, "REC-2026-0001", "Staff1@example.test", T0,
 	    &rt);
 	g_assert_null(rt);
 	g_assert_true(g_regex_match_simple("^n\\.REC-2026-0001\\.[0-9]+\\."
@@ -85,12 +86,12 @@ test_token_bound(void)
 	    STAFF_AUTH_NO_TOKEN);
 	g_free(id);
 	/* Another member's token. */
-	id = staff_notice_ids(&c, "REC-2026-0001", "staff2@example.test", T0,
+	id = notice_ids(&c, "REC-2026-0001", "staff2@example.test", T0,
 	    &rt);
 	g_assert_cmpint(verdict(&c, PASS, id, "REC-2026-0001", T0), ==,
 	    STAFF_AUTH_NO_TOKEN);
-	g_assert_true(staff_auth_id_for(&c, id, "staff2@example.test"));
-	g_assert_false(staff_auth_id_for(&c, id, "alice@example.test"));
+	g_assert_true(notice_id_for(&c, id, "staff2@example.test"));
+	g_assert_false(notice_id_for(&c, id, "alice@example.test"));
 	g_free(id);
 }
 
@@ -101,7 +102,7 @@ test_token_expires(void)
 	char		*rt, *id;
 
 	conf_init(&c);
-	id = staff_notice_ids(&c, "REC-2026-0001", "staff1@example.test", T0,
+	id = notice_ids(&c, "REC-2026-0001", "staff1@example.test", T0,
 	    &rt);
 	g_assert_cmpint(verdict(&c, PASS, id, "REC-2026-0001", T0 + 89 * DAY),
 	    ==, STAFF_AUTH_OK);
@@ -126,7 +127,7 @@ test_key_rotation(void)
 	char		*rt, *id;
 
 	conf_init(&c);
-	id = staff_notice_ids(&c, "REC-2026-0001", "staff1@example.test", T0,
+	id = notice_ids(&c, "REC-2026-0001", "staff1@example.test", T0,
 	    &rt);
 	c.staff_key = "a-brand-new-key-of-2026";
 	g_assert_cmpint(verdict(&c, PASS, id, "REC-2026-0001", T0), ==,
@@ -148,7 +149,7 @@ test_subaddress(void)
 
 	conf_init(&c);
 	c.reply_subaddress = TRUE;
-	id = staff_notice_ids(&c, "REC-2026-0001", "staff1@example.test", T0,
+	id = notice_ids(&c, "REC-2026-0001", "staff1@example.test", T0,
 	    &rt);
 	g_assert_true(g_str_has_prefix(rt, "client+n.REC-2026-0001."));
 	/* A client that drops In-Reply-To: the To: subaddress is enough. */
@@ -209,7 +210,7 @@ test_results(void)
 	size_t		 i;
 
 	conf_init(&c);
-	id = staff_notice_ids(&c, "REC-2026-0001", "staff1@example.test", T0,
+	id = notice_ids(&c, "REC-2026-0001", "staff1@example.test", T0,
 	    &rt);
 	for (i = 0; i < G_N_ELEMENTS(results); i++) {
 		enum staff_auth v = verdict(&c, results[i].headers, id,
@@ -257,19 +258,19 @@ test_public_ids(void)
 	char		*rt, *id, *ids, *pub;
 
 	conf_init(&c);
-	id = staff_notice_ids(&c, "REC-2026-0001", "staff1@example.test", T0,
+	id = notice_ids(&c, "REC-2026-0001", "staff1@example.test", T0,
 	    &rt);
-	g_assert_true(staff_auth_is_notice(&c, id));
-	g_assert_false(staff_auth_is_notice(&c, "abc@example.test"));
+	g_assert_true(notice_is_ours(&c, id));
+	g_assert_false(notice_is_ours(&c, "abc@example.test"));
 	ids = g_strdup_printf("a@x.example %s n.REC-2026-0001.0123456789abcdef"
 	    ".0badcafe@example.test %s", id, id);
-	pub = staff_auth_public_ids(&c, ids);
+	pub = notice_public_ids(&c, ids);
 	g_assert_true(g_regex_match_simple("^a@x.example p\\.REC-2026-0001\\."
 	    "[0-9a-f]{8}@example.test p\\.REC-2026-0001\\.0badcafe"
 	    "@example.test$", pub, 0, 0));
-	g_assert_null(staff_auth_public_ids(&c, NULL));
-	g_assert_true(staff_auth_equal("abcd", "abcd", 4));
-	g_assert_false(staff_auth_equal("abcd", "abce", 4));
+	g_assert_null(notice_public_ids(&c, NULL));
+	g_assert_true(notice_equal("abcd", "abcd", 4));
+	g_assert_false(notice_equal("abcd", "abce", 4));
 	g_free(pub);
 	g_free(ids);
 	g_free(id);
