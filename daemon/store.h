@@ -499,4 +499,12 @@ gboolean	 store_purge_unlinked(struct store *, int64_t before,
 int		 store_digest_in_use(struct store *, const char *sha256,
 		    gboolean attachment, GError **);
 
+/*
+ * The next rows to process: ids of rows in state 'new' above after,
+ * oldest first, at most limit of them and, past the first, no more than
+ * max_bytes of messages in all (int64_t; g_array_unref()).
+ */
+GArray		*store_inbound_new_after(struct store *, int64_t after,
+		    int limit, int64_t max_bytes, GError **);
+
 #endif
