@@ -659,37 +659,3 @@ store_release(struct store *st, gboolean keep, GError **err)
 		return FALSE;
 	return run(st, S_RELEASE, err);
 }
-
-GArray *
-store_inbound_new_after(struct store *st, int64_t after, int limit,
-    int64_t max_bytes, GError **err)
-{
-	sqlite3_stmt	*s;
-	GArray		*ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
-	int64_t		 bytes = 0, id;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(st->db, "SELECT id, size FROM inbound WHERE "
-	    "state = 'new' AND id > ?1 ORDER BY id LIMIT ?2", -1, &s, NULL) !=
-	    SQLITE_OK) {
-		g_array_unref(ids);
-		sql_fail(st, err, "new inbound ids");
-		return NULL;
-	}
-	sqlite3_bind_int64(s, 1, after);
-	sqlite3_bind_int(s, 2, limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		bytes += sqlite3_column_int64(s, 1);
-		if (ids->len > 0 && bytes > max_bytes)
-			break;
-		id = sqlite3_column_int64(s, 0);
-		g_array_append_val(ids, id);
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		g_array_unref(ids);
-		ids = NULL;
-		sql_fail(st, err, "new inbound ids");
-	}
-	sqlite3_finalize(s);
-	return ids;
-}

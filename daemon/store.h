@@ -131,8 +131,6 @@ gboolean	 store_inbound_next(struct store *, struct store_inbound_row *,
 		    GError **);
 gboolean	 store_inbound_get(struct store *, int64_t,
 		    struct store_inbound_row *, GError **);
-/* Up to limit ids of rows in state 'new', oldest first (int64_t). */
-GArray		*store_inbound_new_ids(struct store *, int limit, GError **);
 /* The raw message kept in the row, or NULL when it is in the spool. */
 GBytes		*store_inbound_raw(struct store *, int64_t, GError **);
 /*
