@@ -1,10 +1,11 @@
 /*
  * ingest.c: see ingest.h.
  *
- * Fetch threads only store raw bytes; parsing happens here, on the main
- * thread, from the durable spool file.  A parse failure or a limit
- * exceeded quarantines the row with its reason: the raw message stays in
- * the spool and recoursctl can show and reprocess it.
+ * Fetch threads only store raw bytes; the parse thread (ingest_parse.c)
+ * parses them from the durable row or spool file, and the main thread
+ * records the result here.  A parse failure or a limit exceeded
+ * quarantines the row with its reason: the raw message stays in the
+ * spool and recoursctl can show and reprocess it.
  */
 #include "config.h"
 
@@ -21,6 +22,7 @@
 #include "clock.h"
 #include "imap.h"
 #include "ingest.h"
+#include "ingest_int.h"
 #include "log.h"
 #include "msg.h"
 #include "letter.h"
@@ -38,6 +40,7 @@ struct ingest {
 	ingest_queued_fn	*queued;
 	void			*queued_data;
 	GPtrArray		*fetchers;
+	struct ingest_parser	*parser;
 	gint			 wake_queued;	/* atomic */
 };
 
@@ -53,26 +56,26 @@ static gboolean	 spool_fd(const char *, int, const char *, char *, int64_t *,
 		    GError **);
 static gboolean	 record_parsed(struct store *, int64_t, const struct msg *,
 		    int64_t *, GError **);
-struct prepared;
-static char	*quarantine_reason(struct store *, const struct conf *,
-		    const struct store_inbound_row *, struct msg **);
-static gboolean	 prepare(struct store *, const struct conf *, int64_t,
-		    struct prepared *, GError **);
 static gboolean	 apply(struct store *, const struct setup *,
-		    const struct prepared *, int64_t, GError **);
+		    const struct ingest_prepared *, int64_t, GError **);
 static gboolean	 is_still_new(struct store *, int64_t, gboolean *, GError **);
 static gboolean	 apply_alone(struct store *, const struct setup *,
-		    const struct prepared *, int64_t, GError **);
+		    const struct ingest_prepared *, int64_t, GError **);
 static gboolean	 route(struct store *, const struct setup *,
-		    const struct prepared *, int64_t, int64_t, GError **);
-static gboolean	 route_bounce(struct store *, const struct setup *,
-		    const struct prepared *, int64_t, int64_t, gboolean *,
+		    const struct ingest_prepared *, int64_t, int64_t,
 		    GError **);
+static gboolean	 route_bounce(struct store *, const struct setup *,
+		    const struct ingest_prepared *, int64_t, int64_t,
+		    gboolean *, GError **);
 static gboolean	 route_case(struct store *, const struct setup *,
-		    const struct prepared *, int64_t, int64_t, GError **);
-static void	 log_route(const struct prepared *,
+		    const struct ingest_prepared *, int64_t, int64_t,
+		    GError **);
+static void	 log_route(const struct ingest_prepared *,
 		    const struct case_decision *, gboolean);
-static void	 prepared_clear(struct prepared *);
+static int	 process_pending(struct ingest *, GError **);
+static gboolean	 submit_next(struct ingest *, int64_t *, GError **);
+static gboolean	 record_batch(struct ingest *, struct ingest_batch *,
+		    GError **);
 
 struct ingest *
 ingest_start(const struct setup *setup, struct store *st,
@@ -87,6 +90,8 @@ ingest_start(const struct setup *setup, struct store *st,
 	in->conf = setup->conf;
 	in->store = st;
 	in->fetchers = g_ptr_array_new();
+	if ((in->parser = ingest_parser_start(in->conf->database, err)) == NULL)
+		goto fail;
 	/*
 	 * Rows stored before a crash or a stop are processed first.  A
 	 * store error leaves them for later: it never stops the start.
@@ -168,6 +173,7 @@ ingest_stop(struct ingest *in)
 		return;
 	stop_fetchers(in);
 	g_ptr_array_free(in->fetchers, TRUE);
+	ingest_parser_stop(in->parser);
 	g_free(in);
 }
 
@@ -198,7 +204,7 @@ ingest_retry(struct ingest *in)
 	GError	*err = NULL;
 	int	 n;
 
-	if ((n = ingest_process_pending(in->store, in->setup, &err)) < 0) {
+	if ((n = process_pending(in, &err)) < 0) {
 		log_warnx("ingest: %s; the messages wait for the next try",
 		    err->message);
 		g_error_free(err);
@@ -207,92 +213,13 @@ ingest_retry(struct ingest *in)
 	return n;
 }
 
-/* One row, parsed (or refused) before the write lock is taken. */
-struct prepared {
-	int64_t		 id;
-	char		*mailbox;
-	struct msg	*m;		/* NULL when quarantined */
-	char		*reason;	/* why it is quarantined */
-	gboolean	 skip;		/* no longer 'new' */
-};
-
-static void
-prepared_clear(struct prepared *p)
-{
-	g_free(p->mailbox);
-	msg_free(p->m);
-	g_free(p->reason);
-	memset(p, 0, sizeof(*p));
-}
-
 /*
- * Why the row must be quarantined, or NULL with *m set to the parsed
- * message.  Caller frees the reason.
- */
-static char *
-quarantine_reason(struct store *st, const struct conf *conf,
-    const struct store_inbound_row *r, struct msg **m)
-{
-	struct msg_limits lim;
-	GError	*err = NULL;
-	GBytes	*raw;
-	char	*path, *attach_dir, *reason = NULL;
-
-	*m = NULL;
-	if (r->size > conf->limits.message_size)
-		return g_strdup_printf("message too large (%" G_GINT64_FORMAT
-		    " > %" G_GINT64_FORMAT " bytes)", r->size,
-		    conf->limits.message_size);
-	lim = msg_limits_default();
-	lim.max_size = conf->limits.message_size;
-	lim.max_parts = (guint)conf->limits.parts;
-	lim.max_header_bytes = (gsize)conf->limits.header_size;
-	lim.max_depth = (guint)conf->limits.depth;
-	lim.time_budget_s = conf->limits.parse_seconds;
-	attach_dir = spool_attachment_dir(conf->spool);
-	if ((raw = store_inbound_raw(st, r->id, NULL)) != NULL) {
-		*m = msg_parse_data(raw, &lim, attach_dir, &err);
-		g_bytes_unref(raw);
-	} else {
-		path = spool_raw_path(conf->spool, r->sha256);
-		*m = msg_parse_file(path, &lim, attach_dir, &err);
-		g_free(path);
-	}
-	if (*m == NULL) {
-		reason = g_strdup(err != NULL ? err->message : "unparsable");
-		g_clear_error(&err);
-	}
-	g_free(attach_dir);
-	return reason;
-}
-
-/* Read and parse row id: no write, no lock. */
-static gboolean
-prepare(struct store *st, const struct conf *conf, int64_t id,
-    struct prepared *p, GError **err)
-{
-	struct store_inbound_row r;
-
-	memset(p, 0, sizeof(*p));
-	p->id = id;
-	if (!store_inbound_get(st, id, &r, err))
-		return err == NULL || *err == NULL;
-	p->mailbox = g_strdup(r.mailbox);
-	if (strcmp(r.state, "new") != 0)
-		p->skip = TRUE;
-	else
-		p->reason = quarantine_reason(st, conf, &r, &p->m);
-	store_inbound_row_clear(&r);
-	return TRUE;
-}
-
-/*
- * Record what prepare() found, inside the caller's transaction.  FALSE
+ * Record what ingest_prepare() found, inside the caller's transaction.  FALSE
  * only on a store error: a message that does not parse is quarantined,
  * which is success.
  */
 static gboolean
-apply(struct store *st, const struct setup *s, const struct prepared *p,
+apply(struct store *st, const struct setup *s, const struct ingest_prepared *p,
     int64_t now, GError **err)
 {
 	int64_t	 row;
@@ -331,8 +258,8 @@ apply(struct store *st, const struct setup *s, const struct prepared *p,
  */
 static gboolean
 route_bounce(struct store *st, const struct setup *s,
-    const struct prepared *p, int64_t row, int64_t now, gboolean *handled,
-    GError **err)
+    const struct ingest_prepared *p, int64_t row, int64_t now,
+    gboolean *handled, GError **err)
 {
 	struct store_outbox o;
 	struct store_case c;
@@ -375,7 +302,7 @@ route_bounce(struct store *st, const struct setup *s,
  * mail too.
  */
 static gboolean
-route(struct store *st, const struct setup *s, const struct prepared *p,
+route(struct store *st, const struct setup *s, const struct ingest_prepared *p,
     int64_t row, int64_t now, GError **err)
 {
 	gboolean	 bounce;
@@ -389,8 +316,8 @@ route(struct store *st, const struct setup *s, const struct prepared *p,
 }
 
 static gboolean
-route_case(struct store *st, const struct setup *s, const struct prepared *p,
-    int64_t row, int64_t now, GError **err)
+route_case(struct store *st, const struct setup *s,
+    const struct ingest_prepared *p, int64_t row, int64_t now, GError **err)
 {
 	const struct conf_mailbox *mb = conf_mailbox(s->conf, p->mailbox);
 	struct case_decision d;
@@ -423,7 +350,7 @@ route_case(struct store *st, const struct setup *s, const struct prepared *p,
 
 /* What route_case() did, with why a message leaves its case as it is. */
 static void
-log_route(const struct prepared *p, const struct case_decision *d,
+log_route(const struct ingest_prepared *p, const struct case_decision *d,
     gboolean queued)
 {
 	if (d->action == CASE_NONE) {
@@ -466,8 +393,8 @@ is_still_new(struct store *st, int64_t id, gboolean *still_new, GError **err)
  * kept.
  */
 static gboolean
-apply_alone(struct store *st, const struct setup *s, const struct prepared *p,
-    int64_t now, GError **err)
+apply_alone(struct store *st, const struct setup *s,
+    const struct ingest_prepared *p, int64_t now, GError **err)
 {
 	GError	*e = NULL;
 
@@ -495,61 +422,107 @@ apply_alone(struct store *st, const struct setup *s, const struct prepared *p,
 }
 
 /*
- * Up to BATCH 'new' rows at a time: all parsed first, without the write
- * lock (the fetch threads need it), then recorded in one transaction,
- * each message on its own (apply_alone()) while the commit and its fsync
- * are shared.  A store error leaves the rows 'new' for the next call.
+ * A batch: at most BATCH rows, and BATCH_BYTES of messages past the
+ * first.  AHEAD batches are handed to the parse thread ahead of the one
+ * being recorded, so that a slow message does not leave either thread
+ * idle; the batches in flight stay small in memory.
  */
-#define BATCH	64
+#define BATCH		64
+#define BATCH_BYTES	(8 << 20)
+#define AHEAD		2
 
-int
-ingest_process_pending(struct store *st, const struct setup *s,
-    GError **err)
+/*
+ * Every 'new' row, in a pipeline of batches: the parse thread reads and
+ * parses the next batches while this thread records one in a single
+ * transaction, each message on its own (apply_alone()) while the commit
+ * and its fsync are shared.  A store error leaves the rest 'new' for the
+ * next call.  Nothing is in flight on return.
+ */
+static int
+process_pending(struct ingest *in, GError **err)
 {
-	const struct conf *conf = s->conf;
-	struct prepared	 p[BATCH];
-	GArray		*ids;
-	guint		 i, k;
+	struct ingest_batch *b;
+	GError		*e = NULL;
+	int64_t		 after = 0;
+	guint		 inflight = 0;
 	int		 n = 0;
-	gboolean	 ok = TRUE;
+	gboolean	 ok = TRUE, more = TRUE;
 
-	while (ok && (ids = store_inbound_new_ids(st, BATCH, err)) != NULL) {
-		if (ids->len == 0) {
-			g_array_unref(ids);
-			return n;
-		}
-		for (k = 0; ok && k < ids->len; k++)
-			ok = prepare(st, conf, g_array_index(ids, int64_t, k),
-			    &p[k], err);
-		ok = ok && store_begin(st, err);
-		for (i = 0; ok && i < k; i++)
-			ok = apply_alone(st, s, &p[i], clock_now(), err);
-		if (ok)
-			ok = store_commit(st, err);
-		else
-			store_rollback(st);
-		n += (int)k;
-		for (i = 0; i < k; i++)
-			prepared_clear(&p[i]);
-		g_array_unref(ids);
+	for (;;) {
+		/* The rows in flight are still 'new', but none above after. */
+		while (ok && more && inflight <= AHEAD)
+			if ((more = submit_next(in, &after, &e)))
+				inflight++;
+		if (inflight == 0)
+			break;
+		b = ingest_parser_wait(in->parser);
+		inflight--;
+		if (ok && (ok = record_batch(in, b, err)))
+			n += (int)b->ids->len;
+		ingest_batch_free(b);
 	}
-	return -1;
+	if (ok && e != NULL) {
+		g_propagate_error(err, e);
+		return -1;
+	}
+	g_clear_error(&e);
+	return ok ? n : -1;
+}
+
+/* The next batch above *after, handed to the parse thread; FALSE: none. */
+static gboolean
+submit_next(struct ingest *in, int64_t *after, GError **err)
+{
+	GArray	*ids;
+
+	if ((ids = store_inbound_new_after(in->store, *after, BATCH,
+	    BATCH_BYTES, err)) == NULL)
+		return FALSE;
+	if (ids->len == 0) {
+		g_array_unref(ids);
+		return FALSE;
+	}
+	*after = g_array_index(ids, int64_t, ids->len - 1);
+	ingest_parser_submit(in->parser, in->conf, ids);
+	return TRUE;
+}
+
+/* One transaction for the batch, one savepoint for each message in it. */
+static gboolean
+record_batch(struct ingest *in, struct ingest_batch *b, GError **err)
+{
+	guint	 i;
+	gboolean ok;
+
+	if (b->error != NULL) {
+		g_propagate_error(err, b->error);
+		b->error = NULL;
+		return FALSE;
+	}
+	ok = store_begin(in->store, err);
+	for (i = 0; ok && i < b->ids->len; i++)
+		ok = apply_alone(in->store, in->setup, &b->p[i], clock_now(),
+		    err);
+	if (ok)
+		return store_commit(in->store, err);
+	store_rollback(in->store);
+	return FALSE;
 }
 
 gboolean
 ingest_process_one(struct store *st, const struct setup *s, int64_t id,
     GError **err)
 {
-	struct prepared	 p;
+	struct ingest_prepared	 p;
 	gboolean	 ok;
 
-	ok = prepare(st, s->conf, id, &p, err) && store_begin(st, err);
+	ok = ingest_prepare(st, s->conf, id, &p, err) && store_begin(st, err);
 	if (ok && !apply_alone(st, s, &p, clock_now(), err)) {
 		store_rollback(st);
 		ok = FALSE;
 	} else if (ok)
 		ok = store_commit(st, err);
-	prepared_clear(&p);
+	ingest_prepared_clear(&p);
 	return ok;
 }
 

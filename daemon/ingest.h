@@ -3,9 +3,10 @@
  * messages in the store.
  *
  * One fetch thread per configured mailbox (imap.c) stores raw messages
- * in the spool and the inbound table; the main thread then parses each
- * new inbound row (msg.c) and records the message and its attachments in
- * one transaction, or quarantines it with a reason.
+ * in the spool and the inbound table; the parse thread (ingest_parse.c)
+ * then parses each new inbound row (msg.c), and the main thread records
+ * the message, its attachments and its case, or quarantines it with a
+ * reason; batch after batch, one transaction each.
  */
 #ifndef RECOURSD_INGEST_H
 #define RECOURSD_INGEST_H
@@ -52,9 +53,6 @@ gboolean	 ingest_mailbox_status(struct ingest *, guint i,
  */
 gboolean	 ingest_process_one(struct store *, const struct setup *,
 		    int64_t inbound_id, GError **);
-/* Process every 'new' row; returns how many, or -1 on a store error. */
-int		 ingest_process_pending(struct store *, const struct setup *,
-		    GError **);
 
 /*
  * Queue a raw message file as if fetched from mailbox (recoursctl inject).

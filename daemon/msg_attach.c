@@ -77,12 +77,20 @@ msg_attachment_path(const char *dir, const char *hex)
 	return g_build_filename(dir, sub, hex, NULL);
 }
 
-/* Give tmp its final name; the two-level directory is made on demand. */
+/*
+ * Give tmp its final name; the two-level directory is made on demand.
+ * Content already there (the name is its digest) is left alone: a rename
+ * over a file makes ext4 write the new one out at once (auto_da_alloc).
+ */
 static gboolean
 publish(const char *tmp, const char *dst)
 {
 	char	*dir;
 
+	if (g_file_test(dst, G_FILE_TEST_EXISTS)) {
+		g_unlink(tmp);
+		return TRUE;
+	}
 	if (g_rename(tmp, dst) == 0)
 		return TRUE;
 	if (errno == ENOENT) {

@@ -52,8 +52,8 @@ const char *const store_inbound_sql[S_COUNT] = {
 	[S_INBOUND_COUNT] = "SELECT count(*) FROM inbound WHERE "
 	    "?1 IS NULL OR state = ?1",
 	[S_INBOUND_RAW] = "SELECT raw FROM inbound WHERE id = ?1",
-	[S_INBOUND_NEW_IDS] = "SELECT id FROM inbound WHERE state = 'new' "
-	    "ORDER BY id LIMIT ?1",
+	[S_INBOUND_NEW_AFTER] = "SELECT id, size FROM inbound WHERE "
+	    "state = 'new' AND id > ?1 ORDER BY id LIMIT ?2",
 	[S_INBOUND_CASE] = "SELECT c.ref FROM message m JOIN cases c ON "
 	    "c.id = m.case_id WHERE m.inbound_id = ?1 ORDER BY m.id LIMIT 1",
 	[S_IMAP_PURGE_LIST] = "SELECT id, message_id FROM imap_purge "
@@ -385,15 +385,33 @@ store_inbound_raw(struct store *st, int64_t id, GError **err)
 }
 
 GArray *
-store_inbound_new_ids(struct store *st, int limit, GError **err)
+store_inbound_new_after(struct store *st, int64_t after, int limit,
+    int64_t max_bytes, GError **err)
 {
 	sqlite3_stmt	*s;
+	GArray		*ids;
+	int64_t		 bytes = 0, id;
+	int		 rc;
 
-	if ((s = store_stmt(st, S_INBOUND_NEW_IDS, err)) == NULL)
+	if ((s = store_stmt(st, S_INBOUND_NEW_AFTER, err)) == NULL)
 		return NULL;
-	sqlite3_bind_int(s, 1, limit);
-	return store_rows(st, s, sizeof(int64_t), store_read_int, NULL,
-	    "inbound ids", err);
+	sqlite3_bind_int64(s, 1, after);
+	sqlite3_bind_int(s, 2, limit);
+	ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		bytes += sqlite3_column_int64(s, 1);
+		if (ids->len > 0 && bytes > max_bytes)
+			break;
+		id = sqlite3_column_int64(s, 0);
+		g_array_append_val(ids, id);
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_fail(st, err, "new inbound ids");
+		g_array_unref(ids);
+		ids = NULL;
+	}
+	sqlite3_reset(s);
+	return ids;
 }
 
 gboolean

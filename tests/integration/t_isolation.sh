@@ -24,7 +24,9 @@ EOR
 testbed_conf 'alerts = { admin = "staff1@example.test"; };
 limits = { acks_per_hour = 100; };'
 daemon_start
-wait_for 20 test -s "$db"
+# The file exists before the migrations that make its tables are committed.
+has_cases() { [ "$(sql "$db" "SELECT count(*) FROM sqlite_master WHERE name = 'cases'" 2>/dev/null)" = 1 ]; }
+wait_for 20 has_cases
 # The fault: opening a case about "poison" fails inside its transaction.
 sql "$db" "CREATE TRIGGER poison BEFORE INSERT ON cases WHEN NEW.subject LIKE '%poison%' BEGIN SELECT RAISE(ABORT, 'injected fault: poison'); END"
 
