@@ -42,6 +42,8 @@ const char *const store_post_sql[S_COUNT] = {
 	[S_OPENING_ACTOR] = "SELECT actor FROM opening WHERE inbound_id = ?1",
 };
 
+static char	*one_text(struct store *, enum stmt_id, int64_t, const char *,
+		    const char *, GError **);
 static void	 read_post(sqlite3_stmt *, gpointer);
 static void	 post_clear(gpointer);
 static void	 read_count(sqlite3_stmt *, gpointer);
@@ -95,21 +97,31 @@ store_case_set_complainant(struct store *st, int64_t case_id,
 	return step_done(st, s, err);
 }
 
+/* The text of the one row of statement id (?1 = a, ?2 = b); NULL: none. */
+static char *
+one_text(struct store *st, enum stmt_id id, int64_t a, const char *b,
+    const char *what, GError **err)
+{
+	sqlite3_stmt	*s;
+	char		*text = NULL;
+
+	if ((s = store_stmt(st, id, err)) == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, a);
+	if (b != NULL)
+		bind_text(s, 2, b);
+	if (store_row(st, s, store_read_text, &text, sizeof(text), what,
+	    err) <= 0)
+		return NULL;
+	return text;
+}
+
 char *
 store_case_last_detail(struct store *st, int64_t case_id, const char *kind,
     GError **err)
 {
-	sqlite3_stmt	*s;
-	char		*detail = NULL;
-
-	if ((s = store_stmt(st, S_CASE_LAST_DETAIL, err)) == NULL)
-		return NULL;
-	sqlite3_bind_int64(s, 1, case_id);
-	bind_text(s, 2, kind);
-	if (store_row(st, s, store_read_text, &detail, sizeof(detail),
-	    "last event", err) <= 0)
-		return NULL;
-	return detail;
+	return one_text(st, S_CASE_LAST_DETAIL, case_id, kind, "last event",
+	    err);
 }
 
 void
@@ -224,16 +236,7 @@ store_opening_add(struct store *st, int64_t inbound_id, const char *actor,
 char *
 store_opening_actor(struct store *st, int64_t inbound_id, GError **err)
 {
-	sqlite3_stmt	*s;
-	char		*actor = NULL;
-
-	if ((s = store_stmt(st, S_OPENING_ACTOR, err)) == NULL)
-		return NULL;
-	sqlite3_bind_int64(s, 1, inbound_id);
-	if (store_row(st, s, store_read_text, &actor, sizeof(actor),
-	    "opening", err) <= 0)
-		return NULL;
-	return actor;
+	return one_text(st, S_OPENING_ACTOR, inbound_id, NULL, "opening", err);
 }
 
 static void
