@@ -131,6 +131,13 @@ gboolean	 store_inbound_next(struct store *, struct store_inbound_row *,
 		    GError **);
 gboolean	 store_inbound_get(struct store *, int64_t,
 		    struct store_inbound_row *, GError **);
+/*
+ * The next rows to process: ids of rows in state 'new' above after,
+ * oldest first, at most limit of them and, past the first, no more than
+ * max_bytes of messages in all (int64_t; g_array_unref()).
+ */
+GArray		*store_inbound_new_after(struct store *, int64_t after,
+		    int limit, int64_t max_bytes, GError **);
 /* The raw message kept in the row, or NULL when it is in the spool. */
 GBytes		*store_inbound_raw(struct store *, int64_t, GError **);
 /*
@@ -499,14 +506,6 @@ gboolean	 store_purge_unlinked(struct store *, int64_t before,
 /* 1 when a row not purged still names that file, 0 not, -1 error. */
 int		 store_digest_in_use(struct store *, const char *sha256,
 		    gboolean attachment, GError **);
-
-/*
- * The next rows to process: ids of rows in state 'new' above after,
- * oldest first, at most limit of them and, past the first, no more than
- * max_bytes of messages in all (int64_t; g_array_unref()).
- */
-GArray		*store_inbound_new_after(struct store *, int64_t after,
-		    int limit, int64_t max_bytes, GError **);
 
 /*
  * Channels (migration 8): how a case came ("email", "courrier",
