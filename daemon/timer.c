@@ -239,6 +239,24 @@ reached(struct store *st, int64_t case_id, const char *met_by, GError **err)
 	return case_entered(st, case_id, met_by, err);
 }
 
+/*
+ * Why a timer fires past its time, for its event: a case entered after
+ * the fact (a letter received days ago, #recu-le) was recorded after its
+ * deadline fell due; otherwise recoursd was down.  "" when on time.
+ */
+static const char *
+late_reason(struct store *st, const struct store_timer *t, int64_t now)
+{
+	int64_t	 recorded;
+
+	if (now - t->due_at <= LATE)
+		return "";
+	recorded = store_event_first(st, t->case_id, "opened", NULL);
+	if (recorded > t->due_at)
+		return "; checked late: it fell due before the case was entered";
+	return "; checked late: recoursd was not running when it fell due";
+}
+
 /* At its due time: met or missed, from the record; a miss escalates. */
 static gboolean
 fire_due(struct store *st, const struct setup *s, const struct store_timer *t,
@@ -261,8 +279,7 @@ fire_due(struct store *st, const struct setup *s, const struct store_timer *t,
 		return TRUE;	/* fired already: never twice */
 	}
 	detail = g_strdup_printf("%s: %s (due %s)%s", dl->name, met ? "met" :
-	    "MISSED", due, now - t->due_at > LATE ? "; checked late: "
-	    "recoursd was not running when it fell due" : "");
+	    "MISSED", due, late_reason(st, t, now));
 	ok = store_event_add(st, c->id, now, "recoursd", met ? "deadline-met" :
 	    "deadline-missed", detail, err);
 	g_free(detail);

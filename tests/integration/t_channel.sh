@@ -130,6 +130,12 @@ like "$(cat "$d/found.eml")" "courrier-REC-$year-0002-accuse-reception.pdf" "and
 is "$(sql "$db" "SELECT letter || ' ' || registered || ' ' || coalesce(posted_at, 0) FROM post")" "ack 0 0" "a letter waits to be posted"
 post_id=$(msgid)
 is "$(testbed_mail_count alice)" 0 "nothing is mailed to anyone else"
+# Its 24 h acknowledgement fell due the day before it was entered.
+ack_fired() { sql "$db" "SELECT e.detail FROM event e JOIN cases c ON c.id = e.case_id WHERE c.ref = 'REC-$year-0002' AND e.kind LIKE 'deadline-%' AND e.detail LIKE 'ack:%'"; }
+ack_seen() { [ -n "$(ack_fired)" ]; }
+wait_for 20 ack_seen
+like "$(ack_fired)" "checked late: it fell due before the case was entered" \
+    "a deadline past before the case was entered says so, not that recoursd was down"
 
 # The reminder: not posted after 2 working days.
 clock_run_at "2026-12-09 11:00"
