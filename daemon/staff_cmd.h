@@ -80,9 +80,8 @@ staff_check_fn	 staff_check_type, staff_check_assignee, staff_check_outcome,
 		 staff_check_cause, staff_check_address, staff_check_day,
 		 staff_check_due;
 /* Letters on paper (staff_post.c). */
-staff_check_fn	 staff_check_posted, staff_check_registered,
-		 staff_check_receipt, staff_check_returned, staff_check_postal,
-		 staff_check_party_postal;
+/* The post commands: post_refusal() under the command's own name. */
+staff_check_fn	 staff_check_post;
 staff_run_fn	 staff_do_post;
 staff_check_fn	 staff_allowed_action, staff_allowed_approval,
 		 staff_allowed_overrun, staff_allowed_closing;

@@ -70,6 +70,7 @@ refusal(struct staff_check *k, const struct staff_cmd *cmd, const char *text,
 
 	if (cmd == NULL)
 		return g_strdup("commande inconnue");
+	k->cmd = cmd;
 	if ((cmd->flags & STAFF_TEXT) != 0 && *text == '\0')
 		return g_strdup("il manque le texte de la commande");
 	if (cmd->check != NULL && (why = cmd->check(k, text, err)) != NULL)

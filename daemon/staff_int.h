@@ -28,6 +28,7 @@ struct staff_check {
 	const struct conf_staff	*who;	/* who replied */
 	int64_t			 now;
 	GPtrArray		*given;	/* the commands above, checked */
+	const struct staff_cmd	*cmd;	/* the one being checked */
 };
 
 /* What a reply's commands did, for the letter and the receipt. */

@@ -1,7 +1,7 @@
 /*
  * staff_post.c: the staff commands of letters on paper (post.h): their
- * checks, one per command since a check is not told its command's name,
- * and one hook that does the whole command, so that a deadline starting
+ * check, which asks post_refusal() under the command's own name, and one
+ * hook that does the whole command, so that a deadline starting
  * with #ar-recu counts from the date on the receipt, not from the reply.
  */
 #include "config.h"
@@ -12,56 +12,11 @@
 #include "staff_int.h"
 #include "timer.h"
 
-static char	*refusal(const struct staff_check *, const char *,
-		    const char *, GError **);
-
-static char *
-refusal(const struct staff_check *k, const char *name, const char *text,
-    GError **err)
-{
-	return post_refusal(k->st, k->s, k->c, name, text, k->now, err);
-}
-
 char *
-staff_check_posted(const struct staff_check *k, const char *text,
-    GError **err)
+staff_check_post(const struct staff_check *k, const char *text, GError **err)
 {
-	return refusal(k, "poste", text, err);
-}
-
-char *
-staff_check_registered(const struct staff_check *k, const char *text,
-    GError **err)
-{
-	return refusal(k, "recommande", text, err);
-}
-
-char *
-staff_check_receipt(const struct staff_check *k, const char *text,
-    GError **err)
-{
-	return refusal(k, "ar-recu", text, err);
-}
-
-char *
-staff_check_returned(const struct staff_check *k, const char *text,
-    GError **err)
-{
-	return refusal(k, "ar-retour", text, err);
-}
-
-char *
-staff_check_postal(const struct staff_check *k, const char *text,
-    GError **err)
-{
-	return refusal(k, "adresse", text, err);
-}
-
-char *
-staff_check_party_postal(const struct staff_check *k, const char *text,
-    GError **err)
-{
-	return refusal(k, "adresse-partie", text, err);
+	return post_refusal(k->st, k->s, k->c, k->cmd->name, text, k->now,
+	    err);
 }
 
 gboolean
