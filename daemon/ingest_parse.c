@@ -21,7 +21,7 @@
 struct ingest_parser {
 	struct store	*store;		/* the parse thread's own */
 	GThread		*thread;
-	GAsyncQueue	*todo;		/* to parse, in order */
+	GAsyncQueue	*to_parse;	/* batches, in order */
 	GAsyncQueue	*parsed;
 };
 
@@ -43,7 +43,7 @@ ingest_parser_start(const char *database, GError **err)
 		g_free(ps);
 		return NULL;
 	}
-	ps->todo = g_async_queue_new();
+	ps->to_parse = g_async_queue_new();
 	ps->parsed = g_async_queue_new();
 	ps->thread = g_thread_new("parse", parser_main, ps);
 	return ps;
@@ -55,9 +55,9 @@ ingest_parser_stop(struct ingest_parser *ps)
 {
 	if (ps == NULL)
 		return;
-	g_async_queue_push(ps->todo, &stop_marker);
+	g_async_queue_push(ps->to_parse, &stop_marker);
 	g_thread_join(ps->thread);
-	g_async_queue_unref(ps->todo);
+	g_async_queue_unref(ps->to_parse);
 	g_async_queue_unref(ps->parsed);
 	store_close(ps->store);
 	g_free(ps);
@@ -73,7 +73,7 @@ ingest_parser_submit(struct ingest_parser *ps, const struct conf *conf,
 	b->conf = conf;
 	b->ids = ids;
 	b->p = g_new0(struct ingest_prepared, ids->len);
-	g_async_queue_push(ps->todo, b);
+	g_async_queue_push(ps->to_parse, b);
 }
 
 struct ingest_batch *
@@ -103,7 +103,7 @@ parser_main(gpointer data)
 	struct ingest_parser *ps = data;
 	struct ingest_batch *b;
 
-	while ((b = g_async_queue_pop(ps->todo)) != &stop_marker) {
+	while ((b = g_async_queue_pop(ps->to_parse)) != &stop_marker) {
 		parse_batch(ps->store, b);
 		g_async_queue_push(ps->parsed, b);
 	}

@@ -220,6 +220,18 @@ $1
 EOC
 }
 
+# testbed_claim_rules: $d/rules/00-test.conf with one type, claim (REC),
+# tagged [Réclamation]: for the tests about mail, not about rules.
+testbed_claim_rules() {
+	mkdir -p "$d/rules"
+	cat > "$d/rules/00-test.conf" <<'EOR'
+types = (
+	{ name = "claim"; label = { fr = "réclamation"; }; prefix = "REC";
+	  tags = ( "réclamation" ); priority = 10; }
+);
+EOR
+}
+
 # processed N: at least N inbound messages of $db are processed.
 processed() {
 	[ "$(sql "$db" "SELECT count(*) FROM inbound WHERE state = 'processed'" 2>/dev/null)" -ge "$1" ]

@@ -16,32 +16,11 @@
 # against a minimal libetpan SMTP loop sending as many similar messages
 # to the same MTA (goal >= 0.5 of it).
 set -eu
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir/_build}
-. "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/testbed.sh"
-testbed_usable || { echo "bench: $testbed_why"; exit 1; }
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/bench/bench.sh"
 N=${BENCH_ACKS:-200}
 BURST=${BENCH_BURST:-2000}
-raw=$top_builddir/tests/bench/rawlimits
 
-scratch
-# BENCH_KEEP=DIR: the logs are copied there at the end, for a post-mortem.
-[ -n "${BENCH_KEEP:-}" ] && at_exit "cp $d/*.log $d/*.out ${BENCH_KEEP}/"
-TESTBED_MTA=postfix testbed_start >"$d/testbed.out" 2>&1 || { cat "$d/testbed.out"; exit 1; }
-at_exit testbed_stop
-
-cat > "$d/recoursd.conf" <<EOC
-organisation = { name = "Bench"; address = "recours@example.test"; domain = "example.test"; };
-database = "state/recoursd.db";
-spool = "state";
-rules = "$top_srcdir/rules";
-templates = "$top_srcdir/templates";
-limits = { acks_per_hour = 10000; };
-smtp = { host = "127.0.0.1"; port = $TESTBED_SMTP_PORT; security = "none"; };
-mailboxes = ( { name = "client"; host = "127.0.0.1"; port = $TESTBED_IMAP_PORT;
-    security = "none"; user = "client"; password = "$TESTBED_PASS"; } );
-EOC
+bench_mailsystem
 
 # The floor: an IDLE client on the same mailbox, its lines stamped.
 "$raw" idle 127.0.0.1 "$TESTBED_IMAP_PORT" client "$TESTBED_PASS" $((4 * N)) > "$d/idle.out" &

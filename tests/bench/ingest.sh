@@ -12,15 +12,9 @@
 # ingesting one message with a 5 MB and one with a 50 MB attachment
 # (goal <= 32 MB, the two within 4 MB).  BENCH_MESSAGES sets the count.
 set -eu
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir/_build}
-. "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/testbed.sh"
-testbed_usable || { echo "bench: $testbed_why"; exit 1; }
-corpus=${RECOURSD_CORPUS:-$top_srcdir/../shared/corpus}
-[ -d "$corpus" ] || { echo "bench: no corpus at $corpus"; exit 1; }
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/bench/bench.sh"
+bench_corpus
 N=${BENCH_MESSAGES:-5000}
-raw=$top_builddir/tests/bench/rawlimits
 
 scratch
 testbed_start >"$d/testbed.out" 2>&1 || { cat "$d/testbed.out"; exit 1; }

@@ -13,32 +13,12 @@
 # through inject, one after the other, into a fresh daemon and database:
 # its throughput and peak RSS.
 set -eu
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir/_build}
-. "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/testbed.sh"
-testbed_usable || { echo "bench: $testbed_why"; exit 1; }
-corpus=${RECOURSD_CORPUS:-$top_srcdir/../shared/corpus}
-[ -d "$corpus" ] || { echo "bench: no corpus at $corpus"; exit 1; }
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/bench/bench.sh"
+bench_corpus
 N=${BENCH_INJECTS:-200}
-raw=$top_builddir/tests/bench/rawlimits
 ctl=$top_builddir/recoursctl
 
-scratch
-TESTBED_MTA=postfix testbed_start >"$d/testbed.out" 2>&1 || { cat "$d/testbed.out"; exit 1; }
-at_exit testbed_stop
-
-cat > "$d/recoursd.conf" <<EOC
-organisation = { name = "Bench"; address = "recours@example.test"; domain = "example.test"; };
-database = "state/recoursd.db";
-spool = "state";
-rules = "$top_srcdir/rules";
-templates = "$top_srcdir/templates";
-limits = { acks_per_hour = 10000; };
-smtp = { host = "127.0.0.1"; port = $TESTBED_SMTP_PORT; security = "none"; };
-mailboxes = ( { name = "client"; host = "127.0.0.1"; port = $TESTBED_IMAP_PORT;
-    security = "none"; user = "client"; password = "$TESTBED_PASS"; } );
-EOC
+bench_mailsystem
 
 # recoursd, each line of its log stamped with the time it was written.
 start_recoursd() {

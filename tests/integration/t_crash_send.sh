@@ -12,13 +12,8 @@ testbed_up
 N=${CRASH_SEND_MESSAGES:-60}
 ROUNDS=${CRASH_SEND_ROUNDS:-10}
 db=$d/state/recoursd.db
-mkdir -p "$d/rules" "$d/gen"
-cat > "$d/rules/00-test.conf" <<'EOR'
-types = (
-	{ name = "claim"; label = { fr = "réclamation"; }; prefix = "REC";
-	  tags = ( "réclamation" ); priority = 10; }
-);
-EOR
+mkdir -p "$d/gen"
+testbed_claim_rules
 testbed_conf 'limits = { acks_per_hour = 1000; };'
 for i in $(seq "$N"); do
 	printf 'From: Alice <alice@example.test>\r\nTo: client@example.test\r\nSubject: [Réclamation] envoi %d\r\nMessage-ID: <cs%d@example.test>\r\n\r\nBonjour, réclamation %d.\r\n' \

@@ -13,13 +13,8 @@
 
 testbed_up
 db=$d/state/recoursd.db
-mkdir -p "$d/rules" "$d/state"
-cat > "$d/rules/00-test.conf" <<'EOR'
-types = (
-	{ name = "claim"; label = { fr = "réclamation"; }; prefix = "REC";
-	  tags = ( "réclamation" ); priority = 10; }
-);
-EOR
+mkdir -p "$d/state"
+testbed_claim_rules
 testbed_conf 'limits = { acks_per_hour = 1000; };'
 claim() {	# claim N: a claim of its own, about 20 kB, in $d/cN.eml
 	{
