@@ -29,21 +29,6 @@ at_exit "kill_wait $idle_pid"
 idle_ready() { grep -q ready "$d/idle.out"; }
 wait_for 10 idle_ready
 
-# recoursd, each line of its log ($d/LOG) stamped with the time it was
-# written; its PID in $pid.
-start_recoursd() {
-	rm -f "$d/log.fifo"
-	mkfifo "$d/log.fifo"
-	python3 -u -c '
-import sys, time
-for line in sys.stdin:
-    sys.stdout.write("%.3f %s" % (time.time() * 1000, line))
-' < "$d/log.fifo" > "$d/$1" &
-	at_exit "kill_wait $!"
-	"$top_builddir/recoursd" -d -v -f "$d/recoursd.conf" > "$d/log.fifo" 2>&1 &
-	pid=$!
-	at_exit "kill_wait $pid"
-}
 
 cat > "$d/drive.py" <<'PY'
 import smtplib, sys, time
@@ -120,7 +105,7 @@ elif mode == "burst":
 PY
 drive() { python3 "$d/drive.py" "$1" "$TESTBED_LMTP_PORT" "$N" "$BURST" "$d"; }
 
-start_recoursd recoursd.log
+bench_recoursd recoursd.log
 started() { grep -q "started" "$d/recoursd.log"; }
 wait_for 10 started
 sleep 1
@@ -130,7 +115,7 @@ drive one-by-one
 kill_wait $pid
 drive deliver
 date +%s%3N > "$d/burst.t0"
-start_recoursd burst.log
+bench_recoursd burst.log
 drive burst
 
 # The raw SMTP loop: as many messages the size of an acknowledgement.

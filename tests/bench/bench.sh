@@ -6,6 +6,9 @@
 #                         stopped at exit), and $d/recoursd.conf for a
 #                         daemon on them: plain IMAP and SMTP, no limit
 #                         on acknowledgements per sender
+#   bench_recoursd LOG    recoursd on it, each line of its log ($d/LOG)
+#                         stamped with the time it was written (ms); its
+#                         PID in $pid, stopped at exit
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir/_build}
 . "$top_srcdir/tests/lib.sh"
@@ -37,4 +40,18 @@ smtp = { host = "127.0.0.1"; port = $TESTBED_SMTP_PORT; security = "none"; };
 mailboxes = ( { name = "client"; host = "127.0.0.1"; port = $TESTBED_IMAP_PORT;
     security = "none"; user = "client"; password = "$TESTBED_PASS"; } );
 EOC
+}
+
+bench_recoursd() {
+	rm -f "$d/log.fifo"
+	mkfifo "$d/log.fifo"
+	python3 -u -c '
+import sys, time
+for line in sys.stdin:
+    sys.stdout.write("%.3f %s" % (time.time() * 1000, line))
+' < "$d/log.fifo" > "$d/$1" &
+	at_exit "kill_wait $!"
+	"$top_builddir/recoursd" -d -v -f "$d/recoursd.conf" > "$d/log.fifo" 2>&1 &
+	pid=$!
+	at_exit "kill_wait $pid"
 }

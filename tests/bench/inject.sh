@@ -20,19 +20,9 @@ ctl=$top_builddir/recoursctl
 
 bench_mailsystem
 
-# recoursd, each line of its log stamped with the time it was written.
+# recoursd, ready when its control socket is.
 start_recoursd() {
-	rm -f "$d/log.fifo"
-	mkfifo "$d/log.fifo"
-	python3 -u -c '
-import sys, time
-for line in sys.stdin:
-    sys.stdout.write("%.3f %s" % (time.time() * 1000, line))
-' < "$d/log.fifo" > "$d/$1" &
-	at_exit "kill_wait $!"
-	"$top_builddir/recoursd" -d -v -f "$d/recoursd.conf" > "$d/log.fifo" 2>&1 &
-	pid=$!
-	at_exit "kill_wait $pid"
+	bench_recoursd "$1"
 	wait_for 10 test -S "$d/state/recoursd.sock"
 }
 
