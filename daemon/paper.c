@@ -86,10 +86,11 @@ struct row {
 	gboolean	 start;		/* a paragraph's first line */
 };
 
-/* Where cairo writes the PDF. */
+/* Where cairo writes the PDF: into buf, or else onto fd. */
 struct sink {
 	int		 fd;
 	int		 errnum;
+	GByteArray	*buf;
 };
 
 static void	 why(GString *, const char *, ...)
@@ -118,7 +119,8 @@ static int	 lay_out(cairo_surface_t *, const struct text *, int);
 static cairo_status_t sink_write(void *, const unsigned char *, unsigned int);
 static void	 set_metadata(cairo_surface_t *, const struct paper_letter *,
 		    const struct text *);
-static gboolean	 write_pdf(int, const char *, const struct text *,
+static gboolean	 address_fits(const struct paper_letter *, GError **);
+static gboolean	 write_pdf(struct sink *, const char *, const struct text *,
 		    const struct paper_letter *, GError **);
 
 G_DEFINE_QUARK(paper-error-quark, paper_error)
@@ -630,6 +632,10 @@ sink_write(void *closure, const unsigned char *data, unsigned int len)
 	struct sink	*k = closure;
 	ssize_t		 n;
 
+	if (k->buf != NULL) {
+		g_byte_array_append(k->buf, data, len);
+		return CAIRO_STATUS_SUCCESS;
+	}
 	while (len > 0) {
 		if ((n = write(k->fd, data, len)) == -1 && errno == EINTR)
 			continue;
@@ -666,16 +672,18 @@ set_metadata(cairo_surface_t *s, const struct paper_letter *l,
 	g_free(when);
 }
 
-/* Both passes onto fd; the PDF is complete when this returns TRUE. */
+/*
+ * Both passes into k (tmp names it in errors); the PDF is complete when
+ * this returns TRUE.
+ */
 static gboolean
-write_pdf(int fd, const char *tmp, const struct text *t,
+write_pdf(struct sink *k, const char *tmp, const struct text *t,
     const struct paper_letter *l, GError **err)
 {
-	struct sink	 k = { fd, 0 };
 	cairo_surface_t	*s;
 	cairo_status_t	 st;
 
-	s = cairo_pdf_surface_create_for_stream(sink_write, &k, PAGE_W,
+	s = cairo_pdf_surface_create_for_stream(sink_write, k, PAGE_W,
 	    PAGE_H);
 	if ((st = cairo_surface_status(s)) == CAIRO_STATUS_SUCCESS) {
 		set_metadata(s, l, t);
@@ -686,46 +694,77 @@ write_pdf(int fd, const char *tmp, const struct text *t,
 	cairo_surface_destroy(s);
 	if (st == CAIRO_STATUS_SUCCESS)
 		return TRUE;
-	if (k.errnum != 0)
-		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(k.errnum),
-		    "cannot write %s: %s", tmp, g_strerror(k.errnum));
+	if (k->errnum != 0)
+		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(k->errnum),
+		    "cannot write %s: %s", tmp, g_strerror(k->errnum));
 	else
 		g_set_error(err, PAPER_ERROR, PAPER_ERROR_RENDER,
 		    "cannot render %s: %s", tmp, cairo_status_to_string(st));
 	return FALSE;
 }
 
+/* The recipient fits the window, else FALSE with the reason in err. */
+static gboolean
+address_fits(const struct paper_letter *l, GError **err)
+{
+	GString		*reason = g_string_new(NULL);
+	gboolean	 ok = paper_check_address(l->recipient, reason);
+
+	if (!ok)
+		g_set_error_literal(err, PAPER_ERROR, PAPER_ERROR_ADDRESS,
+		    reason->str);
+	g_string_free(reason, TRUE);
+	return ok;
+}
+
 gboolean
 paper_render(const struct paper_letter *l, const char *path, GError **err)
 {
-	GString		*reason = g_string_new(NULL);
+	struct sink	 k = { -1, 0, NULL };
 	struct text	 t;
 	char		*tmp = NULL;
-	int		 fd = -1, e;
+	int		 e;
 	gboolean	 ok = FALSE;
 
+	if (!address_fits(l, err))
+		return FALSE;
 	text_init(&t, l);
-	if (!paper_check_address(l->recipient, reason)) {
-		g_set_error_literal(err, PAPER_ERROR, PAPER_ERROR_ADDRESS,
-		    reason->str);
-		goto out;
-	}
-	tmp = g_strdup_printf("%s.XXXXXX", path);	/* g_mkstemp() template */
-	if ((fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0640)) == -1) {
+	/* The name is the template g_mkstemp_full() fills in. */
+	tmp = g_strdup_printf("%s.XXXXXX", path);
+	if ((k.fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0640)) == -1) {
 		e = errno;
 		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(e),
 		    "cannot create %s: %s", tmp, g_strerror(e));
 		goto out;
 	}
-	ok = write_pdf(fd, tmp, &t, l, err) &&
-	    spool_durable_rename(fd, tmp, path, err);
+	ok = write_pdf(&k, tmp, &t, l, err) &&
+	    spool_durable_rename(k.fd, tmp, path, err);
 out:
-	if (fd != -1)
-		close(fd);
-	if (!ok && fd != -1)
+	if (k.fd != -1)
+		close(k.fd);
+	if (!ok && k.fd != -1)
 		g_unlink(tmp);
 	g_free(tmp);
-	g_string_free(reason, TRUE);
 	text_free(&t);
 	return ok;
+}
+
+GBytes *
+paper_render_bytes(const struct paper_letter *l, GError **err)
+{
+	struct sink	 k = { -1, 0, NULL };
+	struct text	 t;
+	gboolean	 ok;
+
+	if (!address_fits(l, err))
+		return NULL;
+	text_init(&t, l);
+	k.buf = g_byte_array_new();
+	ok = write_pdf(&k, "the letter", &t, l, err);
+	text_free(&t);
+	if (!ok) {
+		g_byte_array_unref(k.buf);
+		return NULL;
+	}
+	return g_byte_array_free_to_bytes(k.buf);
 }

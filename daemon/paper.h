@@ -84,6 +84,11 @@ char		*paper_date_line(const char *place, GDateTime *date);
  */
 gboolean	 paper_render(const struct paper_letter *, const char *path,
 		    GError **err);
+/*
+ * The same PDF in memory, for a caller that stores it itself (the
+ * attachment store): NULL and err as paper_render(); g_bytes_unref().
+ */
+GBytes		*paper_render_bytes(const struct paper_letter *, GError **err);
 
 /* Pages the letter takes (for the log and the tests); -1 on error. */
 int		 paper_page_count(const struct paper_letter *);

@@ -29,8 +29,6 @@ static gboolean	 wanted(struct store *, const struct setup *, enum letter_kind,
 		    GError **);
 static gboolean	 listed(GPtrArray *, enum letter_kind);
 static char	*signature(const struct setup *, const struct store_case *);
-static GBytes	*render(const struct setup *, const struct paper_letter *,
-		    GError **);
 static gboolean	 keep_file(const struct setup *, GBytes *, char *, GError **);
 static gboolean	 keep_letter(struct store *, const struct setup *,
 		    const struct store_case *, const char *, const char *,
@@ -131,36 +129,6 @@ post_address_ok(GPtrArray *lines, char **why)
 	g_string_free(reason, TRUE);
 	g_free(block);
 	return ok;
-}
-
-/*
- * The letter as a PDF (paper.c), rendered in the spool's temporary
- * folder and read back: it is kept under its digest like an attachment.
- */
-static GBytes *
-render(const struct setup *s, const struct paper_letter *l, GError **err)
-{
-	char	*dir = g_build_filename(s->conf->spool, "tmp", NULL);
-	char	*path = g_build_filename(dir, "post.XXXXXX", NULL), *data;
-	GBytes	*out = NULL;
-	gsize	 len;
-	int	 fd;
-
-	g_mkdir_with_parents(dir, 0750);
-	if ((fd = g_mkstemp(path)) == -1) {
-		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno),
-		    "%s: %s", path, g_strerror(errno));
-		goto out;
-	}
-	close(fd);
-	if (paper_render(l, path, err) &&
-	    g_file_get_contents(path, &data, &len, err))
-		out = g_bytes_new_take(data, len);
-	g_unlink(path);
-out:
-	g_free(path);
-	g_free(dir);
-	return out;
 }
 
 /* Whether the type lists letter k (by its template's name, or "ack"). */
@@ -475,7 +443,7 @@ post_letter(struct store *st, const struct setup *s, enum letter_kind k,
 		goto out;
 	l.subject = subject;
 	l.body = body;
-	if ((file = render(s, &l, err)) == NULL)
+	if ((file = paper_render_bytes(&l, err)) == NULL)
 		goto out;
 	detail = g_strdup_printf("courrier-%s-%s.pdf", c->ref, letter_name(k));
 	filename = msg_safe_filename(detail);

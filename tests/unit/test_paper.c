@@ -158,6 +158,7 @@ test_render_whole_and_same(void)
 	char		*dir = tu_tmpdir("test_paper"), *a, *b, *names;
 	char		*pa = NULL, *pb = NULL;
 	gsize		 na, nb;
+	GBytes		*mem;
 	GDateTime	*dt = day(2026, 12, 4);
 	struct paper_letter l = letter(dt, ADDRESS, "Bonjour,\n\nVoilà.");
 	GError		*err = NULL;
@@ -172,6 +173,12 @@ test_render_whole_and_same(void)
 	g_assert_true(g_str_has_prefix(pa, "%PDF-"));
 	g_assert_nonnull(g_strstr_len(pa + na - 8, 8, "%%EOF"));
 	g_assert_cmpmem(pa, na, pb, nb);
+	/* In memory, the very bytes of the file. */
+	mem = paper_render_bytes(&l, &err);
+	g_assert_no_error(err);
+	g_assert_cmpmem(g_bytes_get_data(mem, NULL), g_bytes_get_size(mem),
+	    pa, na);
+	g_bytes_unref(mem);
 	names = listing(dir);
 	g_assert_cmpstr(names, ==, "a.pdf b.pdf");	/* no temporary left */
 	g_free(names);
@@ -196,6 +203,9 @@ test_render_refuses_leaves_nothing(void)
 	g_assert_false(paper_render(&l, a, &err));
 	g_assert_error(err, PAPER_ERROR, PAPER_ERROR_ADDRESS);
 	g_assert_nonnull(strstr(err->message, "7 lines"));
+	g_clear_error(&err);
+	g_assert_null(paper_render_bytes(&l, &err));
+	g_assert_error(err, PAPER_ERROR, PAPER_ERROR_ADDRESS);
 	g_clear_error(&err);
 	g_free(a);
 	l.recipient = ADDRESS;
