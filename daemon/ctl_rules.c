@@ -202,7 +202,11 @@ ctl_cmd_rules(struct ctl *ctl, int argc, char **argv)
 	if (st == NULL && (st = store_open(":memory:", STORE_CREATE, &err)) ==
 	    NULL)
 		return ctl_fail(err);
-	tmp = g_dir_make_tmp("recoursctl.XXXXXX", NULL);
+	/* Where the attachments of the messages tested are written. */
+	if ((tmp = g_dir_make_tmp("recoursctl.XXXXXX", &err)) == NULL) {
+		store_close(st);
+		return ctl_fail(err);
+	}
 	for (i = optind + 1; i < argc; i++) {
 		struct case_decision d;
 		struct msg	*m;
