@@ -295,6 +295,20 @@ static const char *const migrations[] = {
 	"  actor TEXT NOT NULL,"
 	"  at INTEGER NOT NULL"
 	") STRICT;",
+	/*
+	 * 9: a message's bytes in a table of their own.  Setting an inbound
+	 * row's state changes the row's size, and SQLite then rewrote the
+	 * whole record, the message's bytes with it (and the checkpoint
+	 * copied them again): half of what ingest wrote.  The small row now
+	 * changes alone.
+	 */
+	"CREATE TABLE inbound_raw ("
+	"  inbound_id INTEGER PRIMARY KEY REFERENCES inbound(id),"
+	"  raw BLOB NOT NULL"
+	") STRICT;"
+	"INSERT INTO inbound_raw SELECT id, raw FROM inbound "
+	"  WHERE raw IS NOT NULL;"
+	"ALTER TABLE inbound DROP COLUMN raw;",
 };
 #define NMIGRATIONS	((int)G_N_ELEMENTS(migrations))
 

@@ -27,8 +27,10 @@ const char *const store_inbound_sql[S_COUNT] = {
 	    "mailbox = ?1",
 	[S_INBOUND_INSERT] = "INSERT INTO inbound (mailbox, uidvalidity, uid, "
 	    "fetched_at, size, sha256, message_id, source, state, "
-	    "duplicate_of, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-	    "?10, ?11) ON CONFLICT DO NOTHING",
+	    "duplicate_of) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+	    "ON CONFLICT DO NOTHING",
+	[S_INBOUND_RAW_INSERT] = "INSERT INTO inbound_raw (inbound_id, raw) "
+	    "VALUES (?1, ?2)",
 	[S_INBOUND_SAME_BYTES] = "SELECT id FROM inbound WHERE mailbox = ?1 "
 	    "AND sha256 = ?2 AND uidvalidity <> ?3 AND source = 'imap' "
 	    "ORDER BY id LIMIT 1",
@@ -51,7 +53,7 @@ const char *const store_inbound_sql[S_COUNT] = {
 	    "processed_at > ?1 ORDER BY id LIMIT ?2",
 	[S_INBOUND_COUNT] = "SELECT count(*) FROM inbound WHERE "
 	    "?1 IS NULL OR state = ?1",
-	[S_INBOUND_RAW] = "SELECT raw FROM inbound WHERE id = ?1",
+	[S_INBOUND_RAW] = "SELECT raw FROM inbound_raw WHERE inbound_id = ?1",
 	[S_INBOUND_NEW_AFTER] = "SELECT id, size FROM inbound WHERE "
 	    "state = 'new' AND id > ?1 ORDER BY id LIMIT ?2",
 	[S_INBOUND_CASE] = "SELECT c.ref FROM message m JOIN cases c ON "
@@ -67,6 +69,8 @@ static void	 health_clear(gpointer);
 static int64_t	 same_bytes(struct store *, const struct store_inbound *,
 		    GError **);
 static int64_t	 next_inject_uid(struct store *, const char *, GError **);
+static gboolean	 add_raw(struct store *, int64_t, const struct store_inbound *,
+		    GError **);
 static void	 read_inbound_row(sqlite3_stmt *, gpointer);
 static gboolean	 inbound_one(struct store *, sqlite3_stmt *,
 		    struct store_inbound_row *, GError **);
@@ -198,6 +202,21 @@ next_inject_uid(struct store *st, const char *mailbox, GError **err)
 	return store_first_int(st, s, err);
 }
 
+/* The bytes of a message kept in the database, not in the spool. */
+static gboolean
+add_raw(struct store *st, int64_t id, const struct store_inbound *in,
+    GError **err)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_stmt(st, S_INBOUND_RAW_INSERT, err)) == NULL)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_blob64(s, 2, in->raw, (sqlite3_uint64)in->size,
+	    SQLITE_STATIC);
+	return step_done(st, s, err);
+}
+
 gboolean
 store_inbound_add(struct store *st, const struct store_inbound *in,
     enum store_added *added, int64_t *id, GError **err)
@@ -221,9 +240,6 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 	bind_text(s, 9, dup > 0 ? "duplicate" : "new");
 	if (dup > 0)
 		sqlite3_bind_int64(s, 10, dup);
-	if (in->raw != NULL)
-		sqlite3_bind_blob64(s, 11, in->raw, (sqlite3_uint64)in->size,
-		    SQLITE_STATIC);
 	if (!step_done(st, s, err))
 		return FALSE;
 	if (sqlite3_changes(st->db) == 0)
@@ -231,6 +247,8 @@ store_inbound_add(struct store *st, const struct store_inbound *in,
 	else
 		*added = dup > 0 ? STORE_DUPLICATE : STORE_ADDED;
 	*id = *added == STORE_ALREADY ? 0 : sqlite3_last_insert_rowid(st->db);
+	if (*id != 0 && in->raw != NULL && !add_raw(st, *id, in, err))
+		return FALSE;
 	if (in->uidvalidity == 0)
 		return TRUE;
 	if ((s = store_stmt(st, S_MAILBOX_RAISE, err)) == NULL)

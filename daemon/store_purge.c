@@ -32,8 +32,9 @@ const char *const store_purge_sql[S_COUNT] = {
 	    "(SELECT m.message_id FROM message m WHERE m.inbound_id = i.id)), "
 	    "source = 'imap' FROM inbound i WHERE id = ?1 AND "
 	    "purged_at IS NULL",
-	[S_PURGE_INBOUND_ERASE] = "UPDATE inbound SET raw = NULL, "
-	    "message_id = NULL, reason = NULL, purged_at = ?2 WHERE id = ?1",
+	[S_PURGE_INBOUND_ERASE] = "UPDATE inbound SET message_id = NULL, "
+	    "reason = NULL, purged_at = ?2 WHERE id = ?1",
+	[S_PURGE_INBOUND_RAW] = "DELETE FROM inbound_raw WHERE inbound_id = ?1",
 	/*
 	 * The server copy is found again by Message-ID: not while a message
 	 * kept in the same mailbox has that Message-ID too (its own copy).
@@ -213,7 +214,8 @@ erase_inbound(struct store *st, int64_t id, int64_t now,
 		return store_fail(st, err, "inbound");
 	if (mailbox == NULL)
 		return TRUE;	/* already erased: a duplicate met twice */
-	ok = run_ids(st, S_PURGE_INBOUND_ERASE, id, now, err) >= 0;
+	ok = run_ids(st, S_PURGE_INBOUND_ERASE, id, now, err) >= 0 &&
+	    run_ids(st, S_PURGE_INBOUND_RAW, id, 0, err) >= 0;
 	if (ok && imap && msgid != NULL)
 		ok = queue_imap_copy(st, mailbox, msgid, now, p, err);
 	p->messages += ok;

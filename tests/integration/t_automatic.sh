@@ -98,7 +98,7 @@ send robot@example.net "$d/a3.eml"
 mail "$d/a4.eml" "Mail System <system@example.net>" "Plainte : message non remis" a4 "" \
     "Votre message n'a pas pu être remis."
 send "" "$d/a4.eml"
-like "$(sql "$db" "SELECT raw FROM inbound WHERE id = $n")" "^Return-Path: <>" \
+like "$(sql "$db" "SELECT raw FROM inbound_raw WHERE inbound_id = $n")" "^Return-Path: <>" \
     "a message sent with a null envelope sender arrives with Return-Path: <>"
 mail "$d/a5.eml" "Jean <jean@example.net>" "[annonces] Plainte contre tout le monde" a5 \
     "List-Id: Annonces <annonces.lists.example.net>

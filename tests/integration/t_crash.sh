@@ -79,11 +79,11 @@ is "$(sql "$db" "SELECT count(*), count(DISTINCT message_id) FROM message" | tr 
     "$N $N" "each parsed once: $N messages, $N distinct Message-IDs"
 is "$(sql "$db" "SELECT count(*) FROM attachment")" "$((N / 5))" "every attachment recorded once"
 missing=0
-for h in $(sql "$db" "SELECT sha256 FROM inbound WHERE raw IS NULL"); do
+for h in $(sql "$db" "SELECT sha256 FROM inbound WHERE id NOT IN (SELECT inbound_id FROM inbound_raw)"); do
 	[ -s "$d/state/raw/$(echo "$h" | cut -c1-2)/$h" ] || missing=$((missing + 1))
 done
 is "$missing" 0 "every stored row has its raw bytes, in the row or in the spool"
-is "$(sql "$db" "SELECT count(*) FROM inbound WHERE raw IS NOT NULL AND length(raw) <> size")" 0 \
+is "$(sql "$db" "SELECT count(*) FROM inbound i JOIN inbound_raw r ON r.inbound_id = i.id WHERE length(r.raw) <> i.size")" 0 \
     "and every raw blob is whole"
 wait_for 10 testbed_mailbox_seen client "$N"
 ok $? "all $N are \\Seen on the server"

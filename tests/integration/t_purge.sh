@@ -79,7 +79,7 @@ closed_at=$(sql "$db" "SELECT closed_at FROM cases WHERE ref = 'REC-$year-0001'"
 # Spool files older than a day may be swept; these are made to look old.
 find "$d/state/raw" "$d/state/attachments" -type f -exec touch -d '3 days ago' {} +
 nraw=$(find "$d/state/raw" -type f | wc -l)
-spooled=$(sql "$db" "SELECT count(DISTINCT i.sha256) FROM inbound i JOIN message m ON m.inbound_id = i.id JOIN cases c ON c.id = m.case_id WHERE c.ref = 'REC-$year-0001' AND i.raw IS NULL")
+spooled=$(sql "$db" "SELECT count(DISTINCT i.sha256) FROM inbound i JOIN message m ON m.inbound_id = i.id JOIN cases c ON c.id = m.case_id WHERE c.ref = 'REC-$year-0001' AND i.id NOT IN (SELECT inbound_id FROM inbound_raw)")
 
 # Four years on: nothing is due yet.
 clock_at "@$((closed_at + 4 * 366 * 86400))"

@@ -236,7 +236,7 @@ test_migrates_v6_rows(void)
 	    "coalesce(reason, '') || ':' || coalesce(duplicate_of, ''), ' ') "
 	    "FROM inbound", "1:processed:: 2:quarantined:too many MIME parts: "
 	    "3:duplicate::1");
-	assert_query(path, "SELECT hex(raw) FROM inbound WHERE id = 1", "6869");
+	assert_query(path, "SELECT hex(raw) FROM inbound_raw WHERE inbound_id = 1", "6869");
 	assert_query(path, "SELECT state || ' ' || hex(data) || ' ' || reply "
 	    "FROM outbox", "sent 4142 250 ok");
 	assert_query(path, "SELECT group_concat(deadline || ':' || state || ':' "
