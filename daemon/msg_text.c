@@ -48,6 +48,62 @@ mostly_utf8(const char *s, gsize len)
 	return good > stray;
 }
 
+/*
+ * The converters to UTF-8 this thread has opened, by charset.  Opening
+ * one (what g_convert() does on every call) looks the charset up and
+ * loads glibc's module for it: as long as converting a short part.  The
+ * charsets come from mail: a full table is emptied, so it stays small.
+ */
+#define MAX_CONVERTERS	32
+
+static void
+converter_close(gpointer cd)
+{
+	g_iconv_close((GIConv)cd);
+}
+
+static void
+converters_free(gpointer table)
+{
+	g_hash_table_destroy(table);
+}
+
+static GPrivate converters = G_PRIVATE_INIT(converters_free);
+
+/* A converter from charset (an iconv name) to UTF-8, or NULL. */
+static GIConv
+converter(const char *charset)
+{
+	GHashTable	*table = g_private_get(&converters);
+	GIConv		 cd;
+
+	if (table == NULL) {
+		table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+		    converter_close);
+		g_private_set(&converters, table);
+	}
+	if ((cd = g_hash_table_lookup(table, charset)) != NULL) {
+		g_iconv(cd, NULL, NULL, NULL, NULL);	/* initial state */
+		return cd;
+	}
+	if ((cd = g_iconv_open("UTF-8", charset)) == (GIConv)-1)
+		return NULL;
+	if (g_hash_table_size(table) >= MAX_CONVERTERS)
+		g_hash_table_remove_all(table);
+	g_hash_table_insert(table, g_strdup(charset), cd);
+	return cd;
+}
+
+/* bytes in charset as UTF-8, or NULL as g_convert() would give. */
+static char *
+convert(const char *bytes, gsize len, const char *charset)
+{
+	GIConv	 cd = converter(charset);
+
+	return cd != NULL ? g_convert_with_iconv(bytes, (gssize)len, cd, NULL,
+	    NULL, NULL) : NULL;
+}
+
 char *
 msg_text_to_utf8(const char *bytes, gsize len, const char *charset)
 {
@@ -56,19 +112,14 @@ msg_text_to_utf8(const char *bytes, gsize len, const char *charset)
 	if (bytes == NULL || len == 0)
 		return g_strdup("");
 	if (charset != NULL && *charset != '\0' &&
-	    g_ascii_strcasecmp(charset, "utf-8") != 0) {
-		const char *iconv_name = g_mime_charset_iconv_name(charset);
-
-		out = g_convert(bytes, (gssize)len, "UTF-8", iconv_name, NULL,
-		    NULL, NULL);
-	}
+	    g_ascii_strcasecmp(charset, "utf-8") != 0)
+		out = convert(bytes, len, g_mime_charset_iconv_name(charset));
 	if (out == NULL && g_utf8_validate(bytes, (gssize)len, NULL))
 		out = g_strndup(bytes, len);
 	if (out == NULL && mostly_utf8(bytes, len))
 		out = g_utf8_make_valid(bytes, (gssize)len);
 	if (out == NULL)
-		out = g_convert(bytes, (gssize)len, "UTF-8", "WINDOWS-1252",
-		    NULL, NULL, NULL);
+		out = convert(bytes, len, "WINDOWS-1252");
 	if (out == NULL)	/* the five bytes cp1252 leaves undefined */
 		out = g_utf8_make_valid(bytes, (gssize)len);
 	return out;

@@ -853,6 +853,48 @@ test_garbage_quarantined(void)
 	msg_free(NULL);
 }
 
+/*
+ * Converters are kept open per thread: one left half-way through a bad
+ * sequence starts clean next time, and a table emptied when full (more
+ * charsets than it keeps) converts as well as before.
+ */
+static void
+test_converters_reused(void)
+{
+	static const char *const many[] = { "ISO-8859-1", "ISO-8859-2",
+	    "ISO-8859-3", "ISO-8859-4", "ISO-8859-5", "ISO-8859-6",
+	    "ISO-8859-7", "ISO-8859-8", "ISO-8859-9", "ISO-8859-10",
+	    "ISO-8859-13", "ISO-8859-14", "ISO-8859-15", "ISO-8859-16",
+	    "KOI8-R", "KOI8-U", "CP1250", "CP1251", "CP1252", "CP1253",
+	    "CP1254", "CP1255", "CP1256", "CP1257", "CP1258", "CP437",
+	    "CP850", "CP852", "CP866", "MACINTOSH", "TIS-620", "EUC-JP",
+	    "SHIFT_JIS", "GB2312", "BIG5", "EUC-KR", "ISO-2022-JP" };
+	char	*out;
+	guint	 round, i;
+
+	for (round = 0; round < 2; round++) {
+		/* ESC $ B switches to JIS X 0208; 0x80 is bad in it. */
+		out = msg_text_to_utf8("\x1b$B\x80\x80", 5, "iso-2022-jp");
+		g_assert_true(g_utf8_validate(out, -1, NULL));
+		g_free(out);
+		/* Read in the state left, "ab" would be a kanji. */
+		out = msg_text_to_utf8("ab", 2, "iso-2022-jp");
+		g_assert_cmpstr(out, ==, "ab");
+		g_free(out);
+		for (i = 0; i < G_N_ELEMENTS(many); i++) {
+			out = msg_text_to_utf8("plain A-z", 9, many[i]);
+			g_assert_cmpstr(out, ==, "plain A-z");
+			g_free(out);
+		}
+		out = msg_text_to_utf8("r\xe9" "clamation", 11, "iso-8859-1");
+		g_assert_cmpstr(out, ==, "r\xc3\xa9" "clamation");
+		g_free(out);
+		out = msg_text_to_utf8("\x80 re\xe7u", 6, "windows-1252");
+		g_assert_cmpstr(out, ==, "\xe2\x82\xac re\xc3\xa7u");
+		g_free(out);
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -872,6 +914,7 @@ main(int argc, char *argv[])
 	g_test_add_func("/msg/french-subjects", test_french_subjects);
 	g_test_add_func("/msg/attachment-names", test_attachment_names);
 	g_test_add_func("/msg/undeclared-8bit", test_undeclared_8bit);
+	g_test_add_func("/msg/converters-reused", test_converters_reused);
 	g_test_add_func("/msg/nested-message", test_nested_message);
 	g_test_add_func("/msg/threading-headers", test_threading_headers);
 	g_test_add_func("/msg/tnef-kept-with-reason", test_tnef_kept_with_reason);
