@@ -459,7 +459,7 @@ process_pending(struct ingest *in, GError **err)
 		inflight--;
 		if (ok && (ok = record_batch(in, b, err)))
 			n += (int)b->ids->len;
-		ingest_batch_free(b);
+		ingest_parser_release(in->parser, b);
 	}
 	if (ok && e != NULL) {
 		g_propagate_error(err, e);

@@ -35,12 +35,14 @@ struct ingest_batch {
 	GArray			*ids;	/* int64_t */
 	struct ingest_prepared	*p;	/* p[i] for ids[i], all of them */
 	GError			*error;	/* a store error: p is not usable */
+	guint			 worker; /* the thread that parses it */
+	gboolean		 recorded; /* handed back to be freed */
 };
 
 /*
- * The parse thread, with a read-only connection of its own to database:
- * it parses the batches in the order submitted while the main thread
- * records the one before.
+ * The parse threads, each with a read-only connection of its own to
+ * database: they parse the next batches while the main thread records
+ * the one before, and give them back in the order submitted.
  */
 struct ingest_parser;
 
@@ -51,9 +53,11 @@ void		 ingest_parser_submit(struct ingest_parser *,
 		    const struct conf *, GArray *ids);
 /*
  * Wait for the oldest batch submitted and not yet waited for; from then
- * on it is the caller's, to free with ingest_batch_free().
+ * on it is the caller's, to give back with ingest_parser_release().
  */
 struct ingest_batch *ingest_parser_wait(struct ingest_parser *);
-void		 ingest_batch_free(struct ingest_batch *);
+/* Hand a batch waited for back, to be freed on its parse thread. */
+void		 ingest_parser_release(struct ingest_parser *,
+		    struct ingest_batch *);
 
 #endif

@@ -1,15 +1,23 @@
 /*
- * ingest_parse.c: reading and parsing new inbound rows, on a thread of
+ * ingest_parse.c: reading and parsing new inbound rows, on threads of
  * their own (see ingest_int.h).
  *
- * Parsing is most of the work of ingest: done here, on the parse thread,
- * it overlaps the main thread's recording and commit of the batch before.
- * The thread only reads the store (its own connection, query_only) and
+ * Parsing is most of the work of ingest: done here, on parse threads (one
+ * per processor, at most MAX_WORKERS), it overlaps the main thread's
+ * recording and commit of the batch before.  There are as many as
+ * processors, not one fewer: the main and fetch threads wait on the disk
+ * and the server much of the time.
+ * A thread only reads the store (its own connection, query_only) and
  * writes attachment files, which are content-addressed and need no lock.
- * GMime objects are never shared: a batch belongs to one thread at a
- * time, handed over through the queues.  The main thread frees it once
- * recorded: it has time to spare while the next batch is parsed, and the
- * parse thread has none.
+ *
+ * Batches go to the workers in turn and each worker takes its own in
+ * order, so the main thread gets them back in the order submitted by
+ * waiting on each worker in the same turn.  GMime objects are never
+ * shared: a batch belongs to one thread at a time, handed over through
+ * the queues.  Once recorded, a batch goes back to the worker that parsed
+ * it, to be freed there: memory is freed fastest by the thread that
+ * allocated it (glibc's arenas); a free from the main thread contended
+ * with the worker's allocations for the arena's lock.
  */
 #include "config.h"
 
@@ -18,18 +26,28 @@
 #include "ingest_int.h"
 #include "spool.h"
 
-struct ingest_parser {
-	struct store	*store;		/* the parse thread's own */
+#define MAX_WORKERS	4
+
+struct worker {
+	struct store	*store;		/* the worker's own */
 	GThread		*thread;
-	GAsyncQueue	*to_parse;	/* batches, in order */
+	GAsyncQueue	*in;		/* to parse, or to free; in order */
 	GAsyncQueue	*parsed;
+};
+
+struct ingest_parser {
+	struct worker	 workers[MAX_WORKERS];
+	guint		 nworkers;
+	guint		 submitted;	/* batches ever submitted */
+	guint		 waited;	/* and waited for */
 };
 
 /* Pushed by ingest_parser_stop(): the thread ends. */
 static struct ingest_batch stop_marker;
 
-static gpointer	 parser_main(gpointer);
+static gpointer	 worker_main(gpointer);
 static void	 parse_batch(struct store *, struct ingest_batch *);
+static void	 batch_free(struct ingest_batch *);
 static char	*quarantine_reason(struct store *, const struct conf *,
 		    const struct store_inbound_row *, struct msg **);
 
@@ -37,15 +55,23 @@ struct ingest_parser *
 ingest_parser_start(const char *database, GError **err)
 {
 	struct ingest_parser *ps;
+	guint	 i, n;
 
+	n = CLAMP(g_get_num_processors(), 1, MAX_WORKERS);
 	ps = g_new0(struct ingest_parser, 1);
-	if ((ps->store = store_open(database, STORE_READONLY, err)) == NULL) {
-		g_free(ps);
-		return NULL;
+	for (i = 0; i < n; i++) {
+		struct worker *w = &ps->workers[i];
+
+		if ((w->store = store_open(database, STORE_READONLY,
+		    err)) == NULL) {
+			ingest_parser_stop(ps);
+			return NULL;
+		}
+		w->in = g_async_queue_new();
+		w->parsed = g_async_queue_new();
+		w->thread = g_thread_new("parse", worker_main, w);
+		ps->nworkers++;
 	}
-	ps->to_parse = g_async_queue_new();
-	ps->parsed = g_async_queue_new();
-	ps->thread = g_thread_new("parse", parser_main, ps);
 	return ps;
 }
 
@@ -53,13 +79,19 @@ ingest_parser_start(const char *database, GError **err)
 void
 ingest_parser_stop(struct ingest_parser *ps)
 {
+	guint	 i;
+
 	if (ps == NULL)
 		return;
-	g_async_queue_push(ps->to_parse, &stop_marker);
-	g_thread_join(ps->thread);
-	g_async_queue_unref(ps->to_parse);
-	g_async_queue_unref(ps->parsed);
-	store_close(ps->store);
+	for (i = 0; i < ps->nworkers; i++) {
+		struct worker *w = &ps->workers[i];
+
+		g_async_queue_push(w->in, &stop_marker);
+		g_thread_join(w->thread);
+		g_async_queue_unref(w->in);
+		g_async_queue_unref(w->parsed);
+		store_close(w->store);
+	}
 	g_free(ps);
 }
 
@@ -73,22 +105,29 @@ ingest_parser_submit(struct ingest_parser *ps, const struct conf *conf,
 	b->conf = conf;
 	b->ids = ids;
 	b->p = g_new0(struct ingest_prepared, ids->len);
-	g_async_queue_push(ps->to_parse, b);
+	b->worker = ps->submitted++ % ps->nworkers;
+	g_async_queue_push(ps->workers[b->worker].in, b);
 }
 
 struct ingest_batch *
 ingest_parser_wait(struct ingest_parser *ps)
 {
-	return g_async_queue_pop(ps->parsed);
+	return g_async_queue_pop(ps->workers[ps->waited++ %
+	    ps->nworkers].parsed);
 }
 
 void
-ingest_batch_free(struct ingest_batch *b)
+ingest_parser_release(struct ingest_parser *ps, struct ingest_batch *b)
+{
+	b->recorded = TRUE;
+	g_async_queue_push(ps->workers[b->worker].in, b);
+}
+
+static void
+batch_free(struct ingest_batch *b)
 {
 	guint	 i;
 
-	if (b == NULL)
-		return;
 	for (i = 0; i < b->ids->len; i++)
 		ingest_prepared_clear(&b->p[i]);
 	g_free(b->p);
@@ -98,14 +137,18 @@ ingest_batch_free(struct ingest_batch *b)
 }
 
 static gpointer
-parser_main(gpointer data)
+worker_main(gpointer data)
 {
-	struct ingest_parser *ps = data;
+	struct worker	*w = data;
 	struct ingest_batch *b;
 
-	while ((b = g_async_queue_pop(ps->to_parse)) != &stop_marker) {
-		parse_batch(ps->store, b);
-		g_async_queue_push(ps->parsed, b);
+	while ((b = g_async_queue_pop(w->in)) != &stop_marker) {
+		if (b->recorded) {
+			batch_free(b);
+			continue;
+		}
+		parse_batch(w->store, b);
+		g_async_queue_push(w->parsed, b);
 	}
 	return NULL;
 }
