@@ -20,6 +20,7 @@
 #include "channel.h"
 #include "clock.h"
 #include "compose.h"
+#include "digest.h"
 #include "ctl.h"
 
 struct open_args {
@@ -212,7 +213,7 @@ store_opening(struct store *st, const struct setup *s, int argc, char **argv,
 	enum store_added added;
 	GError	*err = NULL;
 	GBytes	*raw = NULL;
-	char	*cmds = NULL, *sum = NULL, *actor = NULL;
+	char	*cmds = NULL, *actor = NULL, sum[DIGEST_HEX];
 	int	 rc;
 
 	if ((rc = parse(argc, argv, &a)) != CTL_OK)
@@ -231,7 +232,7 @@ store_opening(struct store *st, const struct setup *s, int argc, char **argv,
 		goto out;
 	if ((raw = message(s, &a, argc - optind, argv + optind, &err)) == NULL)
 		goto out;
-	sum = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, raw);
+	digest_data(g_bytes_get_data(raw, NULL), g_bytes_get_size(raw), sum);
 	actor = g_strdup_printf("recoursctl open (%s)", g_get_user_name());
 	memset(&in, 0, sizeof(in));
 	in.mailbox = a.mailbox;
@@ -258,7 +259,6 @@ out:
 		g_bytes_unref(raw);
 	g_ptr_array_unref(a.address);
 	g_free(actor);
-	g_free(sum);
 	g_free(cmds);
 	return rc;
 }

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "digest.h"
 #include "imap.h"
 #include "log.h"
 #include "spool.h"
@@ -516,7 +517,6 @@ fetch_batch(struct imap_fetcher *f, const struct pending *p, guint n)
 		const char	*body = NULL;
 		size_t		 len = 0;
 		uint32_t	 uid = 0;
-		char		*sum;
 
 		msg_att_get(clist_content(it), &uid, &body, &len, NULL);
 		if (body == NULL || uid < p[0].uid || uid > p[n - 1].uid)
@@ -524,10 +524,7 @@ fetch_batch(struct imap_fetcher *f, const struct pending *p, guint n)
 		got[k].uid = uid;
 		got[k].raw = body;
 		got[k].size = (int64_t)len;
-		sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
-		    (const guchar *)body, len);
-		g_strlcpy(got[k++].sha256, sum, 65);
-		g_free(sum);
+		digest_data(body, len, got[k++].sha256);
 	}
 	rc = record(f, got, k) ? 0 : -1;
 	mailimap_fetch_list_free(result);

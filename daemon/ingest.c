@@ -20,6 +20,7 @@
 #include "case.h"
 #include "channel.h"
 #include "clock.h"
+#include "digest.h"
 #include "imap.h"
 #include "ingest.h"
 #include "ingest_int.h"
@@ -596,7 +597,7 @@ ingest_inject(struct store *st, const struct setup *s, const char *mailbox,
 	const struct conf *conf = s->conf;
 	struct store_inbound in;
 	enum store_added added;
-	char	*data = NULL, *sum;
+	char	*data = NULL;
 	char	 sha[65];
 	gsize	 len = 0;
 
@@ -615,10 +616,7 @@ ingest_inject(struct store *st, const struct setup *s, const char *mailbox,
 	} else if (file_size(file) < conf->limits.stream_threshold) {
 		if (!g_file_get_contents(file, &data, &len, err))
 			return FALSE;
-		sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
-		    (const guchar *)data, len);
-		g_strlcpy(sha, sum, sizeof(sha));
-		g_free(sum);
+		digest_data(data, len, sha);
 		in.raw = data;
 		in.size = (int64_t)len;
 	} else if (!spool_file(conf->spool, file, sha, &in.size, err))

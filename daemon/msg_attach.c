@@ -1,7 +1,7 @@
 /*
  * msg_attach.c: the content-addressed attachment store.
  *
- * Decoded bytes go through GMime's SHA-256 filter into a temporary file in
+ * Decoded bytes are hashed (digest.h) and written to a temporary file in
  * the store, which is then renamed to DIR/ab/<digest>; the same content is
  * stored once.  No fsync here: every attachment can be made again from
  * the raw message, which is durable before the row that names it.
@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "digest.h"
 #include "msg_int.h"
 
 #define MAX_NAME_BYTES	200
@@ -23,9 +24,8 @@ static gboolean	 store_stream(struct msg_walk *, GMimeDataWrapper *,
 		    GError **);
 static gboolean	 publish(const char *, const char *);
 static gint64	 write_content(GMimeStream *, GMimeDataWrapper *,
-		    GMimeObject *, const void *, gsize);
-static gint64	 decode_hashed(GMimeStream *, GMimeDataWrapper *,
-		    GMimeObject *, const void *, gsize, char *);
+		    GMimeObject *);
+static gboolean	 hash_stream(GMimeStream *, char *);
 static gboolean	 store_small(struct msg_walk *, GMimeDataWrapper *,
 		    GMimeObject *, const void *, gsize, char *, gint64 *);
 static gboolean	 store_big(struct msg_walk *, GMimeDataWrapper *,
@@ -104,66 +104,70 @@ publish(const char *tmp, const char *dst)
 	return FALSE;
 }
 
-/* Write the bytes of one of (wrapper, obj, bytes) into filtered. */
+/* Decode one of (wrapper, obj) into out; the decoded size, or -1. */
 static gint64
-write_content(GMimeStream *filtered, GMimeDataWrapper *wrapper,
-    GMimeObject *obj, const void *bytes, gsize len)
+write_content(GMimeStream *out, GMimeDataWrapper *wrapper, GMimeObject *obj)
 {
 	gint64	 n;
 
 	if (wrapper != NULL)
-		n = g_mime_data_wrapper_write_to_stream(wrapper, filtered);
-	else if (obj != NULL)
-		n = g_mime_object_write_to_stream(obj, NULL, filtered);
+		n = g_mime_data_wrapper_write_to_stream(wrapper, out);
 	else
-		n = g_mime_stream_write(filtered, bytes, len);
-	if (n >= 0 && g_mime_stream_flush(filtered) == -1)
+		n = g_mime_object_write_to_stream(obj, NULL, out);
+	if (n >= 0 && g_mime_stream_flush(out) == -1)
 		n = -1;
 	return n;
 }
 
-/*
- * Decode into out (a file or memory stream) through a SHA-256 filter;
- * the digest in sha256 (65 bytes).  Returns the decoded size or -1.
- */
-static gint64
-decode_hashed(GMimeStream *out, GMimeDataWrapper *wrapper, GMimeObject *obj,
-    const void *bytes, gsize len, char *sha256)
+/* The digest of what s holds, read again from its start. */
+static gboolean
+hash_stream(GMimeStream *s, char *sha256)
 {
-	GMimeStream	*filtered = g_mime_stream_filter_new(out);
-	GMimeFilter	*sum = g_mime_filter_checksum_new(G_CHECKSUM_SHA256);
-	gint64		 n;
-	char		*hex;
+	struct digest	*d;
+	char		 buf[65536];
+	gssize		 n;
 
-	g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), sum);
-	n = write_content(filtered, wrapper, obj, bytes, len);
-	hex = g_mime_filter_checksum_get_string(GMIME_FILTER_CHECKSUM(sum));
-	g_strlcpy(sha256, hex, 65);
-	g_free(hex);
-	g_object_unref(sum);
-	g_object_unref(filtered);
-	return n;
+	if (g_mime_stream_reset(s) == -1)
+		return FALSE;
+	d = digest_new();
+	while ((n = g_mime_stream_read(s, buf, sizeof(buf))) > 0)
+		digest_update(d, buf, (gsize)n);
+	if (n < 0) {
+		digest_free(d);
+		return FALSE;
+	}
+	digest_finish(d, sha256);
+	return TRUE;
 }
 
-/* Small content: hash in memory; write a file only if it is new. */
+/* Small content: hashed in memory; a file is written only if it is new. */
 static gboolean
 store_small(struct msg_walk *w, GMimeDataWrapper *wrapper, GMimeObject *obj,
     const void *bytes, gsize len, char *sha256, gint64 *size)
 {
-	GMimeStream	*mem = g_mime_stream_mem_new();
+	GMimeStream	*mem = NULL;
 	GByteArray	*data;
 	char		*dst, *tmp;
 	gboolean	 ok = TRUE;
 	int		 fd;
 
-	*size = decode_hashed(mem, wrapper, obj, bytes, len, sha256);
-	dst = msg_attachment_path(w->attach_dir, sha256);
-	if (*size >= 0 && !g_file_test(dst, G_FILE_TEST_EXISTS)) {
+	if (bytes == NULL) {
+		mem = g_mime_stream_mem_new();
+		if ((*size = write_content(mem, wrapper, obj)) < 0) {
+			g_object_unref(mem);
+			return FALSE;
+		}
 		data = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+		bytes = data->data;
+		len = data->len;
+	}
+	*size = (gint64)len;
+	digest_data(bytes, len, sha256);
+	dst = msg_attachment_path(w->attach_dir, sha256);
+	if (!g_file_test(dst, G_FILE_TEST_EXISTS)) {
 		tmp = g_build_filename(w->attach_dir, "tmp.XXXXXX", NULL);
 		ok = (fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0640)) != -1 &&
-		    (data->len == 0 || write(fd, data->data, data->len) ==
-		    (ssize_t)data->len);
+		    (len == 0 || write(fd, bytes, len) == (ssize_t)len);
 		if (fd != -1)
 			close(fd);
 		ok = ok && publish(tmp, dst);
@@ -172,11 +176,15 @@ store_small(struct msg_walk *w, GMimeDataWrapper *wrapper, GMimeObject *obj,
 		g_free(tmp);
 	}
 	g_free(dst);
-	g_object_unref(mem);
-	return ok && *size >= 0;
+	if (mem != NULL)
+		g_object_unref(mem);
+	return ok;
 }
 
-/* Big content: streamed through a temporary file, memory stays flat. */
+/*
+ * Big content: decoded into a temporary file, memory stays flat, then
+ * hashed from it (GMime's checksum filter uses GLib's slower SHA-256).
+ */
 static gboolean
 store_big(struct msg_walk *w, GMimeDataWrapper *wrapper, GMimeObject *obj,
     char *sha256, gint64 *size)
@@ -192,13 +200,16 @@ store_big(struct msg_walk *w, GMimeDataWrapper *wrapper, GMimeObject *obj,
 		return FALSE;
 	}
 	file = g_mime_stream_fs_new(fd);
-	*size = decode_hashed(file, wrapper, obj, NULL, 0, sha256);
+	ok = (*size = write_content(file, wrapper, obj)) >= 0 &&
+	    hash_stream(file, sha256);
 	g_object_unref(file);	/* closes fd */
-	dst = msg_attachment_path(w->attach_dir, sha256);
-	ok = *size >= 0 && publish(tmp, dst);
+	if (ok) {
+		dst = msg_attachment_path(w->attach_dir, sha256);
+		ok = publish(tmp, dst);
+		g_free(dst);
+	}
 	if (!ok)
 		g_unlink(tmp);
-	g_free(dst);
 	g_free(tmp);
 	return ok;
 }

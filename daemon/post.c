@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "compose.h"
+#include "digest.h"
 #include "log.h"
 #include "msg.h"
 #include "notify.h"
@@ -212,15 +213,13 @@ signature(const struct setup *s, const struct store_case *c)
 static gboolean
 keep_file(const struct setup *s, GBytes *data, char *sha, GError **err)
 {
-	char	*dir = spool_attachment_dir(s->conf->spool), *dst, *tmp, *sum;
+	char	*dir = spool_attachment_dir(s->conf->spool), *dst, *tmp;
 	gsize	 len;
 	const char *p = g_bytes_get_data(data, &len);
 	gboolean ok = FALSE;
 	int	 fd;
 
-	sum = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, data);
-	g_strlcpy(sha, sum, 65);
-	g_free(sum);
+	digest_data(p, len, sha);
 	dst = msg_attachment_path(dir, sha);
 	tmp = g_build_filename(dir, "post.XXXXXX", NULL);
 	if (g_mkdir_with_parents(dir, 0750) != 0 ||

@@ -10,13 +10,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "digest.h"
 #include "spool.h"
 
 struct spool_writer {
 	char		*spool;
 	char		*tmp;
 	int		 fd;
-	GChecksum	*sum;
+	struct digest	*sum;
 	int64_t		 size;
 };
 
@@ -104,7 +105,7 @@ spool_writer_new(const char *spool, GError **err)
 		spool_writer_abort(w);
 		return NULL;
 	}
-	w->sum = g_checksum_new(G_CHECKSUM_SHA256);
+	w->sum = digest_new();
 	return w;
 }
 
@@ -115,7 +116,7 @@ spool_writer_write(struct spool_writer *w, const void *buf, size_t len,
 	const char	*p = buf;
 	ssize_t		 n;
 
-	g_checksum_update(w->sum, buf, (gssize)len);
+	digest_update(w->sum, buf, len);
 	w->size += (int64_t)len;
 	while (len > 0) {
 		if ((n = write(w->fd, p, len)) == -1) {
@@ -154,7 +155,8 @@ spool_writer_commit(struct spool_writer *w, char *sha256_out,
 	char		*dst;
 	gboolean	 ok;
 
-	g_strlcpy(sha256_out, g_checksum_get_string(w->sum), 65);
+	digest_finish(w->sum, sha256_out);
+	w->sum = NULL;
 	if (size_out != NULL)
 		*size_out = w->size;
 	dst = spool_raw_path(w->spool, sha256_out);
@@ -177,8 +179,7 @@ spool_writer_abort(struct spool_writer *w)
 		close(w->fd);
 	if (w->tmp != NULL)
 		unlink(w->tmp);
-	if (w->sum != NULL)
-		g_checksum_free(w->sum);
+	digest_free(w->sum);
 	g_free(w->tmp);
 	g_free(w->spool);
 	g_free(w);

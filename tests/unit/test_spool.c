@@ -8,6 +8,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "spool.h"
 #include "testutil.h"
 
@@ -60,6 +61,35 @@ test_digest_matches_glib(void)
 	g_free(dir);
 }
 
+/* GnuTLS's SHA-256 names content as GLib's did: empty, one call, pieces. */
+static void
+test_digest_of_any_size(void)
+{
+	static const gsize sizes[] = { 0, 1, 55, 56, 64, 65, 4096, 1 << 20 };
+	guchar		*buf = g_malloc((1 << 20) + 1);
+	char		 got[DIGEST_HEX], *want;
+	struct digest	*d;
+	gsize		 i, k, off;
+
+	for (i = 0; i <= 1 << 20; i++)
+		buf[i] = (guchar)(i * 2654435761u >> 24);
+	for (k = 0; k < G_N_ELEMENTS(sizes); k++) {
+		want = g_compute_checksum_for_data(G_CHECKSUM_SHA256, buf,
+		    sizes[k]);
+		digest_data(buf, sizes[k], got);
+		g_assert_cmpstr(got, ==, want);
+		d = digest_new();
+		for (off = 0; off < sizes[k]; off += MIN(sizes[k] - off, 977))
+			digest_update(d, buf + off, MIN(sizes[k] - off, 977));
+		digest_finish(d, got);
+		g_assert_cmpstr(got, ==, want);
+		g_free(want);
+	}
+	digest_free(digest_new());	/* one never finished */
+	digest_free(NULL);
+	g_free(buf);
+}
+
 static void
 test_abort_leaves_nothing(void)
 {
@@ -98,6 +128,7 @@ main(int argc, char *argv[])
 	g_test_add_func("/spool/put-names-file-by-digest",
 	    test_put_names_file_by_digest);
 	g_test_add_func("/spool/digest-matches-glib", test_digest_matches_glib);
+	g_test_add_func("/spool/digest-of-any-size", test_digest_of_any_size);
 	g_test_add_func("/spool/abort-leaves-nothing", test_abort_leaves_nothing);
 	g_test_add_func("/spool/unwritable-spool-is-an-error",
 	    test_unwritable_spool_is_an_error);
