@@ -68,9 +68,15 @@ static int	 starttls(struct imap_fetcher *);
 static int	 select_folder(struct imap_fetcher *);
 static int	 sync_new(struct imap_fetcher *);
 static GArray	*list_new(struct imap_fetcher *, int *);
-static int	 fetch_batch(struct imap_fetcher *, const struct pending *,
+static guint	 window(const struct imap_fetcher *, const GArray *, guint);
+static gboolean	 is_big(const struct imap_fetcher *, const struct pending *);
+static gboolean	 fetch_small(struct imap_fetcher *, const struct pending *,
+		    guint, clist **, GArray *);
+static struct fetched *find_small(GArray *, uint32_t);
+static int	 fetch_window(struct imap_fetcher *, const struct pending *,
 		    guint);
-static int	 fetch_streamed(struct imap_fetcher *, uint32_t);
+static int	 fetch_streamed(struct imap_fetcher *, uint32_t,
+		    struct fetched *);
 static bool	 body_handler(int, struct mailimap_msg_att_body_section *,
 		    const char *, size_t, void *);
 static gboolean	 record(struct imap_fetcher *, const struct fetched *,
@@ -436,33 +442,25 @@ list_new(struct imap_fetcher *f, int *rc_out)
 	return pending;
 }
 
-/* Fetch and store everything new: small ones batched, big ones alone. */
+/*
+ * Fetch and store everything new, a window at a time: each window's rows
+ * are committed together, one fsync for all of them.
+ */
 static int
 sync_new(struct imap_fetcher *f)
 {
 	GArray	*pending;
-	guint	 i, start;
+	guint	 i, n;
 	int	 rc = 0;
 
 	if ((pending = list_new(f, &rc)) == NULL) {
 		health(f, server_said(f->imap, rc));
 		return -1;
 	}
-	for (i = 0; rc == 0 && i < pending->len && !stopping(f); ) {
-		const struct pending *p = &g_array_index(pending,
-		    struct pending, i);
-
-		if (p->size >= f->conf->limits.stream_threshold) {
-			rc = fetch_streamed(f, p->uid);
-			i++;
-			continue;
-		}
-		for (start = i; i < pending->len &&
-		    i - start < (guint)f->conf->imap.fetch_batch &&
-		    g_array_index(pending, struct pending, i).size <
-		    f->conf->limits.stream_threshold; i++)
-			;
-		rc = fetch_batch(f, p, i - start);
+	for (i = 0; rc == 0 && i < pending->len && !stopping(f); i += n) {
+		n = window(f, pending, i);
+		rc = fetch_window(f, &g_array_index(pending, struct pending, i),
+		    n);
 	}
 	g_array_free(pending, TRUE);
 	if (rc == 0) {
@@ -471,6 +469,39 @@ sync_new(struct imap_fetcher *f)
 		g_mutex_unlock(&f->lock);
 	}
 	return rc;
+}
+
+/*
+ * How many messages from start make the next window: at most fetch_batch,
+ * and at most WINDOW_BYTES of small ones, which are held in memory until
+ * their commit (a big one goes to the spool, memory stays flat).
+ */
+#define WINDOW_BYTES	(8 << 20)
+
+static gboolean
+is_big(const struct imap_fetcher *f, const struct pending *p)
+{
+	return p->size >= f->conf->limits.stream_threshold;
+}
+
+static guint
+window(const struct imap_fetcher *f, const GArray *pending, guint start)
+{
+	guint64	 bytes = 0;
+	guint	 i;
+
+	for (i = start; i < pending->len &&
+	    i - start < (guint)f->conf->imap.fetch_batch; i++) {
+		const struct pending *p = &g_array_index(pending,
+		    struct pending, i);
+
+		if (is_big(f, p))
+			continue;
+		if (i > start && bytes + p->size > WINDOW_BYTES)
+			break;
+		bytes += p->size;
+	}
+	return i - start;
 }
 
 static struct mailimap_fetch_type *
@@ -487,47 +518,100 @@ body_fetch_type(void)
 }
 
 /*
- * n small messages in one UID FETCH, stored in one transaction with their
- * bytes in the rows: one commit, one fsync, for the whole batch.
+ * The small messages of p[0..n) in one UID FETCH; *result keeps their
+ * bytes.  Those the server returned go into small, in the order it sent
+ * them.  FALSE: the command failed.
  */
-static int
-fetch_batch(struct imap_fetcher *f, const struct pending *p, guint n)
+static gboolean
+fetch_small(struct imap_fetcher *f, const struct pending *p, guint n,
+    clist **result, GArray *small)
 {
 	struct mailimap_fetch_type *ft;
 	struct mailimap_set *set;
-	struct fetched	*got = g_new0(struct fetched, n);
-	clist		*result = NULL;
 	clistiter	*it;
-	guint		 i, k = 0;
+	guint		 i, asked = 0;
 	int		 rc;
 
 	set = mailimap_set_new_empty();
 	for (i = 0; i < n; i++)
-		mailimap_set_add_single(set, p[i].uid);
+		if (!is_big(f, &p[i])) {
+			mailimap_set_add_single(set, p[i].uid);
+			asked++;
+		}
+	if (asked == 0) {
+		mailimap_set_free(set);
+		return TRUE;
+	}
 	ft = body_fetch_type();
-	rc = mailimap_uid_fetch(f->imap, set, ft, &result);
+	rc = mailimap_uid_fetch(f->imap, set, ft, result);
 	mailimap_fetch_type_free(ft);
 	mailimap_set_free(set);
 	if (rc != MAILIMAP_NO_ERROR) {
 		health(f, server_said(f->imap, rc));
-		g_free(got);
-		return -1;
+		return FALSE;
 	}
-	for (it = clist_begin(result); it != NULL && k < n; it = clist_next(it)) {
+	for (it = clist_begin(*result); it != NULL; it = clist_next(it)) {
+		struct fetched	 one;
 		const char	*body = NULL;
 		size_t		 len = 0;
-		uint32_t	 uid = 0;
 
-		msg_att_get(clist_content(it), &uid, &body, &len, NULL);
-		if (body == NULL || uid < p[0].uid || uid > p[n - 1].uid)
+		memset(&one, 0, sizeof(one));
+		msg_att_get(clist_content(it), &one.uid, &body, &len, NULL);
+		if (body == NULL || one.uid < p[0].uid || one.uid > p[n - 1].uid)
 			continue;	/* a flag change, or not asked for */
-		got[k].uid = uid;
-		got[k].raw = body;
-		got[k].size = (int64_t)len;
-		digest_data(body, len, got[k++].sha256);
+		one.raw = body;
+		one.size = (int64_t)len;
+		g_array_append_val(small, one);
 	}
-	rc = record(f, got, k) ? 0 : -1;
-	mailimap_fetch_list_free(result);
+	return TRUE;
+}
+
+/* The fetched message of small with this UID, or NULL (expunged since). */
+static struct fetched *
+find_small(GArray *small, uint32_t uid)
+{
+	guint	 i;
+
+	for (i = 0; i < small->len; i++)
+		if (g_array_index(small, struct fetched, i).uid == uid)
+			return &g_array_index(small, struct fetched, i);
+	return NULL;
+}
+
+/*
+ * A window of messages, p[0..n): the small ones in one UID FETCH with
+ * their bytes to go in the rows, each big one streamed to the spool.  All
+ * are stored in one transaction, in UID order: one commit, one fsync.  A
+ * failure half-way stores those fetched before it.
+ */
+static int
+fetch_window(struct imap_fetcher *f, const struct pending *p, guint n)
+{
+	struct fetched	*got = g_new0(struct fetched, n), *one;
+	GArray		*small = g_array_new(FALSE, FALSE, sizeof(*got));
+	clist		*result = NULL;
+	guint		 i, k = 0;
+	int		 rc = 0;
+
+	if (!fetch_small(f, p, n, &result, small))
+		rc = -1;
+	for (i = 0; rc == 0 && i < n; i++) {
+		if (is_big(f, &p[i])) {
+			if ((rc = fetch_streamed(f, p[i].uid, &got[k])) == 1)
+				k++;
+			rc = rc < 0 ? -1 : 0;
+		} else if ((one = find_small(small, p[i].uid)) != NULL) {
+			got[k] = *one;
+			digest_data(got[k].raw, (gsize)got[k].size,
+			    got[k].sha256);
+			k++;
+		}
+	}
+	if (!record(f, got, k))
+		rc = -1;
+	if (result != NULL)
+		mailimap_fetch_list_free(result);
+	g_array_free(small, TRUE);
 	g_free(got);
 	return rc;
 }
@@ -547,14 +631,17 @@ body_handler(int type, struct mailimap_msg_att_body_section *section,
 	return !ctx->failed;
 }
 
-/* One big message, streamed to disk with flat memory. */
+/*
+ * One big message, streamed to the spool with flat memory, durable there
+ * before its row is committed: 1 and *one filled, 0 when the server has
+ * it no more, -1 on failure.
+ */
 static int
-fetch_streamed(struct imap_fetcher *f, uint32_t uid)
+fetch_streamed(struct imap_fetcher *f, uint32_t uid, struct fetched *one)
 {
 	struct mailimap_fetch_type *ft;
 	struct mailimap_set *set;
 	struct stream_ctx ctx;
-	struct fetched	 one;
 	clist		*result = NULL;
 	GError		*err = NULL;
 	int		 rc;
@@ -580,11 +667,11 @@ fetch_streamed(struct imap_fetcher *f, uint32_t uid)
 			health(f, server_said(f->imap, rc));
 		return rc == MAILIMAP_NO_ERROR && !ctx.failed ? 0 : -1;
 	}
-	memset(&one, 0, sizeof(one));
-	one.uid = uid;
-	if (!spool_writer_commit(ctx.writer, one.sha256, &one.size, &err))
+	memset(one, 0, sizeof(*one));
+	one->uid = uid;
+	if (!spool_writer_commit(ctx.writer, one->sha256, &one->size, &err))
 		goto fail;
-	return record(f, &one, 1) ? 0 : -1;
+	return 1;
 fail:
 	log_warnx("imap: %s: UID %u: %s", f->mb->name, uid, err->message);
 	g_error_free(err);

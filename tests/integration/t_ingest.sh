@@ -70,6 +70,33 @@ sleep 2
 is "$(sql "$db" "SELECT count(*) FROM inbound")" 5 "a restart fetches nothing twice"
 kill_wait $pid
 
+# A window of new mail mixing small messages and one above stream_threshold:
+# the big one is streamed to the spool, the small ones come in one FETCH,
+# and the three rows are committed together, in the order of their UIDs.
+mkmail "$d/w1.eml" "Petite 1" "window-1"
+mkmail "$d/w2.eml" "Grande" "window-2"
+{ head -c 6000 /dev/zero | tr '\0' x; printf '\r\n'; } >> "$d/w2.eml"
+mkmail "$d/w3.eml" "Petite 2" "window-3"
+testbed_imap_append manager "$d/w1.eml" "$d/w2.eml" "$d/w3.eml"
+sed -e "s/port = $TESTBED_IMAPS_PORT; security = \"imaps\"/port = $TESTBED_IMAP_PORT; security = \"none\"/" \
+    -e 's/user = "client"/user = "manager"/' -e 's|state/recoursd.db|window/recoursd.db|' \
+    -e 's|spool = "state"|spool = "window"|' "$d/recoursd.conf" > "$d/window.conf"
+echo 'limits = { stream_threshold = 4096; };' >> "$d/window.conf"
+"$RECOURSD" -d -v -f "$d/window.conf" >"$d/window.log" 2>&1 &
+wpid=$!
+at_exit "kill_wait $wpid"
+wdb=$d/window/recoursd.db
+wprocessed() { [ "$(sql "$wdb" "SELECT count(*) FROM inbound WHERE mailbox = 'client' AND state = 'processed'" 2>/dev/null)" = 3 ]; }
+wait_for 20 wprocessed
+ok $? "small, big and small messages are all stored and parsed"
+kill_wait $wpid
+like "$(grep 'stored' "$d/window.log")" "stored 3 message\(s\), UID 1\.\.3" \
+    "in one commit"
+is "$(sql "$wdb" "SELECT group_concat(uid) FROM (SELECT uid FROM inbound WHERE mailbox = 'client' ORDER BY id)")" \
+    "1,2,3" "in the order of their UIDs"
+is "$(sql "$wdb" "SELECT group_concat(m.subject, '|') FROM (SELECT m.subject FROM inbound i JOIN message m ON m.inbound_id = i.id LEFT JOIN inbound_raw r ON r.inbound_id = i.id WHERE r.inbound_id IS NULL) m")" \
+    "Grande" "the big one from the spool, the small ones from their rows"
+
 # Bad certificates: refused before LOGIN, so Dovecot never sees the user.
 for cert in untrusted wrongname expired; do
 	testbed_use_cert "$cert"
