@@ -300,7 +300,9 @@ static const char *const migrations[] = {
 	 * row's state changes the row's size, and SQLite then rewrote the
 	 * whole record, the message's bytes with it (and the checkpoint
 	 * copied them again): half of what ingest wrote.  The small row now
-	 * changes alone.
+	 * changes alone.  The digest index also covers the source and the
+	 * UIDVALIDITY, so that finding the same bytes under another
+	 * UIDVALIDITY does not read every copy stored under this one.
 	 */
 	"CREATE TABLE inbound_raw ("
 	"  inbound_id INTEGER PRIMARY KEY REFERENCES inbound(id),"
@@ -308,7 +310,10 @@ static const char *const migrations[] = {
 	") STRICT;"
 	"INSERT INTO inbound_raw SELECT id, raw FROM inbound "
 	"  WHERE raw IS NOT NULL;"
-	"ALTER TABLE inbound DROP COLUMN raw;",
+	"ALTER TABLE inbound DROP COLUMN raw;"
+	"DROP INDEX inbound_by_digest;"
+	"CREATE INDEX inbound_by_digest ON inbound(mailbox, sha256, source, "
+	"  uidvalidity);",
 };
 #define NMIGRATIONS	((int)G_N_ELEMENTS(migrations))
 

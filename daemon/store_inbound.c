@@ -31,9 +31,12 @@ const char *const store_inbound_sql[S_COUNT] = {
 	    "ON CONFLICT DO NOTHING",
 	[S_INBOUND_RAW_INSERT] = "INSERT INTO inbound_raw (inbound_id, raw) "
 	    "VALUES (?1, ?2)",
-	[S_INBOUND_SAME_BYTES] = "SELECT id FROM inbound WHERE mailbox = ?1 "
-	    "AND sha256 = ?2 AND uidvalidity <> ?3 AND source = 'imap' "
-	    "ORDER BY id LIMIT 1",
+	/* Two ranges of the digest index: "<>" would read every copy. */
+	[S_INBOUND_SAME_BYTES] = "SELECT min(id) FROM (SELECT min(id) AS id "
+	    "FROM inbound WHERE mailbox = ?1 AND sha256 = ?2 AND source = "
+	    "'imap' AND uidvalidity < ?3 UNION ALL SELECT min(id) FROM inbound "
+	    "WHERE mailbox = ?1 AND sha256 = ?2 AND source = 'imap' AND "
+	    "uidvalidity > ?3)",
 	[S_INBOUND_NEXT_INJECT_UID] = "SELECT coalesce(max(uid), 0) + 1 FROM "
 	    "inbound WHERE mailbox = ?1 AND uidvalidity = 0",
 	[S_INBOUND_NEXT] = "SELECT id, mailbox, sha256, state, reason, "

@@ -14,6 +14,8 @@
 
 static char	*tmpdir;
 
+static void	 assert_query(const char *, const char *, const char *);
+
 static char *
 db_path(const char *name)
 {
@@ -148,8 +150,20 @@ test_inbound_exactly_once(void)
 	g_assert_cmpint(added, ==, STORE_ADDED);
 	g_assert_true(store_inbound_count(st, NULL, &n, &err));
 	g_assert_cmpint(n, ==, 6);
+
+	/*
+	 * Copies under the same UIDVALIDITY are not duplicates, however
+	 * many; under a lower one they are, of the first copy stored.
+	 */
+	add(st, 8, 3, "cc", &added, &id);
+	g_assert_cmpint(added, ==, STORE_ADDED);
+	g_assert_true(store_mailbox_reset(st, "client", 6, &err));
+	add(st, 6, 1, "cc", &added, &id);
+	g_assert_cmpint(added, ==, STORE_DUPLICATE);
 	g_assert_no_error(err);
 	store_close(st);
+	assert_query(path, "SELECT duplicate_of = (SELECT min(id) FROM inbound "
+	    "WHERE sha256 = 'cc') FROM inbound WHERE uidvalidity = 6", "1");
 	g_free(path);
 }
 
