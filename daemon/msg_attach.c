@@ -25,7 +25,7 @@ static gboolean	 store_stream(struct msg_walk *, GMimeDataWrapper *,
 static gboolean	 publish(const char *, const char *);
 static gint64	 write_content(GMimeStream *, GMimeDataWrapper *,
 		    GMimeObject *);
-static gboolean	 hash_stream(GMimeStream *, char *);
+static gboolean	 hash_fd(int, char *);
 static gboolean	 store_small(struct msg_walk *, GMimeDataWrapper *,
 		    GMimeObject *, const void *, gsize, char *, gint64 *);
 static gboolean	 store_big(struct msg_walk *, GMimeDataWrapper *,
@@ -119,19 +119,21 @@ write_content(GMimeStream *out, GMimeDataWrapper *wrapper, GMimeObject *obj)
 	return n;
 }
 
-/* The digest of what s holds, read again from its start. */
+/* The digest of what the file fd holds, read again from its start. */
 static gboolean
-hash_stream(GMimeStream *s, char *sha256)
+hash_fd(int fd, char *sha256)
 {
 	struct digest	*d;
 	char		 buf[65536];
-	gssize		 n;
+	ssize_t		 n;
 
-	if (g_mime_stream_reset(s) == -1)
+	if (lseek(fd, 0, SEEK_SET) == -1)
 		return FALSE;
 	d = digest_new();
-	while ((n = g_mime_stream_read(s, buf, sizeof(buf))) > 0)
-		digest_update(d, buf, (gsize)n);
+	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n == -1 &&
+	    errno == EINTR))
+		if (n > 0)
+			digest_update(d, buf, (gsize)n);
 	if (n < 0) {
 		digest_free(d);
 		return FALSE;
@@ -184,12 +186,14 @@ store_small(struct msg_walk *w, GMimeDataWrapper *wrapper, GMimeObject *obj,
 /*
  * Big content: decoded into a temporary file, memory stays flat, then
  * hashed from it (GMime's checksum filter uses GLib's slower SHA-256).
+ * Written through a pipe stream: a file stream's flush is an fsync, and
+ * an attachment can always be made again from its message.
  */
 static gboolean
 store_big(struct msg_walk *w, GMimeDataWrapper *wrapper, GMimeObject *obj,
     char *sha256, gint64 *size)
 {
-	GMimeStream	*file;
+	GMimeStream	*out;
 	char		*tmp, *dst;
 	gboolean	 ok;
 	int		 fd;
@@ -199,10 +203,12 @@ store_big(struct msg_walk *w, GMimeDataWrapper *wrapper, GMimeObject *obj,
 		g_free(tmp);
 		return FALSE;
 	}
-	file = g_mime_stream_fs_new(fd);
-	ok = (*size = write_content(file, wrapper, obj)) >= 0 &&
-	    hash_stream(file, sha256);
-	g_object_unref(file);	/* closes fd */
+	out = g_mime_stream_pipe_new(fd);
+	g_mime_stream_pipe_set_owner(GMIME_STREAM_PIPE(out), FALSE);
+	*size = write_content(out, wrapper, obj);
+	g_object_unref(out);
+	ok = *size >= 0 && hash_fd(fd, sha256);
+	close(fd);
 	if (ok) {
 		dst = msg_attachment_path(w->attach_dir, sha256);
 		ok = publish(tmp, dst);
