@@ -55,6 +55,11 @@ want=$(awk -F'\t' '$2 ~ /^(arf|autoreply|dsn|mdn|list)$/' "$corpus/CATALOG.tsv" 
 ok $? "the catalogue's $want bounces, auto-replies, reports and list posts at least are kept as automatic mail"
 is "$(sql "$db" "SELECT count(*) FROM message WHERE automatic IS NOT NULL AND case_id IS NOT NULL")" 0 \
     "and open no case"
+# Idle, the parse threads give back what the burst held.
+vm() { awk -v k="$1:" '$1 == k { print $2 }' /proc/$pid/status; }
+shrunk() { [ "$(vm VmRSS)" -lt $(( $(vm VmHWM) * 4 / 5 )) ]; }
+wait_for 10 shrunk
+ok $? "a second after the burst, memory is given back (RSS $(vm VmRSS) kB, peak $(vm VmHWM) kB)"
 kill_wait $pid
 
 # Quarantine on purpose: 5 MIME parts at most, then reprocess with more.
