@@ -41,13 +41,13 @@ struct imap_fetcher {
 };
 
 /* A UID waiting to be fetched, with its size from RFC822.SIZE. */
-struct pending {
+struct pending {		/* uid first: uid_cmp() */
 	uint32_t	 uid;
 	uint32_t	 size;
 };
 
 /* One fetched message on its way to the store. */
-struct fetched {
+struct fetched {		/* uid first: uid_cmp() */
 	uint32_t	 uid;
 	const char	*raw;		/* NULL: streamed to the spool */
 	int64_t		 size;
@@ -72,7 +72,7 @@ static guint	 window(const struct imap_fetcher *, const GArray *, guint);
 static gboolean	 is_big(const struct imap_fetcher *, const struct pending *);
 static gboolean	 fetch_small(struct imap_fetcher *, const struct pending *,
 		    guint, clist **, GArray *);
-static struct fetched *find_small(GArray *, uint32_t);
+static struct fetched *find_small(GArray *, uint32_t, guint *);
 static int	 fetch_window(struct imap_fetcher *, const struct pending *,
 		    guint);
 static int	 fetch_streamed(struct imap_fetcher *, uint32_t,
@@ -394,11 +394,12 @@ msg_att_get(struct mailimap_msg_att *att, uint32_t *uid, const char **body,
 	}
 }
 
+/* struct pending and struct fetched both begin with their UID. */
 static int
 uid_cmp(gconstpointer a, gconstpointer b)
 {
-	uint32_t	 x = ((const struct pending *)a)->uid;
-	uint32_t	 y = ((const struct pending *)b)->uid;
+	uint32_t	 x = *(const uint32_t *)a;
+	uint32_t	 y = *(const uint32_t *)b;
 
 	return x < y ? -1 : x > y;
 }
@@ -566,15 +567,21 @@ fetch_small(struct imap_fetcher *f, const struct pending *p, guint n,
 	return TRUE;
 }
 
-/* The fetched message of small with this UID, or NULL (expunged since). */
+/*
+ * The fetched message of small (sorted by UID) with this UID, or NULL
+ * (expunged since).  The UIDs asked for ascend: *next, where the search
+ * resumes, only moves forward, so a window costs one pass.
+ */
 static struct fetched *
-find_small(GArray *small, uint32_t uid)
+find_small(GArray *small, uint32_t uid, guint *next)
 {
-	guint	 i;
+	struct fetched	*f;
 
-	for (i = 0; i < small->len; i++)
-		if (g_array_index(small, struct fetched, i).uid == uid)
-			return &g_array_index(small, struct fetched, i);
+	for (; *next < small->len; (*next)++) {
+		f = &g_array_index(small, struct fetched, *next);
+		if (f->uid >= uid)
+			return f->uid == uid ? f : NULL;
+	}
 	return NULL;
 }
 
@@ -590,17 +597,18 @@ fetch_window(struct imap_fetcher *f, const struct pending *p, guint n)
 	struct fetched	*got = g_new0(struct fetched, n), *one;
 	GArray		*small = g_array_new(FALSE, FALSE, sizeof(*got));
 	clist		*result = NULL;
-	guint		 i, k = 0;
+	guint		 i, k = 0, next = 0;
 	int		 rc = 0;
 
 	if (!fetch_small(f, p, n, &result, small))
 		rc = -1;
+	g_array_sort(small, uid_cmp);	/* servers send them in any order */
 	for (i = 0; rc == 0 && i < n; i++) {
 		if (is_big(f, &p[i])) {
 			if ((rc = fetch_streamed(f, p[i].uid, &got[k])) == 1)
 				k++;
 			rc = rc < 0 ? -1 : 0;
-		} else if ((one = find_small(small, p[i].uid)) != NULL) {
+		} else if ((one = find_small(small, p[i].uid, &next)) != NULL) {
 			got[k] = *one;
 			digest_data(got[k].raw, (gsize)got[k].size,
 			    got[k].sha256);
