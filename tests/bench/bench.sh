@@ -2,6 +2,9 @@
 # tests/lib.sh and the test bed (or exit 1 saying why it cannot run).
 #
 #   bench_corpus          $corpus, the real-world messages, or exit 1
+#   bench_conf [LINES]    $d/recoursd.conf for a daemon on the test bed's
+#                         mailbox client over plain IMAP, with LINES
+#                         added (an smtp block, limits)
 #   bench_mailsystem      a scratch $d, Dovecot and Postfix started (and
 #                         stopped at exit), and $d/recoursd.conf for a
 #                         daemon on them: plain IMAP and SMTP, no limit
@@ -21,6 +24,19 @@ bench_corpus() {
 	[ -d "$corpus" ] || { echo "bench: no corpus at $corpus"; exit 1; }
 }
 
+bench_conf() {
+	cat > "$d/recoursd.conf" <<EOC
+organisation = { name = "Bench"; address = "recours@example.test"; domain = "example.test"; };
+database = "state/recoursd.db";
+spool = "state";
+rules = "$top_srcdir/rules";
+templates = "$top_srcdir/templates";
+mailboxes = ( { name = "client"; host = "127.0.0.1"; port = $TESTBED_IMAP_PORT;
+    security = "none"; user = "client"; password = "$TESTBED_PASS"; } );
+${1:-}
+EOC
+}
+
 bench_mailsystem() {
 	scratch
 	# BENCH_KEEP=DIR: the logs are copied there at the end, for a
@@ -29,17 +45,8 @@ bench_mailsystem() {
 	TESTBED_MTA=postfix testbed_start >"$d/testbed.out" 2>&1 ||
 	    { cat "$d/testbed.out"; exit 1; }
 	at_exit testbed_stop
-	cat > "$d/recoursd.conf" <<EOC
-organisation = { name = "Bench"; address = "recours@example.test"; domain = "example.test"; };
-database = "state/recoursd.db";
-spool = "state";
-rules = "$top_srcdir/rules";
-templates = "$top_srcdir/templates";
-limits = { acks_per_hour = 10000; };
-smtp = { host = "127.0.0.1"; port = $TESTBED_SMTP_PORT; security = "none"; };
-mailboxes = ( { name = "client"; host = "127.0.0.1"; port = $TESTBED_IMAP_PORT;
-    security = "none"; user = "client"; password = "$TESTBED_PASS"; } );
-EOC
+	bench_conf "limits = { acks_per_hour = 10000; };
+smtp = { host = \"127.0.0.1\"; port = $TESTBED_SMTP_PORT; security = \"none\"; };"
 }
 
 bench_recoursd() {

@@ -41,16 +41,7 @@ b=$("$raw" parse "$d"/msgs/*.eml | awk '{ print $2 }')
 c=$("$raw" insert "$d/insert.db" "$d"/msgs/*.eml | awk '{ print $2 }')
 combined=$(awk -v a="$a" -v b="$b" -v c="$c" 'BEGIN { printf "%.0f", 1 / (1/a + 1/b + 1/c) }')
 
-mkdir -p "$d/templates"
-cat > "$d/recoursd.conf" <<EOC
-organisation = { name = "Bench"; address = "recours@example.test"; domain = "example.test"; };
-database = "state/recoursd.db";
-spool = "state";
-rules = "$top_srcdir/rules";
-templates = "$top_srcdir/templates";
-mailboxes = ( { name = "client"; host = "127.0.0.1"; port = $TESTBED_IMAP_PORT;
-    security = "none"; user = "$user"; password = "$TESTBED_PASS"; } );
-EOC
+bench_conf
 db=$d/state/recoursd.db
 done_count() { sqlite3 -cmd ".timeout 5000" "$db" "SELECT count(*) FROM inbound WHERE state <> 'new'" 2>/dev/null || echo 0; }
 t0=$(date +%s.%N)
